@@ -1,0 +1,40 @@
+"""Everything SQL lives in this package. Handlers reach it as `context.storage`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.conversations import ConversationStates, Drafts
+from storage.db import Database, DatabaseUnavailable, StorageError
+from storage.members import Members
+from storage.migrate import MigrationError, migrate
+from storage.organizations import Organizations
+from storage.privacy import PersonalData
+
+__all__ = ["DatabaseUnavailable", "MigrationError", "Storage", "StorageError"]
+
+
+class Storage:
+    """The process's one database connection and the repositories built on it."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.db = Database(path)
+        self.members = Members(self.db)
+        self.organizations = Organizations(self.db)
+        self.conversations = ConversationStates(self.db)
+        self.drafts = Drafts(self.db)
+        self.personal_data = PersonalData(self.db)
+
+    async def open(self) -> None:
+        """Open the connection and bring the schema up to date (idempotent)."""
+        if self.db.is_open:
+            return
+        await self.db.open()
+        try:
+            await migrate(self.db)
+        except MigrationError:
+            await self.db.close()
+            raise
+
+    async def close(self) -> None:
+        await self.db.close()

@@ -1,0 +1,99 @@
+"""build_application(): the one place that wires Minka together.
+
+The handler registry below is ordered on purpose: PTB tries handlers of a group in order and stops
+at the first match, so conversations come first, then plain commands, then catch-alls.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import callbacks as cb
+from bot import commands as cmd
+from bot.context import BotData, MinkaContext
+from bot.persistence import SQLiteConversationPersistence, flush_conversations
+from bot.settings import Settings
+from handlers import common, errors, onboarding, privacy
+from storage import Storage
+
+log = logging.getLogger(__name__)
+
+MinkaApplication = Application[Any, MinkaContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+# Group 0 answers the update; group 1 runs after it (persisting conversation states).
+ANSWER, AFTERWARDS = 0, 1
+
+
+def handler_registry() -> list[BaseHandler[Any, MinkaContext, Any]]:
+    """Every handler of group 0, in the order PTB must try them."""
+    private = filters.ChatType.PRIVATE
+    return [
+        # 1. Conversations: they own their own /cancel and off-script answers.
+        onboarding.build_onboarding_handler(),
+        # 2. Commands that work anywhere, Spanish and English names alike.
+        CommandHandler(cmd.HELP.names, common.show_help),
+        CommandHandler(cmd.LANGUAGE.names, common.ask_language),
+        CommandHandler(cmd.PRIVACY.names, privacy.show_privacy),
+        CommandHandler(cmd.MY_DATA.names, privacy.send_my_data, private),
+        CommandHandler(cmd.FORGET_ME.names, privacy.ask_forget, private),
+        CommandHandler(cmd.CANCEL.names, common.nothing_to_cancel),
+        # 3. Buttons outside conversations.
+        CallbackQueryHandler(common.on_language, pattern=cb.LanguageChoice.matches()),
+        CallbackQueryHandler(privacy.on_forget, pattern=cb.ForgetAnswer.matches()),
+        # 4. Catch-alls: stale or tampered buttons, unknown commands, free text.
+        CallbackQueryHandler(common.stale_button),
+        MessageHandler(filters.COMMAND & private, common.unknown_command),
+        MessageHandler(filters.TEXT & private, common.plain_text),
+    ]
+
+
+def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
+    """The real PTB Application for `settings`; `storage` must be opened before it starts."""
+    context_types = ContextTypes(context=MinkaContext, bot_data=BotData)
+    app: MinkaApplication = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(_file_url(settings.telegram_api_base_url))
+        .context_types(context_types)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter())
+        .persistence(SQLiteConversationPersistence(storage))
+        .build()
+    )
+    app.bot_data.storage = storage
+    app.bot_data.settings = settings
+    app.add_handlers(handler_registry(), group=ANSWER)
+    app.add_handler(TypeHandler(Update, flush_conversations), group=AFTERWARDS)
+    app.add_error_handler(errors.on_error)
+    return app
+
+
+def _file_url(base_url: str) -> str:
+    """Telegram serves files under /file/bot<token>; a self-hosted server does the same."""
+    prefix, _, _ = base_url.rstrip("/").rpartition("/bot")
+    return f"{prefix}/file/bot" if prefix else base_url
+
+
+async def publish_commands(app: MinkaApplication) -> None:
+    """Localized command menus: Spanish for Spanish clients, English as the default."""
+    scope = BotCommandScopeDefault()
+    await app.bot.set_my_commands(cmd.menu_entries("en"), scope=scope)
+    await app.bot.set_my_commands(cmd.menu_entries("es"), scope=scope, language_code="es")

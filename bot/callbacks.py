@@ -1,0 +1,118 @@
+"""Every inline button's callback data: short, prefixed, typed, and always under 64 bytes.
+
+A payload is `prefix:field:field`. Unpacking checks the prefix, the field count and each field's
+type, so a tampered, stale or unknown button decodes to None and gets a polite answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self, get_type_hints
+
+MAX_CALLBACK_BYTES = 64
+SEPARATOR = ":"
+
+
+class CallbackDataTooLong(ValueError):
+    """A payload would not fit in Telegram's 64-byte callback_data."""
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Base class: subclasses set `prefix` and declare str/int/bool fields."""
+
+    prefix: ClassVar[str]
+
+    def pack(self) -> str:
+        parts = [self.prefix, *(_encode(getattr(self, f.name)) for f in dataclasses.fields(self))]
+        data = SEPARATOR.join(parts)
+        if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+            raise CallbackDataTooLong(data)
+        return data
+
+    @classmethod
+    def unpack(cls, data: object) -> Self | None:
+        if not isinstance(data, str):
+            return None
+        parts = data.split(SEPARATOR)
+        fields = dataclasses.fields(cls)
+        if parts[0] != cls.prefix or len(parts) != len(fields) + 1:
+            return None
+        hints = get_type_hints(cls)
+        try:
+            values = {
+                f.name: _decode(raw, hints[f.name])
+                for f, raw in zip(fields, parts[1:], strict=True)
+            }
+        except ValueError:
+            return None
+        return cls(**values)
+
+    @classmethod
+    def matches(cls) -> Callable[[object], bool]:
+        """A `pattern` for CallbackQueryHandler: true for well-formed payloads of this type."""
+        return lambda data: cls.unpack(data) is not None
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    text = str(value)
+    if SEPARATOR in text:
+        raise ValueError(f"{SEPARATOR!r} is not allowed inside a callback field")
+    return text
+
+
+def _decode(raw: str, kind: Any) -> Any:
+    if kind is bool:
+        if raw not in ("0", "1"):
+            raise ValueError(raw)
+        return raw == "1"
+    if kind is int:
+        return int(raw)
+    return raw
+
+
+# Onboarding ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsentAnswer(Payload):
+    prefix = "oc"
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class UseTelegramName(Payload):
+    prefix = "on"
+
+
+@dataclass(frozen=True)
+class RoleChoice(Payload):
+    prefix = "or"
+    role: str
+
+
+@dataclass(frozen=True)
+class OrganizationChoice(Payload):
+    """org_id 0 means "create the organization I typed"; -1 "let me type another name"."""
+
+    prefix = "oo"
+    org_id: int
+
+
+# Settings and privacy -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageChoice(Payload):
+    prefix = "lg"
+    language: str
+
+
+@dataclass(frozen=True)
+class ForgetAnswer(Payload):
+    prefix = "fg"
+    confirmed: bool

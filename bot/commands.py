@@ -1,0 +1,51 @@
+"""The command registry: one place that names every command in Spanish and English.
+
+Handlers register with `Command.names`, the menus set with setMyCommands and /help all come from
+this list, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.texts import t
+
+
+@dataclass(frozen=True)
+class Command:
+    es: str
+    en: str
+    description: str  # text key
+    in_menu: bool = True
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.es,) if self.es == self.en else (self.es, self.en)
+
+    def name_in(self, lang: str) -> str:
+        return self.es if lang == "es" else self.en
+
+
+START = Command("start", "start", "cmd_start")
+HELP = Command("ayuda", "help", "cmd_help")
+LANGUAGE = Command("idioma", "language", "cmd_language")
+PRIVACY = Command("privacidad", "privacy", "cmd_privacy")
+MY_DATA = Command("misdatos", "mydata", "cmd_mydata")
+FORGET_ME = Command("olvidarme", "forgetme", "cmd_forgetme")
+CANCEL = Command("cancelar", "cancel", "cmd_cancel")
+
+# Menu order: what people need most first.
+COMMANDS: tuple[Command, ...] = (START, HELP, LANGUAGE, PRIVACY, MY_DATA, FORGET_ME, CANCEL)
+
+
+def menu_entries(lang: str) -> list[tuple[str, str]]:
+    """(command, description) pairs for setMyCommands in `lang`."""
+    return [(c.name_in(lang), str(t(lang, c.description))) for c in COMMANDS if c.in_menu]
+
+
+def command_list(lang: str) -> str:
+    """The commands as HTML lines for /help and the main menu."""
+    return "\n".join(
+        t(lang, "help_line", command=name, description=description)
+        for name, description in menu_entries(lang)
+    )

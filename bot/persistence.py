@@ -1,0 +1,81 @@
+"""A BasePersistence that stores ConversationHandler states in our SQLite database, nothing else.
+
+Domain data lives in our own tables; PTB's user/chat/bot data stay in memory (store_data all
+False). Together with `flush_conversations` (run after every update) a restart, even a crash,
+resumes a person exactly at the step they were on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import BasePersistence, CallbackContext, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+
+from storage import Storage
+
+NOTHING_BUT_CONVERSATIONS = PersistenceInput(
+    bot_data=False, chat_data=False, user_data=False, callback_data=False
+)
+
+
+class SQLiteConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], Any]):
+    def __init__(self, storage: Storage, update_interval: float = 5.0) -> None:
+        super().__init__(store_data=NOTHING_BUT_CONVERSATIONS, update_interval=update_interval)
+        self._storage = storage
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        return dict(await self._storage.conversations.load(name))
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        await self._storage.conversations.save(name, key, new_state)
+
+    # PTB asks for the rest even when store_data says no; they are deliberately empty.
+    async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def get_bot_data(self) -> Any:
+        return {}
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
+        return None
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        return None
+
+    async def update_bot_data(self, data: Any) -> None:
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        return None
+
+    async def drop_user_data(self, user_id: int) -> None:
+        return None
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: Any) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None
+
+
+async def flush_conversations(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+    """Write changed conversation states right after each update instead of every few seconds."""
+    await context.application.update_persistence()

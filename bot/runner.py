@@ -1,0 +1,83 @@
+"""Start and stop Minka: storage, the PTB Application, polling or webhook, in the right order.
+
+The CLI, the sandbox and the end-to-end tests all use `running()`, so they exercise the same
+start-up and shutdown path as production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import urlparse
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.app import MinkaApplication, build_application, publish_commands
+from bot.settings import Settings
+from storage import Storage
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def running(
+    settings: Settings, storage: Storage | None = None
+) -> AsyncIterator[MinkaApplication]:
+    """Open storage, start the bot receiving updates; on exit stop it and close storage."""
+    storage = storage or Storage(settings.database_path)
+    await storage.open()
+    try:
+        app = build_application(settings, storage)
+        async with app:
+            await _announce_commands(app)
+            await _start_receiving(app, settings)
+            await app.start()
+            try:
+                yield app
+            finally:
+                await app.updater.stop()  # type: ignore[union-attr]
+                await app.stop()
+    finally:
+        await storage.close()
+
+
+async def _announce_commands(app: MinkaApplication) -> None:
+    try:
+        await publish_commands(app)
+    except TelegramError as exc:  # the menu is a convenience; never refuse to start over it
+        log.warning("could not publish the command menu: %s", exc)
+
+
+async def _start_receiving(app: MinkaApplication, settings: Settings) -> None:
+    updater = app.updater
+    assert updater is not None
+    if not settings.webhook_url:
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("receiving updates by long polling")
+        return
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    await updater.start_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+        webhook_url=settings.webhook_url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
+    log.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGTERM or SIGINT, then shut down gracefully (conversation states are saved)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with running(settings):
+        log.info("Minka is running; press Ctrl+C to stop")
+        await stop.wait()
+    log.info("Minka stopped")

@@ -1,0 +1,114 @@
+"""Minka's settings: one pydantic-settings class, loaded once at start-up and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+
+Language = Literal["es", "en"]
+
+
+class Settings(BaseSettings):
+    """Every knob of a deployment. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = TELEGRAM_API_URL
+    database_path: Path = Path("minka.db")
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    default_language: Language = "es"
+    timezone: str = "America/Lima"
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_admin_ids(cls, value: object) -> object:
+        """ADMIN_IDS is written by people as '123, 456'; accept that, a single id, or a list."""
+        if isinstance(value, int):
+            return [value]
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            for part in parts:
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"{part!r} is not a Telegram user id (digits only)")
+            return [int(part) for part in parts]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use e.g. America/Lima)") from exc
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("webhook_url", "telegram_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if self.webhook_url and not secret:
+            raise ValueError(
+                "WEBHOOK_URL is set but WEBHOOK_SECRET is not: set a long random secret so that "
+                "only Telegram can post updates"
+            )
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def token(self) -> str:
+        """The bot token; callers check `has_token` first."""
+        if self.telegram_bot_token is None:
+            raise SettingsError("TELEGRAM_BOT_TOKEN is not set")
+        return self.telegram_bot_token.get_secret_value()
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.telegram_bot_token and self.telegram_bot_token.get_secret_value().strip())
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message names the setting and the problem."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment and `.env` once; turn pydantic's report into one readable message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"]).upper() or "settings"
+        lines.append(f"Setting {name}: {error['msg']}")
+    return "Invalid configuration:\n  " + "\n  ".join(lines)

@@ -1,0 +1,85 @@
+"""Spanish (Peru) texts: the default language. Keys and placeholders must match texts_en.py."""
+
+ES: dict[str, str] = {
+    # Onboarding
+    "welcome_new": "¡Hola, {name}! 👋 Soy <b>Minka</b>: te ayudo a saber quién trabaja en tu "
+    "escuela y a coordinar actividades con otras instituciones.",
+    "privacy_notice": "<b>Antes de empezar: tus datos</b>\n"
+    "• <b>Qué guardo:</b> tu nombre, idioma, si eres docente o tu organización, tu escuela y lo "
+    "que anuncies o sigas.\n"
+    "• <b>Para qué:</b> para que quienes trabajan en las mismas escuelas se encuentren y se "
+    "coordinen.\n"
+    "• <b>Quién lo ve:</b> tu nombre y organización aparecen junto a lo que publiques; tu "
+    "contacto, solo si tú lo permites.\n"
+    "• <b>Responsable:</b> el equipo de Minka. No vendemos ni cedemos tus datos.\n"
+    "• <b>Tus derechos (Ley 29733):</b> /misdatos te envía todo lo que guardo de ti y "
+    "/olvidarme lo borra. /privacidad muestra este aviso.\n\n"
+    "Si no aceptas, no guardo nada. ¿Aceptas?",
+    "btn_accept": "Acepto",
+    "btn_decline": "No acepto",
+    "consent_declined": "Entendido: no guardé ningún dato tuyo. Si cambias de opinión, "
+    "escribe /start.",
+    "ask_name": "Gracias. ¿Cómo te llamas? Toca el botón o escribe tu nombre.",
+    "btn_use_name": "Usar «{name}»",
+    "name_invalid": "Ese nombre no me sirve: escribe entre 2 y 64 caracteres, por ejemplo "
+    "«Rosa Quispe».",
+    "ask_role": "Mucho gusto, {name}. ¿Dónde trabajas?",
+    "btn_role_teacher": "Docente",
+    "btn_role_ngo": "ONG o fundación",
+    "btn_role_institution": "Otra institución",
+    "ask_org": "¿Cómo se llama tu organización? Escribe su nombre, por ejemplo "
+    "«Fundación Ayni».",
+    "org_matches": "Encontré estas organizaciones. ¿Trabajas en alguna de ellas?",
+    "org_no_match": "No encontré «{name}» entre las organizaciones registradas.",
+    "btn_org_create": "➕ Crear «{name}»",
+    "btn_org_retype": "✏️ Escribir otro nombre",
+    "org_invalid": "Escribe el nombre de tu organización (hasta 100 caracteres).",
+    "org_joined": "Listo: eres parte de <b>{org}</b>.",
+    "registered": "¡Bienvenida o bienvenido a Minka, {name}! 🎉",
+    "off_script": "No entendí eso. Responde a la pregunta de arriba (con los botones, si los "
+    "hay), o escribe /cancelar para salir.",
+    # Main menu and help
+    "main_menu": "Hola, {name}. ¿Qué quieres hacer?\n\n{commands}",
+    "help": "<b>Lo que puedo hacer</b>\n\n{commands}\n\nPuedes escribir /cancelar en cualquier "
+    "momento para salir de lo que estés haciendo.",
+    "help_line": "/{command} — {description}",
+    "cmd_start": "Empezar o ver el menú",
+    "cmd_help": "Ver los comandos",
+    "cmd_language": "Cambiar el idioma",
+    "cmd_cancel": "Salir de lo que estás haciendo",
+    "cmd_privacy": "Ver el aviso de privacidad",
+    "cmd_mydata": "Recibir todos tus datos",
+    "cmd_forgetme": "Borrar todos tus datos",
+    # Language
+    "choose_language": "Elige tu idioma:",
+    "language_set": "Listo, te escribiré en español.",
+    # Cancel and stale input
+    "cancelled": "Listo, lo dejamos aquí. Escribe /start cuando quieras seguir.",
+    "nothing_to_cancel": "No hay nada que cancelar. Escribe /ayuda para ver lo que puedo hacer.",
+    "stale_button": "Ese botón ya no está activo.",
+    "stale_button_hint": "Ese botón es de una conversación que ya terminó. Escribe /start para "
+    "seguir.",
+    "register_first": "Primero regístrate: escribe /start (toma un minuto).",
+    "unknown_command": "No conozco ese comando. Escribe /ayuda para ver los que hay.",
+    # Privacy rights
+    "privacy_intro": "Este es el aviso que aceptaste el {date}:",
+    "privacy_not_member": "No guardo ningún dato tuyo. Este es el aviso que verás al "
+    "registrarte:",
+    "mydata_caption": "Todo lo que Minka guarda de ti.",
+    "mydata_none": "No guardo ningún dato tuyo.",
+    "forget_confirm": "¿Seguro? Borraré tu nombre, tu organización y tu aceptación del aviso. "
+    "Esto no se puede deshacer.",
+    "btn_forget_yes": "Sí, bórrame",
+    "btn_forget_no": "No, cancelar",
+    "forget_done": "Listo: borré tus datos. Si vuelves a escribir /start, empezarás de cero.",
+    "forget_kept": "No borré nada.",
+    # Errors
+    "error_generic": "Uy, algo salió mal de nuestro lado. Ya avisamos al equipo; inténtalo de "
+    "nuevo en un momento.",
+    "error_busy": "Estoy con mucho trabajo en este momento. Inténtalo de nuevo en unos segundos.",
+    "admin_error_alert": "⚠️ Error en Minka ({kind}): {detail}",
+    # Roles as shown to people
+    "role_teacher": "Docente",
+    "role_ngo": "ONG o fundación",
+    "role_institution": "Otra institución",
+}

@@ -1,0 +1,90 @@
+"""Commands that work anywhere: /ayuda, /idioma, /cancelar, and the answers to off-script input."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot import callbacks as cb
+from bot.commands import command_list
+from bot.context import MinkaContext, language_for
+from bot.keyboards import keyboard
+from bot.texts import LANGUAGES, t
+
+LANGUAGE_LABELS = {"es": "Español", "en": "English"}
+
+
+async def show_help(update: Update, context: MinkaContext) -> None:
+    assert update.effective_message is not None
+    lang = await language_for(update, context)
+    await update.effective_message.reply_text(t(lang, "help", commands=command_list(lang)))
+
+
+async def cancel(update: Update, context: MinkaContext) -> int:
+    """/cancelar inside any conversation: leave it, keep what was already saved."""
+    assert update.effective_message is not None
+    context.user_data.pop("start_payload", None)  # type: ignore[union-attr]
+    lang = await language_for(update, context)
+    await update.effective_message.reply_text(t(lang, "cancelled"))
+    return ConversationHandler.END
+
+
+async def nothing_to_cancel(update: Update, context: MinkaContext) -> None:
+    assert update.effective_message is not None
+    lang = await language_for(update, context)
+    await update.effective_message.reply_text(t(lang, "nothing_to_cancel"))
+
+
+async def off_script(update: Update, context: MinkaContext) -> None:
+    """Something we did not ask for arrived mid-conversation: say what we expect, keep the state."""
+    assert update.effective_message is not None
+    lang = await language_for(update, context)
+    await update.effective_message.reply_text(t(lang, "off_script"))
+
+
+async def stale_button(update: Update, context: MinkaContext) -> None:
+    """A button from an earlier step, a finished flow, before a restart, or tampered with."""
+    query = update.callback_query
+    assert query is not None
+    lang = await language_for(update, context)
+    await query.answer(t(lang, "stale_button"))
+
+
+async def ask_language(update: Update, context: MinkaContext) -> None:
+    assert update.effective_message is not None
+    lang = await language_for(update, context)
+    buttons = [(LANGUAGE_LABELS[code], cb.LanguageChoice(code)) for code in LANGUAGES]
+    await update.effective_message.reply_text(
+        t(lang, "choose_language"), reply_markup=keyboard([buttons])
+    )
+
+
+async def on_language(update: Update, context: MinkaContext) -> None:
+    """Members keep the choice in the database; newcomers only for this session (not stored)."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    choice = cb.LanguageChoice.unpack(query.data)
+    if choice is None or choice.language not in LANGUAGES:
+        await stale_button(update, context)
+        return
+    if await context.storage.members.get(user.id) is not None:
+        await context.storage.members.set_language(user.id, choice.language)
+    else:
+        context.user_data["language"] = choice.language  # type: ignore[index]
+    await query.answer()
+    await query.edit_message_text(t(choice.language, "language_set"))
+
+
+async def unknown_command(update: Update, context: MinkaContext) -> None:
+    assert update.effective_message is not None
+    lang = await language_for(update, context)
+    await update.effective_message.reply_text(t(lang, "unknown_command"))
+
+
+async def plain_text(update: Update, context: MinkaContext) -> None:
+    """Text outside any conversation: newcomers are pointed to /start, members to /ayuda."""
+    assert update.effective_message is not None and update.effective_user is not None
+    lang = await language_for(update, context)
+    member = await context.storage.members.get(update.effective_user.id)
+    key = "help" if member is not None and member.is_registered else "register_first"
+    await update.effective_message.reply_text(t(lang, key, commands=command_list(lang)))

@@ -1,0 +1,71 @@
+"""/privacidad, /misdatos and /olvidarme: the notice, a copy of one's data, erasure."""
+
+from __future__ import annotations
+
+import json
+
+from telegram import InputFile, Update
+
+from bot import callbacks as cb
+from bot.context import MinkaContext, language_for
+from bot.keyboards import keyboard
+from bot.texts import t
+from handlers.common import stale_button
+
+
+async def show_privacy(update: Update, context: MinkaContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    lang = await language_for(update, context)
+    member = await context.storage.members.get(user.id)
+    if member is None:
+        intro = t(lang, "privacy_not_member")
+    else:
+        local = member.consent_at.astimezone(context.settings.tz)
+        intro = t(lang, "privacy_intro", date=local.strftime("%d/%m/%Y %H:%M"))
+    await message.reply_text(intro + "\n\n" + t(lang, "privacy_notice"))
+
+
+async def send_my_data(update: Update, context: MinkaContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    lang = await language_for(update, context)
+    data = await context.storage.personal_data.export(user.id)
+    if data is None:
+        await message.reply_text(t(lang, "mydata_none"))
+        return
+    document = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    filename = "minka-mis-datos.json" if lang == "es" else "minka-my-data.json"
+    await message.reply_document(
+        InputFile(document, filename=filename),
+        caption=t(lang, "mydata_caption"),
+    )
+
+
+async def ask_forget(update: Update, context: MinkaContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    lang = await language_for(update, context)
+    if await context.storage.personal_data.export(user.id) is None:
+        await message.reply_text(t(lang, "mydata_none"))
+        return
+    buttons = [(t(lang, "btn_forget_yes"), cb.ForgetAnswer(True)),
+               (t(lang, "btn_forget_no"), cb.ForgetAnswer(False))]
+    await message.reply_text(t(lang, "forget_confirm"), reply_markup=keyboard([buttons]))
+
+
+async def on_forget(update: Update, context: MinkaContext) -> None:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    answer = cb.ForgetAnswer.unpack(query.data)
+    if answer is None:
+        await stale_button(update, context)
+        return
+    lang = await language_for(update, context)  # before erasing: the reply stays in their language
+    await query.answer()
+    if not answer.confirmed:
+        await query.edit_message_text(t(lang, "forget_kept"))
+        return
+    await context.storage.personal_data.forget(user.id)
+    context.user_data.clear()  # type: ignore[union-attr]
+    await query.edit_message_text(t(lang, "forget_done"))

@@ -1,0 +1,75 @@
+"""Conversation states and flow drafts: what lets a restart resume a person mid-flow."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from storage.clock import to_db, utc_now
+from storage.db import Database
+
+ConversationKey = tuple[int | str, ...]
+
+
+class ConversationStates:
+    """Backing store of our PTB persistence; keys are PTB's tuples, states JSON values."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def load(self, name: str) -> dict[ConversationKey, object]:
+        rows = await self._db.fetchall(
+            "SELECT key, state FROM conversation_states WHERE name = ?", (name,)
+        )
+        return {tuple(json.loads(row["key"])): json.loads(row["state"]) for row in rows}
+
+    async def save(self, name: str, key: ConversationKey, state: object | None) -> None:
+        encoded_key = json.dumps(list(key))
+        async with self._db.transaction() as session:
+            if state is None:
+                await session.execute(
+                    "DELETE FROM conversation_states WHERE name = ? AND key = ?",
+                    (name, encoded_key),
+                )
+                return
+            await session.execute(
+                "INSERT INTO conversation_states (name, key, state, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET"
+                " state = excluded.state, updated_at = excluded.updated_at",
+                (name, encoded_key, json.dumps(state), to_db(utc_now())),
+            )
+
+
+class Drafts:
+    """Data a multi-step flow collected so far, per user and flow, as a JSON object."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, user_id: int, flow: str) -> dict[str, Any]:
+        raw = await self._db.scalar(
+            "SELECT data FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow)
+        )
+        return {} if raw is None else dict(json.loads(raw))
+
+    async def update(self, user_id: int, flow: str, **values: Any) -> dict[str, Any]:
+        """Merge `values` into the draft in one transaction and return the result."""
+        async with self._db.transaction() as session:
+            raw = await session.scalar(
+                "SELECT data FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow)
+            )
+            data = {} if raw is None else dict(json.loads(raw))
+            data.update(values)
+            await session.execute(
+                "INSERT INTO drafts (user_id, flow, data, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (user_id, flow) DO UPDATE SET data = excluded.data,"
+                " updated_at = excluded.updated_at",
+                (user_id, flow, json.dumps(data), to_db(utc_now())),
+            )
+        return data
+
+    async def clear(self, user_id: int, flow: str) -> None:
+        async with self._db.transaction() as session:
+            await session.execute(
+                "DELETE FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow)
+            )

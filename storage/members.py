@@ -1,0 +1,137 @@
+"""Members: people who accepted the privacy notice. Nothing is stored before that."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from storage.clock import from_db, to_db, utc_now
+from storage.db import Database, StorageError
+from storage.models import Member, Organization, OrgKind, Role
+from storage.normalize import clean_text
+from storage.organizations import Organizations, clean_organization_name
+
+MAX_NAME_LENGTH = 64
+CONSENT_VERSION = "2026-11"
+
+_SELECT = (
+    "SELECT m.*, o.id AS org_id, o.name AS org_name, o.kind AS org_kind,"
+    " o.verified AS org_verified"
+    " FROM members m LEFT JOIN organizations o ON o.id = m.organization_id"
+)
+
+
+class NotAMember(StorageError):
+    """The person has not accepted the privacy notice (or was forgotten)."""
+
+
+class InvalidName(StorageError):
+    """A person's name that is empty after cleaning, or too long."""
+
+
+def clean_person_name(name: str) -> str:
+    cleaned = clean_text(name)
+    if len(cleaned) < 2 or len(cleaned) > MAX_NAME_LENGTH:
+        raise InvalidName(name)
+    return cleaned
+
+
+def _row_to_member(row: aiosqlite.Row) -> Member:
+    org = None
+    if row["org_id"] is not None:
+        org = Organization(
+            row["org_id"], row["org_name"], OrgKind(row["org_kind"]), bool(row["org_verified"])
+        )
+    consent_at = from_db(row["consent_at"])
+    assert consent_at is not None  # NOT NULL in the schema
+    return Member(
+        user_id=row["user_id"],
+        language=row["language"],
+        name=row["name"],
+        role=Role(row["role"]) if row["role"] else None,
+        organization=org,
+        timezone=row["timezone"],
+        consent_at=consent_at,
+        registered_at=from_db(row["registered_at"]),
+    )
+
+
+class Members:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, user_id: int) -> Member | None:
+        row = await self._db.fetchone(_SELECT + " WHERE m.user_id = ?", (user_id,))
+        return None if row is None else _row_to_member(row)
+
+    async def require(self, user_id: int) -> Member:
+        member = await self.get(user_id)
+        if member is None:
+            raise NotAMember(user_id)
+        return member
+
+    async def record_consent(self, user_id: int, language: str) -> Member:
+        """The person pressed "Acepto": from now on we may store what they tell us."""
+        now = to_db(utc_now())
+        async with self._db.transaction() as session:
+            await session.execute(
+                "INSERT INTO members (user_id, language, consent_at, consent_version,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET consent_at = excluded.consent_at,"
+                " consent_version = excluded.consent_version, updated_at = excluded.updated_at",
+                (user_id, language, now, CONSENT_VERSION, now, now),
+            )
+        return await self.require(user_id)
+
+    async def set_name(self, user_id: int, name: str) -> str:
+        cleaned = clean_person_name(name)
+        await self._update(user_id, "UPDATE members SET name = ?, updated_at = ? WHERE user_id = ?",
+                           (cleaned, to_db(utc_now()), user_id))
+        return cleaned
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        await self._update(
+            user_id, "UPDATE members SET language = ?, updated_at = ? WHERE user_id = ?",
+            (language, to_db(utc_now()), user_id),
+        )
+
+    async def set_role(self, user_id: int, role: Role) -> None:
+        await self._update(
+            user_id, "UPDATE members SET role = ?, updated_at = ? WHERE user_id = ?",
+            (role.value, to_db(utc_now()), user_id),
+        )
+
+    async def join_organization(self, user_id: int, org_id: int) -> None:
+        await self._update(
+            user_id, "UPDATE members SET organization_id = ?, updated_at = ? WHERE user_id = ?",
+            (org_id, to_db(utc_now()), user_id),
+        )
+
+    async def create_and_join_organization(
+        self, user_id: int, org_name: str, kind: OrgKind
+    ) -> Organization:
+        """Create the organization (or reuse its twin) and join it, all or nothing."""
+        cleaned = clean_organization_name(org_name)
+        async with self._db.transaction() as session:
+            org = await Organizations.create_in(session, cleaned, kind, user_id)
+            changed = await session.execute(
+                "UPDATE members SET organization_id = ?, updated_at = ? WHERE user_id = ?",
+                (org.id, to_db(utc_now()), user_id),
+            )
+            if changed == 0:
+                raise NotAMember(user_id)
+        return org
+
+    async def complete_registration(self, user_id: int) -> Member:
+        now = to_db(utc_now())
+        await self._update(
+            user_id,
+            "UPDATE members SET registered_at = COALESCE(registered_at, ?), updated_at = ?"
+            " WHERE user_id = ?",
+            (now, now, user_id),
+        )
+        return await self.require(user_id)
+
+    async def _update(self, user_id: int, sql: str, params: tuple[object, ...]) -> None:
+        async with self._db.transaction() as session:
+            if await session.execute(sql, params) == 0:
+                raise NotAMember(user_id)
