@@ -51,6 +51,13 @@ def run_sandbox(settings: Settings, database: str | None) -> int:
     return 0
 
 
+def log_level_for(command: str | None, settings: Settings) -> str:
+    """The sandbox chat shares the terminal with the logs: keep them quiet unless asked."""
+    if command == "sandbox" and "log_level" not in settings.model_fields_set:
+        return "WARNING"
+    return settings.log_level
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -59,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging("INFO")
         log.error("%s", exc)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(log_level_for(args.command, settings))
     try:
         if args.command == "sandbox":
             return run_sandbox(settings, args.database)

@@ -72,8 +72,13 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
         .base_url(settings.telegram_api_base_url)
         .base_file_url(_file_url(settings.telegram_api_base_url))
         .context_types(context_types)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
-                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.tz,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         .rate_limiter(AIORateLimiter())
         .persistence(SQLiteConversationPersistence(storage))
         .build()

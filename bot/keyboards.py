@@ -13,8 +13,10 @@ Button = tuple[str, Payload]
 
 def keyboard(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=payload.pack()) for label, payload in row]
-         for row in rows]
+        [
+            [InlineKeyboardButton(label, callback_data=payload.pack()) for label, payload in row]
+            for row in rows
+        ]
     )
 
 

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
+    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """`WEBHOOK_URL=` in .env (as .env.example has it) means "not set", not "empty URL"."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_admin_ids(cls, value: object) -> object:

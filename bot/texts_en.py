@@ -21,14 +21,12 @@ EN: dict[str, str] = {
     "send /start.",
     "ask_name": "Thank you. What's your name? Tap the button or type your name.",
     "btn_use_name": "Use “{name}”",
-    "name_invalid": "I can't use that name: type 2 to 64 characters, for example "
-    "“Rosa Quispe”.",
+    "name_invalid": "I can't use that name: type 2 to 64 characters, for example “Rosa Quispe”.",
     "ask_role": "Nice to meet you, {name}. Where do you work?",
     "btn_role_teacher": "Teacher",
     "btn_role_ngo": "NGO or foundation",
     "btn_role_institution": "Other institution",
-    "ask_org": "What is your organization called? Type its name, for example "
-    "“Fundación Ayni”.",
+    "ask_org": "What is your organization called? Type its name, for example “Fundación Ayni”.",
     "org_matches": "I found these organizations. Do you work for one of them?",
     "org_no_match": "I didn't find “{name}” among the registered organizations.",
     "btn_org_create": "➕ Create “{name}”",

@@ -27,8 +27,7 @@ ES: dict[str, str] = {
     "btn_role_teacher": "Docente",
     "btn_role_ngo": "ONG o fundación",
     "btn_role_institution": "Otra institución",
-    "ask_org": "¿Cómo se llama tu organización? Escribe su nombre, por ejemplo "
-    "«Fundación Ayni».",
+    "ask_org": "¿Cómo se llama tu organización? Escribe su nombre, por ejemplo «Fundación Ayni».",
     "org_matches": "Encontré estas organizaciones. ¿Trabajas en alguna de ellas?",
     "org_no_match": "No encontré «{name}» entre las organizaciones registradas.",
     "btn_org_create": "➕ Crear «{name}»",
@@ -63,8 +62,7 @@ ES: dict[str, str] = {
     "unknown_command": "No conozco ese comando. Escribe /ayuda para ver los que hay.",
     # Privacy rights
     "privacy_intro": "Este es el aviso que aceptaste el {date}:",
-    "privacy_not_member": "No guardo ningún dato tuyo. Este es el aviso que verás al "
-    "registrarte:",
+    "privacy_not_member": "No guardo ningún dato tuyo. Este es el aviso que verás al registrarte:",
     "mydata_caption": "Todo lo que Minka guarda de ti.",
     "mydata_none": "No guardo ningún dato tuyo.",
     "forget_confirm": "¿Seguro? Borraré tu nombre, tu organización y tu aceptación del aviso. "

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
 from telegram import Update
-from telegram.ext import ConversationHandler
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
 
 from bot import callbacks as cb
-from bot.commands import command_list
+from bot.commands import CANCEL, command_list
 from bot.context import MinkaContext, language_for
 from bot.keyboards import keyboard
 from bot.texts import LANGUAGES, t
@@ -88,3 +100,30 @@ async def plain_text(update: Update, context: MinkaContext) -> None:
     member = await context.storage.members.get(update.effective_user.id)
     key = "help" if member is not None and member.is_registered else "register_first"
     await update.effective_message.reply_text(t(lang, key, commands=command_list(lang)))
+
+
+Handler = BaseHandler[Update, MinkaContext, Any]
+
+
+def conversation(
+    name: str, entry_points: Sequence[Handler], states: dict[object, list[Handler]]
+) -> ConversationHandler[MinkaContext]:
+    """A persistent conversation with Minka's standard exits: /cancelar from any step, a polite
+    answer to stale buttons, and guidance when something unexpected is typed."""
+    fallbacks: list[Handler] = [
+        CommandHandler(CANCEL.names, cancel),
+        CallbackQueryHandler(stale_button),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, off_script),
+    ]
+    with warnings.catch_warnings():
+        # PTB warns that per_message=False does not track buttons per message. That is what we
+        # want: a person has one flow of each kind, whichever message its buttons are on.
+        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=list(entry_points),
+            states=states,
+            fallbacks=fallbacks,
+            name=name,
+            persistent=True,
+            allow_reentry=True,
+        )

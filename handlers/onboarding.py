@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -17,11 +16,11 @@ from telegram.ext import (
 )
 
 from bot import callbacks as cb
-from bot.commands import CANCEL, START, command_list
+from bot.commands import START, command_list
 from bot.context import MinkaContext, language_for
 from bot.keyboards import column, keyboard
 from bot.texts import t
-from handlers.common import cancel, off_script, stale_button
+from handlers.common import Handler, conversation, stale_button
 from storage.members import InvalidName, clean_person_name
 from storage.models import Member, OrgKind, Role
 from storage.organizations import InvalidOrganizationName, clean_organization_name
@@ -56,8 +55,10 @@ async def ask_consent(update: Update, context: MinkaContext) -> str:
     assert user is not None and message is not None
     lang = await language_for(update, context)
     await message.reply_text(t(lang, "welcome_new", name=user.first_name))
-    buttons = [(t(lang, "btn_accept"), cb.ConsentAnswer(True)),
-               (t(lang, "btn_decline"), cb.ConsentAnswer(False))]
+    buttons = [
+        (t(lang, "btn_accept"), cb.ConsentAnswer(True)),
+        (t(lang, "btn_decline"), cb.ConsentAnswer(False)),
+    ]
     await message.reply_text(t(lang, "privacy_notice"), reply_markup=keyboard([buttons]))
     return CONSENT
 
@@ -239,7 +240,7 @@ async def show_main_menu(update: Update, context: MinkaContext, member: Member) 
 
 def build_onboarding_handler() -> ConversationHandler[MinkaContext]:
     text = filters.TEXT & ~filters.COMMAND
-    states: dict[object, list[BaseHandler[Update, MinkaContext, object]]] = {
+    states: dict[object, list[Handler]] = {
         CONSENT: [CallbackQueryHandler(on_consent, pattern=cb.ConsentAnswer.matches())],
         NAME: [
             CallbackQueryHandler(on_telegram_name, pattern=cb.UseTelegramName.matches()),
@@ -252,16 +253,5 @@ def build_onboarding_handler() -> ConversationHandler[MinkaContext]:
             MessageHandler(text, on_org_name),  # typing again is as good as "type another name"
         ],
     }
-    return ConversationHandler(
-        entry_points=[CommandHandler(START.names, start, filters.ChatType.PRIVATE)],
-        states=states,
-        fallbacks=[
-            CommandHandler(CANCEL.names, cancel),
-            CallbackQueryHandler(stale_button),
-            MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, off_script),
-        ],
-        name=FLOW,
-        persistent=True,
-        allow_reentry=True,
-    )
-
+    entry = CommandHandler(START.names, start, filters.ChatType.PRIVATE)
+    return conversation(FLOW, [entry], states)

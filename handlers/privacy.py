@@ -49,8 +49,10 @@ async def ask_forget(update: Update, context: MinkaContext) -> None:
     if await context.storage.personal_data.export(user.id) is None:
         await message.reply_text(t(lang, "mydata_none"))
         return
-    buttons = [(t(lang, "btn_forget_yes"), cb.ForgetAnswer(True)),
-               (t(lang, "btn_forget_no"), cb.ForgetAnswer(False))]
+    buttons = [
+        (t(lang, "btn_forget_yes"), cb.ForgetAnswer(True)),
+        (t(lang, "btn_forget_no"), cb.ForgetAnswer(False)),
+    ]
     await message.reply_text(t(lang, "forget_confirm"), reply_markup=keyboard([buttons]))
 
 

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
 
+
 class StorageError(Exception):
     """Base class of the domain errors storage raises; handlers turn them into replies."""
 

@@ -84,25 +84,31 @@ class Members:
 
     async def set_name(self, user_id: int, name: str) -> str:
         cleaned = clean_person_name(name)
-        await self._update(user_id, "UPDATE members SET name = ?, updated_at = ? WHERE user_id = ?",
-                           (cleaned, to_db(utc_now()), user_id))
+        await self._update(
+            user_id,
+            "UPDATE members SET name = ?, updated_at = ? WHERE user_id = ?",
+            (cleaned, to_db(utc_now()), user_id),
+        )
         return cleaned
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self._update(
-            user_id, "UPDATE members SET language = ?, updated_at = ? WHERE user_id = ?",
+            user_id,
+            "UPDATE members SET language = ?, updated_at = ? WHERE user_id = ?",
             (language, to_db(utc_now()), user_id),
         )
 
     async def set_role(self, user_id: int, role: Role) -> None:
         await self._update(
-            user_id, "UPDATE members SET role = ?, updated_at = ? WHERE user_id = ?",
+            user_id,
+            "UPDATE members SET role = ?, updated_at = ? WHERE user_id = ?",
             (role.value, to_db(utc_now()), user_id),
         )
 
     async def join_organization(self, user_id: int, org_id: int) -> None:
         await self._update(
-            user_id, "UPDATE members SET organization_id = ?, updated_at = ? WHERE user_id = ?",
+            user_id,
+            "UPDATE members SET organization_id = ?, updated_at = ? WHERE user_id = ?",
             (org_id, to_db(utc_now()), user_id),
         )
 

@@ -14,12 +14,18 @@ from bot.settings import Settings, SettingsError, load_settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path
+) -> subprocess.CompletedProcess[str]:
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ADMIN_"))}
     clean_env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        capture_output=True, text=True, timeout=60, env={**clean_env, **(env or {})}, cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**clean_env, **(env or {})},
+        cwd=cwd,
     )
 
 
@@ -100,3 +106,15 @@ def test_help_lists_every_subcommand(tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("run", "sandbox"):
         assert command in result.stdout
+
+
+def test_env_example_lists_every_field_and_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    names = {line.split("=")[0] for line in example.splitlines() if line and line[0].isupper()}
+    assert names == {field.upper() for field in Settings.model_fields}
+    (tmp_path / ".env").write_text(example, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    assert settings.webhook_url is None and not settings.has_token

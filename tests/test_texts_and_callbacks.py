@@ -35,8 +35,15 @@ def test_values_are_escaped_but_markup_is_kept() -> None:
 
 @pytest.mark.parametrize(
     ("code", "lang"),
-    [("es", "es"), ("es-419", "es"), ("ES-pe", "es"), ("en-US", "en"), ("pt-BR", "en"),
-     (None, "es"), ("", "es")],
+    [
+        ("es", "es"),
+        ("es-419", "es"),
+        ("ES-pe", "es"),
+        ("en-US", "en"),
+        ("pt-BR", "en"),
+        (None, "es"),
+        ("", "es"),
+    ],
 )
 def test_language_from_telegram_code(code: str | None, lang: str) -> None:
     assert language_of(code) == lang
@@ -52,8 +59,12 @@ def test_commands_have_descriptions_in_both_languages() -> None:
 
 
 PAYLOADS = [
-    cb.ConsentAnswer(True), cb.UseTelegramName(), cb.RoleChoice("institution"),
-    cb.OrganizationChoice(2**40), cb.LanguageChoice("es"), cb.ForgetAnswer(False),
+    cb.ConsentAnswer(True),
+    cb.UseTelegramName(),
+    cb.RoleChoice("institution"),
+    cb.OrganizationChoice(2**40),
+    cb.LanguageChoice("es"),
+    cb.ForgetAnswer(False),
 ]
 
 
@@ -68,8 +79,9 @@ def test_payloads_round_trip(payload: cb.Payload) -> None:
     "data", ["", "oc", "oc:2", "oc:1:1", "oo:abc", "xx:1", "or", None, 5, "on:extra"]
 )
 def test_tampered_data_decodes_to_none(data: object) -> None:
-    decoded = [kind.unpack(data) for kind in (cb.ConsentAnswer, cb.OrganizationChoice,
-                                               cb.UseTelegramName)]
+    decoded = [
+        kind.unpack(data) for kind in (cb.ConsentAnswer, cb.OrganizationChoice, cb.UseTelegramName)
+    ]
     assert all(value is None for value in decoded)
 
 

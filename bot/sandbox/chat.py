@@ -1,0 +1,196 @@
+"""A terminal chat with the bot through the fake Telegram server.
+
+A person types as one of a few test users; the bot's answers are printed as they arrive,
+HTML rendered as plain text and inline buttons numbered so that typing the number presses them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+
+from bot.sandbox.fake_telegram import FakeTelegram, FakeUser, Params, SentMessage
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USERS: tuple[tuple[int, str, str], ...] = (
+    (1001, "Rosa", "es"),
+    (1002, "Carlos", "es"),
+    (1003, "Emma", "en"),
+)
+
+BANNER = """\
+Minka sandbox: chat with the bot as a test user. / Habla con el bot como usuario de prueba.
+  /as NAME       switch user / cambiar de usuario    /users  list users / ver usuarios
+  /loc LAT LON   share a location / compartir ubicación
+  N              press button N / pulsar el botón N  /quit   exit / salir
+Anything else is sent as a message. / Todo lo demás se envía como mensaje."""
+
+
+# The bot counts as done once nothing moved (no Bot API call, no update taken) for this long.
+SETTLE_QUIET_S = 0.25
+SETTLE_MAX_S = 10.0
+
+
+def render_message(message: SentMessage) -> str:
+    """A bot message as readable text: file line, text without markup, numbered buttons."""
+    lines: list[str] = []
+    if message.kind != "text":
+        size = len(message.file_bytes or b"")
+        lines.append(f"[{message.kind}: {message.filename or 'unnamed'}, {size} bytes]")
+    if message.plain_text:
+        lines.append(message.plain_text)
+    if message.button_labels:
+        numbered = (f"[{n}] {label}" for n, label in enumerate(message.button_labels, start=1))
+        lines.append("  ".join(numbered))
+    return "\n".join(lines)
+
+
+def _indent_continuation(text: str) -> str:
+    return text.replace("\n", "\n    ")
+
+
+class _ChatSession:
+    """The state of one terminal chat: who is typing, and how bot output is shown."""
+
+    def __init__(
+        self, fake: FakeTelegram, out: Callable[[str], None], users: Sequence[tuple[int, str, str]]
+    ) -> None:
+        self.fake = fake
+        self.out = out
+        self.users = [fake.user(uid, name, language_code=lang) for uid, name, lang in users]
+        self.current = self.users[0]
+        # What each message said when last printed, so an edit that only drops buttons is short.
+        self._shown_texts: dict[tuple[int, int], str | None] = {}
+
+    def show_bot_message(self, message: SentMessage, event: str) -> None:
+        """on_bot_message hook: print what the bot did, naming the recipient if not us."""
+        who = "bot" if message.chat_id == self.current.id else f"bot -> {self._name(message)}"
+        if event == "deleted":
+            self.out(f"{who}: (deleted message {message.message_id})")
+            return
+        key = (message.chat_id, message.message_id)
+        unchanged_text = event == "edited" and self._shown_texts.get(key) == message.plain_text
+        self._shown_texts[key] = message.plain_text
+        if unchanged_text and not message.buttons:
+            self.out(f"{who} (edited): (buttons removed)")
+            return
+        edited = " (edited)" if event == "edited" else ""
+        self.out(f"{who}{edited}: {_indent_continuation(render_message(message))}")
+
+    def show_callback_answer(self, params: Params) -> None:
+        """on_callback_answer hook: the toast or alert the user would see after a tap."""
+        if params.get("text"):
+            kind = "alert" if params.get("show_alert") else "notice"
+            self.out(f"bot ({kind}): {params['text']}")
+
+    def _name(self, message: SentMessage) -> str:
+        user = next((u for u in self.users if u.id == message.chat_id), None)
+        return user.first_name if user else f"chat {message.chat_id}"
+
+    async def handle(self, line: str) -> bool:
+        """Act on one typed line; False means the person wants to leave."""
+        command, _, argument = line.partition(" ")
+        command = command.lower()
+        if not line:
+            return True
+        if command == "/quit":
+            return False
+        if command == "/users":
+            self._list_users()
+        elif command == "/as":
+            self._switch_user(argument.strip())
+        elif command == "/loc":
+            await self._share_location(argument)
+        elif line.isdigit():
+            await self._press(int(line))
+        else:
+            await self.fake.send_text(self.current.id, line)
+        await self._wait_for_bot()
+        return True
+
+    async def _wait_for_bot(self) -> None:
+        """Let the bot answer before the next line is read: matters when lines are piped in,
+        and keeps "press 1" pointing at the keyboard the person has just seen."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_MAX_S
+        seen: tuple[int, int] | None = None
+        while loop.time() < deadline:
+            activity = (len(self.fake.calls), len(self.fake.pending_updates))
+            if activity == seen:
+                return
+            seen = activity
+            await asyncio.sleep(SETTLE_QUIET_S)
+
+    def _list_users(self) -> None:
+        for user in self.users:
+            marker = "  <- you" if user == self.current else ""
+            self.out(f"  {user.first_name} ({user.id}, {user.language_code}){marker}")
+
+    def _switch_user(self, name: str) -> None:
+        found = _find_user(self.users, name)
+        if found is None:
+            self.out(f"Unknown user {name!r}. Users:")
+            self._list_users()
+            return
+        self.current = found
+        self.out(f"You are now {found.first_name}. / Ahora eres {found.first_name}.")
+
+    async def _share_location(self, argument: str) -> None:
+        try:
+            latitude, longitude = (float(part) for part in argument.split())
+        except ValueError:
+            self.out("Usage / Uso: /loc LAT LON   (e.g. /loc 40.4168 -3.7038)")
+            return
+        await self.fake.share_location(self.current.id, latitude, longitude)
+
+    async def _press(self, number: int) -> None:
+        try:
+            await self.fake.press(self.current.id, number)
+        except LookupError as error:
+            self.out(f"(no button {number}: {error})")
+        except ValueError as error:  # a URL or other non-callback button
+            self.out(f"(button {number} does not send anything to the bot: {error})")
+
+
+def _find_user(users: Sequence[FakeUser], name: str) -> FakeUser | None:
+    wanted = name.casefold()
+    return next((user for user in users if user.first_name.casefold() == wanted), None)
+
+
+async def run_chat(
+    fake: FakeTelegram,
+    lines: AsyncIterator[str],
+    out: Callable[[str], None],
+    users: Sequence[tuple[int, str, str]] | None = None,
+) -> None:
+    """Chat with the bot behind `fake`, reading typed `lines` until /quit or their end."""
+    session = _ChatSession(fake, out, users or DEFAULT_USERS)
+    previous_hooks = fake.on_bot_message, fake.on_callback_answer
+    fake.on_bot_message = session.show_bot_message
+    fake.on_callback_answer = session.show_callback_answer
+    try:
+        out(BANNER)
+        out(f"You are {session.current.first_name}. / Eres {session.current.first_name}.")
+        async for line in lines:
+            if not await session.handle(line.strip()):
+                break
+        out("Bye! / ¡Adiós!")
+    finally:
+        fake.on_bot_message, fake.on_callback_answer = previous_hooks
+
+
+async def stdin_lines() -> AsyncIterator[str]:
+    """Lines typed on stdin, read in a worker thread so the event loop keeps running.
+    Ends at EOF (also when there is no stdin at all, as in CI)."""
+    if sys.stdin is None:
+        return
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line:
+            log.debug("stdin reached EOF")
+            return
+        yield line.rstrip("\r\n")

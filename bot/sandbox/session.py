@@ -1,0 +1,40 @@
+"""`python -m bot sandbox`: the real bot against our fake Telegram, chatted with from a terminal."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from bot.runner import running
+from bot.sandbox.chat import run_chat, stdin_lines
+from bot.sandbox.fake_telegram import FakeTelegram
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SANDBOX_TOKEN = "123456:SANDBOX-not-a-real-token"
+SANDBOX_DATABASE = Path("minka-sandbox.db")
+
+
+def sandbox_settings(settings: Settings, fake: FakeTelegram, database: str | None) -> Settings:
+    """The person's settings, pointed at the fake; a separate database unless one was chosen."""
+    chosen = "database_path" in settings.model_fields_set
+    path = Path(database) if database else (settings.database_path if chosen else SANDBOX_DATABASE)
+    return settings.model_copy(
+        update={
+            "telegram_bot_token": SecretStr(fake.token),
+            "telegram_api_base_url": fake.base_url,
+            "database_path": path,
+            "webhook_url": None,
+        }
+    )
+
+
+async def sandbox_session(settings: Settings, database: str | None = None) -> None:
+    async with FakeTelegram(token=SANDBOX_TOKEN, bot_username="minka_sandbox_bot") as fake:
+        local = sandbox_settings(settings, fake, database)
+        log.info("sandbox: fake Telegram at %s, database %s", fake.base_url, local.database_path)
+        async with running(local):
+            await run_chat(fake, stdin_lines(), print)
