@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.cli_schools import add_import_parser, run_import
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseUnavailable, MigrationError
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sandbox", help="try the bot without a token: a local fake Telegram and a terminal chat"
     )
     sandbox.add_argument("--database", help="SQLite file (default: minka-sandbox.db)")
+    add_import_parser(sub)
     return parser
 
 
@@ -70,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "sandbox":
             return run_sandbox(settings, args.database)
+        if args.command == "import-schools":
+            return asyncio.run(run_import(settings, args))
         return run_bot(settings)
     except (MigrationError, DatabaseUnavailable) as exc:
         log.error("Minka cannot start: %s", exc)

@@ -19,6 +19,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -29,7 +30,7 @@ from bot import commands as cmd
 from bot.context import BotData, MinkaContext
 from bot.persistence import SQLiteConversationPersistence, flush_conversations
 from bot.settings import Settings
-from handlers import common, errors, onboarding, privacy
+from handlers import common, errors, my_school, onboarding, privacy, profile, schools
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,12 @@ def handler_registry() -> list[BaseHandler[Any, MinkaContext, Any]]:
     return [
         # 1. Conversations: they own their own /cancel and off-script answers.
         onboarding.build_onboarding_handler(),
+        my_school.build_my_school_handler(),
         # 2. Commands that work anywhere, Spanish and English names alike.
+        CommandHandler(cmd.SEARCH.names, schools.search_command),
+        CommandHandler(cmd.WHO.names, schools.who_command),
+        CommandHandler(cmd.QR.names, schools.qr_command),
+        CommandHandler(cmd.PROFILE.names, profile.show_profile, private),
         CommandHandler(cmd.HELP.names, common.show_help),
         CommandHandler(cmd.LANGUAGE.names, common.ask_language),
         CommandHandler(cmd.PRIVACY.names, privacy.show_privacy),
@@ -56,10 +62,17 @@ def handler_registry() -> list[BaseHandler[Any, MinkaContext, Any]]:
         # 3. Buttons outside conversations.
         CallbackQueryHandler(common.on_language, pattern=cb.LanguageChoice.matches()),
         CallbackQueryHandler(privacy.on_forget, pattern=cb.ForgetAnswer.matches()),
-        # 4. Catch-alls: stale or tampered buttons, unknown commands, free text.
+        CallbackQueryHandler(profile.on_contact_sharing, pattern=cb.ContactSharing.matches()),
+        CallbackQueryHandler(schools.on_school_button, pattern=cb.SchoolAction.matches()),
+        CallbackQueryHandler(schools.on_search_more, pattern=cb.SearchMore.matches()),
+        # 4. Inline mode: "@bot santa rosa" in any chat.
+        InlineQueryHandler(schools.on_inline_query),
+        # 5. Catch-alls: stale or tampered buttons, unknown commands; free text and shared
+        #    locations in a private chat are school searches.
         CallbackQueryHandler(common.stale_button),
         MessageHandler(filters.COMMAND & private, common.unknown_command),
-        MessageHandler(filters.TEXT & private, common.plain_text),
+        MessageHandler(filters.LOCATION & private, schools.on_location),
+        MessageHandler(filters.TEXT & private, schools.on_plain_text),
     ]
 
 

@@ -97,10 +97,23 @@ class RoleChoice(Payload):
 
 @dataclass(frozen=True)
 class OrganizationChoice(Payload):
-    """org_id 0 means "create the organization I typed"; -1 "let me type another name"."""
+    """Join this existing organization."""
 
     prefix = "oo"
     org_id: int
+
+
+@dataclass(frozen=True)
+class CreateOrganization(Payload):
+    """Create the organization whose name was typed as the index-th answer of this onboarding."""
+
+    prefix = "oy"
+    index: int
+
+
+@dataclass(frozen=True)
+class RetypeOrganization(Payload):
+    prefix = "ot"
 
 
 # Settings and privacy -----------------------------------------------------------------------
@@ -116,3 +129,61 @@ class LanguageChoice(Payload):
 class ForgetAnswer(Payload):
     prefix = "fg"
     confirmed: bool
+
+
+# Schools ------------------------------------------------------------------------------------
+
+# What a school button does: open the card, answer "who works here", send the QR code, or make
+# it the teacher's own school.
+CARD, WHO, QR, MINE = "c", "w", "q", "m"
+SCHOOL_ACTIONS = (CARD, WHO, QR, MINE)
+
+
+@dataclass(frozen=True)
+class SchoolAction(Payload):
+    prefix = "sa"
+    action: str
+    school_id: int
+
+
+@dataclass(frozen=True)
+class SearchMore(Payload):
+    """The next page of a search. The (folded) query travels in the button itself, so "Más"
+    works after a restart and nothing about the search is stored."""
+
+    prefix = "sm"
+    action: str
+    offset: int
+    query: str
+
+    @classmethod
+    def fitting(cls, action: str, offset: int, folded_query: str) -> SearchMore:
+        """Cut the query at a word boundary until the payload fits in 64 bytes."""
+        words = folded_query.split()
+        while words:
+            candidate = cls(action, offset, " ".join(words))
+            if len(candidate.pack_unchecked().encode("utf-8")) <= MAX_CALLBACK_BYTES:
+                return candidate
+            words.pop()
+        return cls(action, offset, "")
+
+    def pack_unchecked(self) -> str:
+        return SEPARATOR.join([self.prefix, self.action, str(self.offset), self.query])
+
+
+@dataclass(frozen=True)
+class SkipSchool(Payload):
+    """A teacher prefers to say which school later (/miescuela)."""
+
+    prefix = "sk"
+
+
+# Profile ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactSharing(Payload):
+    """Show (or hide) one's @username to people looking at one's school."""
+
+    prefix = "cs"
+    share: bool

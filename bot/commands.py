@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.texts import t
+from bot.texts import Markup, label, t
 
 
 @dataclass(frozen=True)
@@ -33,19 +33,39 @@ PRIVACY = Command("privacidad", "privacy", "cmd_privacy")
 MY_DATA = Command("misdatos", "mydata", "cmd_mydata")
 FORGET_ME = Command("olvidarme", "forgetme", "cmd_forgetme")
 CANCEL = Command("cancelar", "cancel", "cmd_cancel")
+SEARCH = Command("buscar", "school", "cmd_search")
+WHO = Command("quien", "who", "cmd_who")
+QR = Command("qr", "qr", "cmd_qr")
+MY_SCHOOL = Command("miescuela", "myschool", "cmd_myschool")
+PROFILE = Command("perfil", "profile", "cmd_profile")
 
 # Menu order: what people need most first.
-COMMANDS: tuple[Command, ...] = (START, HELP, LANGUAGE, PRIVACY, MY_DATA, FORGET_ME, CANCEL)
+COMMANDS: tuple[Command, ...] = (
+    START,
+    SEARCH,
+    WHO,
+    MY_SCHOOL,
+    QR,
+    PROFILE,
+    HELP,
+    LANGUAGE,
+    PRIVACY,
+    MY_DATA,
+    FORGET_ME,
+    CANCEL,
+)
 
 
 def menu_entries(lang: str) -> list[tuple[str, str]]:
     """(command, description) pairs for setMyCommands in `lang`."""
-    return [(c.name_in(lang), str(t(lang, c.description))) for c in COMMANDS if c.in_menu]
+    return [(c.name_in(lang), label(lang, c.description)) for c in COMMANDS if c.in_menu]
 
 
-def command_list(lang: str) -> str:
+def command_list(lang: str) -> Markup:
     """The commands as HTML lines for /help and the main menu."""
-    return "\n".join(
-        t(lang, "help_line", command=name, description=description)
-        for name, description in menu_entries(lang)
+    return Markup(
+        "\n".join(
+            t(lang, "help_line", command=name, description=description)
+            for name, description in menu_entries(lang)
+        )
     )

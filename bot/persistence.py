@@ -7,12 +7,15 @@ resumes a person exactly at the step they were on.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram.ext import BasePersistence, CallbackContext, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
-from storage import Storage
+from storage import Storage, StorageError
+
+log = logging.getLogger(__name__)
 
 NOTHING_BUT_CONVERSATIONS = PersistenceInput(
     bot_data=False, chat_data=False, user_data=False, callback_data=False
@@ -23,6 +26,9 @@ class SQLiteConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, An
     def __init__(self, storage: Storage, update_interval: float = 5.0) -> None:
         super().__init__(store_data=NOTHING_BUT_CONVERSATIONS, update_interval=update_interval)
         self._storage = storage
+        # States whose write failed (database busy): PTB will not hand them to us again until
+        # they change, so we keep them and retry on every later write and on flush.
+        self._unsaved: dict[tuple[str, ConversationKey], object | None] = {}
 
     async def get_conversations(self, name: str) -> ConversationDict:
         return dict(await self._storage.conversations.load(name))
@@ -30,7 +36,18 @@ class SQLiteConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, An
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        await self._storage.conversations.save(name, key, new_state)
+        self._unsaved[(name, key)] = new_state
+        await self._save_unsaved()
+
+    async def _save_unsaved(self) -> None:
+        for (name, key), state in list(self._unsaved.items()):
+            try:
+                await self._storage.conversations.save(name, key, state)
+            except StorageError as exc:
+                log.warning("conversation state not saved yet, will retry: %s", exc)
+                return
+            if self._unsaved.get((name, key)) is state:
+                del self._unsaved[(name, key)]
 
     # PTB asks for the rest even when store_data says no; they are deliberately empty.
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
@@ -73,7 +90,7 @@ class SQLiteConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, An
         return None
 
     async def flush(self) -> None:
-        return None
+        await self._save_unsaved()
 
 
 async def flush_conversations(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:

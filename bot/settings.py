@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 
 Language = Literal["es", "en"]
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -66,6 +68,23 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _bot_api_url(cls, value: str) -> str:
+        """PTB appends the token to this URL, so it must end in /bot like Telegram's."""
+        value = value.rstrip("/")
+        if not value.endswith("/bot"):
+            raise ValueError(f"must end with /bot, e.g. {TELEGRAM_API_URL}")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret_format(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1-256 characters of A-Z a-z 0-9 _ - as a webhook secret."""
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("use 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("webhook_url", "telegram_api_base_url")
     @classmethod

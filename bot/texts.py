@@ -46,5 +46,12 @@ def t(lang: str, key: str, **values: object) -> Markup:
     return Markup(template.format_map({name: escape(value) for name, value in values.items()}))
 
 
+def label(lang: str, key: str, **values: object) -> str:
+    """A button label or other plain-text string: Telegram shows it verbatim, so no escaping."""
+    catalog = CATALOGS.get(lang, CATALOGS[DEFAULT_LANGUAGE])
+    template = catalog.get(key) or CATALOGS[DEFAULT_LANGUAGE][key]
+    return template.format_map({name: str(value) for name, value in values.items()})
+
+
 def placeholders(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field}

@@ -51,6 +51,7 @@ EN: dict[str, str] = {
     # Language
     "choose_language": "Choose your language:",
     "language_set": "Done, I'll write to you in English.",
+    "language_set_newcomer": "Send /start to see the privacy notice in English.",
     # Cancel and stale input
     "cancelled": "Done, we'll leave it here. Send /start whenever you want to continue.",
     "nothing_to_cancel": "There is nothing to cancel. Send /help to see what I can do.",
@@ -71,6 +72,71 @@ EN: dict[str, str] = {
     "btn_forget_no": "No, cancel",
     "forget_done": "Done: I erased your data. If you send /start again, you'll start afresh.",
     "forget_kept": "I erased nothing.",
+    # Schools: search, card, who works here, QR, a teacher's school
+    "search_prompt": "Type the school's name, its código modular or its district, for example "
+    "“2045 ate”. You can also share your location 📍.",
+    "search_results": "Schools for “{query}”:",
+    "search_results_page": "More schools for “{query}”:",
+    "search_none": "I found no schools for “{query}”. Try fewer words, the código modular "
+    "(7 digits) or the district.",
+    "search_none_newcomer": "I found no schools for “{query}”. To start using Minka, send "
+    "/start. To find a school, type its name, código modular or district.",
+    "btn_more": "More ▸",
+    "school_button": "{name} — {district}",
+    "nearest_title": "The schools nearest to your location:",
+    "nearest_none": "I found no registered schools near that location.",
+    "nearest_button": "{name} — {distance}",
+    "card_title": "🏫 <b>{name}</b>",
+    "card_level": "{level}",
+    "card_code": "Código modular: <code>{code}</code>",
+    "card_address": "📍 {address}",
+    "card_place": "{place}",
+    "card_ugel": "🏛 {ugel}",
+    "card_people": "👥 On Minka: {teachers} registered teachers",
+    "btn_who": "Who works here?",
+    "btn_qr": "📌 QR code",
+    "who_title": "<b>Who works at {name}?</b>",
+    "who_teachers": "👩‍🏫 Teachers registered on Minka: {count}",
+    "who_contact": "• {name} (@{username})",
+    "who_no_organizations": "No organization has registered activities here yet.",
+    "who_invite": "Do you know someone who works here? Share this link: {link}",
+    "school_gone": "That school is no longer in the registry. Please search for it again.",
+    "usage_who": "Send /who and the school's name or code, for example “/who 2045 ate”.",
+    "usage_qr": "Send /qr and the school's name or code, for example “/qr 0325753”.",
+    "pick_school": "Which of these schools?",
+    "qr_caption": "{name}\nScan the code to see this school on Minka.",
+    "qr_footer": "Scan to see who works here",
+    "ask_school": "Which school do you teach at? Type its name or código modular, or share "
+    "your location 📍.",
+    "btn_skip_school": "I'll say later",
+    "school_set": "Done: your school is <b>{name}</b>.",
+    "school_skipped": "That's fine. You can set your school any time with /myschool.",
+    "myschool_current": "Your school is <b>{name}</b>. If you changed schools, type the new "
+    "one's name or code, or /cancel.",
+    "myschool_teachers_only": "Only teachers register their school. You can look up any school "
+    "by typing its name.",
+    "inline_open": "Open in Minka",
+    "inline_description": "{place} · {code}",
+    "distance_m": "{meters} m",
+    "distance_km": "{km} km",
+    "cmd_search": "Find a school",
+    "cmd_who": "See who works at a school",
+    "cmd_qr": "A school's QR code",
+    "cmd_myschool": "Change your school (teachers)",
+    # Profile
+    "profile": "<b>Your profile</b>\nName: {name}\nProfile: {role}\n{details}Language: {language}\n"
+    "Contact visible: {contact}",
+    "profile_organization": "Organization: {organization}\n",
+    "profile_school": "School: {school}\n",
+    "contact_shown": "yes (@{username})",
+    "contact_hidden": "no",
+    "btn_share_contact": "Show my contact",
+    "btn_hide_contact": "Hide my contact",
+    "contact_needs_username": "To show your contact you need a Telegram username "
+    "(Settings › Username). Then come back to /profile.",
+    "contact_now_shown": "Done: people who look at your school will see your contact @{username}.",
+    "contact_now_hidden": "Done: your contact is no longer shown.",
+    "cmd_profile": "See your profile and contact",
     # Errors
     "error_generic": "Oops, something went wrong on our side. The team has been told; please "
     "try again in a moment.",

@@ -52,6 +52,7 @@ ES: dict[str, str] = {
     # Language
     "choose_language": "Elige tu idioma:",
     "language_set": "Listo, te escribiré en español.",
+    "language_set_newcomer": "Escribe /start para ver el aviso de privacidad en español.",
     # Cancel and stale input
     "cancelled": "Listo, lo dejamos aquí. Escribe /start cuando quieras seguir.",
     "nothing_to_cancel": "No hay nada que cancelar. Escribe /ayuda para ver lo que puedo hacer.",
@@ -71,6 +72,72 @@ ES: dict[str, str] = {
     "btn_forget_no": "No, cancelar",
     "forget_done": "Listo: borré tus datos. Si vuelves a escribir /start, empezarás de cero.",
     "forget_kept": "No borré nada.",
+    # Schools: search, card, who works here, QR, a teacher's school
+    "search_prompt": "Escribe el nombre de la escuela, su código modular o el distrito, por "
+    "ejemplo «2045 ate». También puedes compartir tu ubicación 📍.",
+    "search_results": "Escuelas para «{query}»:",
+    "search_results_page": "Más escuelas para «{query}»:",
+    "search_none": "No encontré escuelas para «{query}». Prueba con menos palabras, el código "
+    "modular (7 dígitos) o el distrito.",
+    "search_none_newcomer": "No encontré escuelas para «{query}». Para empezar a usar Minka, "
+    "escribe /start. Para buscar una escuela, escribe su nombre, código modular o distrito.",
+    "btn_more": "Más ▸",
+    "school_button": "{name} — {district}",
+    "nearest_title": "Las escuelas más cercanas a tu ubicación:",
+    "nearest_none": "No encontré escuelas registradas cerca de esa ubicación.",
+    "nearest_button": "{name} — {distance}",
+    "card_title": "🏫 <b>{name}</b>",
+    "card_level": "{level}",
+    "card_code": "Código modular: <code>{code}</code>",
+    "card_address": "📍 {address}",
+    "card_place": "{place}",
+    "card_ugel": "🏛 {ugel}",
+    "card_people": "👥 En Minka: {teachers} docentes registrados",
+    "btn_who": "¿Quién trabaja aquí?",
+    "btn_qr": "📌 Código QR",
+    "who_title": "<b>¿Quién trabaja en {name}?</b>",
+    "who_teachers": "👩‍🏫 Docentes registrados en Minka: {count}",
+    "who_contact": "• {name} (@{username})",
+    "who_no_organizations": "Todavía no hay organizaciones con actividades registradas aquí.",
+    "who_invite": "¿Conoces a alguien que trabaja aquí? Comparte este enlace: {link}",
+    "school_gone": "Esa escuela ya no está en el registro. Búscala de nuevo.",
+    "usage_who": "Escribe /quien y el nombre o código de la escuela, por ejemplo "
+    "«/quien 2045 ate».",
+    "usage_qr": "Escribe /qr y el nombre o código de la escuela, por ejemplo «/qr 0325753».",
+    "pick_school": "¿Cuál de estas escuelas?",
+    "qr_caption": "{name}\nEscanea el código para ver esta escuela en Minka.",
+    "qr_footer": "Escanea para ver quién trabaja aquí",
+    "ask_school": "¿En qué escuela enseñas? Escribe su nombre o código modular, o comparte tu "
+    "ubicación 📍.",
+    "btn_skip_school": "Lo digo después",
+    "school_set": "Listo: tu escuela es <b>{name}</b>.",
+    "school_skipped": "Está bien. Puedes decir tu escuela cuando quieras con /miescuela.",
+    "myschool_current": "Tu escuela es <b>{name}</b>. Si cambiaste de escuela, escribe el "
+    "nombre o el código de la nueva, o /cancelar.",
+    "myschool_teachers_only": "Solo los docentes registran su escuela. Puedes buscar cualquier "
+    "escuela escribiendo su nombre.",
+    "inline_open": "Abrir en Minka",
+    "inline_description": "{place} · {code}",
+    "distance_m": "{meters} m",
+    "distance_km": "{km} km",
+    "cmd_search": "Buscar una escuela",
+    "cmd_who": "Ver quién trabaja en una escuela",
+    "cmd_qr": "Código QR de una escuela",
+    "cmd_myschool": "Cambiar tu escuela (docentes)",
+    # Profile
+    "profile": "<b>Tu perfil</b>\nNombre: {name}\nPerfil: {role}\n{details}Idioma: {language}\n"
+    "Contacto visible: {contact}",
+    "profile_organization": "Organización: {organization}\n",
+    "profile_school": "Escuela: {school}\n",
+    "contact_shown": "sí (@{username})",
+    "contact_hidden": "no",
+    "btn_share_contact": "Mostrar mi contacto",
+    "btn_hide_contact": "Ocultar mi contacto",
+    "contact_needs_username": "Para mostrar tu contacto necesitas un nombre de usuario en "
+    "Telegram (Ajustes › Nombre de usuario). Luego vuelve a /perfil.",
+    "contact_now_shown": "Listo: quienes vean tu escuela verán tu contacto @{username}.",
+    "contact_now_hidden": "Listo: tu contacto ya no se muestra.",
+    "cmd_profile": "Ver tu perfil y tu contacto",
     # Errors
     "error_generic": "Uy, algo salió mal de nuestro lado. Ya avisamos al equipo; inténtalo de "
     "nuevo en un momento.",

@@ -21,7 +21,7 @@ from bot import callbacks as cb
 from bot.commands import CANCEL, command_list
 from bot.context import MinkaContext, language_for
 from bot.keyboards import keyboard
-from bot.texts import LANGUAGES, t
+from bot.texts import LANGUAGES, Markup, label, t
 
 LANGUAGE_LABELS = {"es": "Español", "en": "English"}
 
@@ -59,7 +59,7 @@ async def stale_button(update: Update, context: MinkaContext) -> None:
     query = update.callback_query
     assert query is not None
     lang = await language_for(update, context)
-    await query.answer(t(lang, "stale_button"))
+    await query.answer(label(lang, "stale_button"))
 
 
 async def ask_language(update: Update, context: MinkaContext) -> None:
@@ -79,12 +79,14 @@ async def on_language(update: Update, context: MinkaContext) -> None:
     if choice is None or choice.language not in LANGUAGES:
         await stale_button(update, context)
         return
+    text = t(choice.language, "language_set")
     if await context.storage.members.get(user.id) is not None:
         await context.storage.members.set_language(user.id, choice.language)
     else:
         context.user_data["language"] = choice.language  # type: ignore[index]
+        text = Markup(text + " " + t(choice.language, "language_set_newcomer"))
     await query.answer()
-    await query.edit_message_text(t(choice.language, "language_set"))
+    await query.edit_message_text(text)
 
 
 async def unknown_command(update: Update, context: MinkaContext) -> None:
@@ -93,26 +95,22 @@ async def unknown_command(update: Update, context: MinkaContext) -> None:
     await update.effective_message.reply_text(t(lang, "unknown_command"))
 
 
-async def plain_text(update: Update, context: MinkaContext) -> None:
-    """Text outside any conversation: newcomers are pointed to /start, members to /ayuda."""
-    assert update.effective_message is not None and update.effective_user is not None
-    lang = await language_for(update, context)
-    member = await context.storage.members.get(update.effective_user.id)
-    key = "help" if member is not None and member.is_registered else "register_first"
-    await update.effective_message.reply_text(t(lang, key, commands=command_list(lang)))
-
-
 Handler = BaseHandler[Update, MinkaContext, Any]
 
 
 def conversation(
-    name: str, entry_points: Sequence[Handler], states: dict[object, list[Handler]]
+    name: str,
+    entry_points: Sequence[Handler],
+    states: dict[object, list[Handler]],
+    own_buttons: Sequence[type[cb.Payload]],
 ) -> ConversationHandler[MinkaContext]:
     """A persistent conversation with Minka's standard exits: /cancelar from any step, a polite
-    answer to stale buttons, and guidance when something unexpected is typed."""
+    answer to its own buttons pressed at the wrong step, and guidance when something unexpected
+    is typed. Other buttons (language, privacy, school cards) pass through to their handlers."""
+    prefixes = {payload.prefix for payload in own_buttons}
     fallbacks: list[Handler] = [
         CommandHandler(CANCEL.names, cancel),
-        CallbackQueryHandler(stale_button),
+        CallbackQueryHandler(stale_button, pattern=lambda data: _prefix(data) in prefixes),
         MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, off_script),
     ]
     with warnings.catch_warnings():
@@ -127,3 +125,7 @@ def conversation(
             persistent=True,
             allow_reentry=True,
         )
+
+
+def _prefix(data: object) -> str | None:
+    return data.split(cb.SEPARATOR, 1)[0] if isinstance(data, str) else None

@@ -12,6 +12,7 @@ from telegram.error import NetworkError, RetryAfter, TelegramError
 from bot.context import MinkaContext, language_for
 from bot.texts import t
 from storage import DatabaseUnavailable
+from storage.members import NotAMember
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +21,18 @@ ADMIN_ALERT_INTERVAL_S = 60.0
 
 async def on_error(update: object, context: MinkaContext) -> None:
     error = context.error
+    if isinstance(error, NotAMember) and isinstance(update, Update):
+        # Someone erased themselves (/olvidarme) mid-flow, then answered an old question.
+        log.info("update from a person who is no longer a member")
+        await tell_user(update, context, "register_first")
+        return
     log.error("error while handling an update", exc_info=error)
     if isinstance(update, Update):
         await tell_user(update, context)
     await alert_admins(context, error)
 
 
-async def tell_user(update: Update, context: MinkaContext) -> None:
+async def tell_user(update: Update, context: MinkaContext, key: str | None = None) -> None:
     chat = update.effective_chat
     if chat is None:
         return
@@ -34,7 +40,9 @@ async def tell_user(update: Update, context: MinkaContext) -> None:
         lang = await language_for(update, context)
     except Exception:  # the database itself may be what failed
         lang = context.settings.default_language
-    key = "error_busy" if isinstance(context.error, DatabaseUnavailable) else "error_generic"
+    if key is None:
+        busy = isinstance(context.error, DatabaseUnavailable)
+        key = "error_busy" if busy else "error_generic"
     if update.callback_query is not None:
         await _quietly(update.callback_query.answer())
     await _quietly(chat.send_message(t(lang, key)))
@@ -50,8 +58,8 @@ async def alert_admins(context: MinkaContext, error: BaseException | None) -> No
     context.bot_data.last_admin_alert = now
     detail = f"{type(error).__name__}: {error}"[:500]
     for admin_id in context.settings.admin_ids:
-        member = await _member_language(context, admin_id)
-        text = t(member, "admin_error_alert", kind=type(error).__name__, detail=detail)
+        lang = await _member_language(context, admin_id)
+        text = t(lang, "admin_error_alert", kind=type(error).__name__, detail=detail)
         await _quietly(context.bot.send_message(admin_id, text))
 
 

@@ -6,6 +6,8 @@ to the members table at once, so a restart resumes with what they already told u
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -18,36 +20,54 @@ from telegram.ext import (
 from bot import callbacks as cb
 from bot.commands import START, command_list
 from bot.context import MinkaContext, language_for
-from bot.keyboards import column, keyboard
-from bot.texts import t
+from bot.deeplinks import parse_school_payload
+from bot.keyboards import Button, column, keyboard
+from bot.school_views import skip_keyboard
+from bot.texts import label, t
 from handlers.common import Handler, conversation, stale_button
+from handlers.schools import open_school_from_link, own_school_handlers, picked_school
 from storage.members import InvalidName, clean_person_name
 from storage.models import Member, OrgKind, Role
 from storage.organizations import InvalidOrganizationName, clean_organization_name
 
-CONSENT, NAME, ROLE, ORG_NAME, ORG_PICK = "consent", "name", "role", "org_name", "org_pick"
+CONSENT, NAME, ROLE, ORG_NAME, ORG_PICK, SCHOOL = (
+    "consent",
+    "name",
+    "role",
+    "org_name",
+    "org_pick",
+    "school",
+)
 END = ConversationHandler.END
 FLOW = "onboarding"
+START_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ORG_KIND = {Role.NGO: OrgKind.NGO, Role.INSTITUTION: OrgKind.INSTITUTION}
-CREATE_TYPED, RETYPE = 0, -1
 
 
 async def start(update: Update, context: MinkaContext) -> str | int:
     """Entry point: newcomers see the notice; half-registered people resume; members the menu."""
     user = update.effective_user
     assert user is not None and update.effective_message is not None
-    payload = context.args[0] if context.args else None
-    if payload:
-        context.user_data["start_payload"] = payload  # type: ignore[index]
+    payload = valid_start_payload(context.args)
     member = await context.storage.members.get(user.id)
     if member is None:
+        # Not stored before consent: kept in memory until "Acepto".
+        if payload:
+            context.user_data["start_payload"] = payload  # type: ignore[index]
         return await ask_consent(update, context)
-    if payload:
+    if payload and not member.is_registered:
         await context.storage.drafts.update(user.id, FLOW, start_payload=payload)
     if member.is_registered:
-        await show_main_menu(update, context, member)
+        if not await open_linked_school(update, context, payload):
+            await show_main_menu(update, context, member)
         return END
     return await resume(update, context, member)
+
+
+def valid_start_payload(args: list[str] | None) -> str | None:
+    """Telegram's deep-link payloads are 1-64 characters of A-Za-z0-9_-; anything else is noise."""
+    payload = args[0] if args else None
+    return payload if payload and START_PAYLOAD.fullmatch(payload) else None
 
 
 async def ask_consent(update: Update, context: MinkaContext) -> str:
@@ -56,8 +76,8 @@ async def ask_consent(update: Update, context: MinkaContext) -> str:
     lang = await language_for(update, context)
     await message.reply_text(t(lang, "welcome_new", name=user.first_name))
     buttons = [
-        (t(lang, "btn_accept"), cb.ConsentAnswer(True)),
-        (t(lang, "btn_decline"), cb.ConsentAnswer(False)),
+        (label(lang, "btn_accept"), cb.ConsentAnswer(True)),
+        (label(lang, "btn_decline"), cb.ConsentAnswer(False)),
     ]
     await message.reply_text(t(lang, "privacy_notice"), reply_markup=keyboard([buttons]))
     return CONSENT
@@ -68,17 +88,20 @@ async def on_consent(update: Update, context: MinkaContext) -> str | int:
     assert query is not None and user is not None
     answer = cb.ConsentAnswer.unpack(query.data)
     assert answer is not None  # the handler's pattern guarantees it
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
     lang = await language_for(update, context)
+    await query.answer()
     if not answer.accepted:
         context.user_data.clear()  # type: ignore[union-attr]
-        await query.message.reply_text(t(lang, "consent_declined"))  # type: ignore[union-attr]
+        await query.edit_message_reply_markup(reply_markup=None)
+        assert update.effective_chat is not None
+        await update.effective_chat.send_message(t(lang, "consent_declined"))
         return END
+    # Consent first: if removing the buttons fails, the acceptance is still recorded.
     await context.storage.members.record_consent(user.id, lang)
     payload = context.user_data.pop("start_payload", None)  # type: ignore[union-attr]
     if payload:
         await context.storage.drafts.update(user.id, FLOW, start_payload=payload)
+    await query.edit_message_reply_markup(reply_markup=None)
     return await ask_name(update, context, lang)
 
 
@@ -88,7 +111,7 @@ async def ask_name(update: Update, context: MinkaContext, lang: str) -> str:
     markup = None
     try:
         telegram_name = clean_person_name(user.full_name)
-        markup = column([(t(lang, "btn_use_name", name=telegram_name), cb.UseTelegramName())])
+        markup = column([(label(lang, "btn_use_name", name=telegram_name), cb.UseTelegramName())])
     except InvalidName:
         pass  # a one-letter or emoji-only Telegram name: let them type one
     await chat.send_message(t(lang, "ask_name"), reply_markup=markup)
@@ -122,7 +145,7 @@ async def save_name(update: Update, context: MinkaContext, name: str) -> str:
 
 async def ask_role(update: Update, lang: str, name: str) -> str:
     assert update.effective_chat is not None
-    buttons = [(t(lang, f"btn_role_{role.value}"), cb.RoleChoice(role.value)) for role in Role]
+    buttons = [(label(lang, f"btn_role_{role.value}"), cb.RoleChoice(role.value)) for role in Role]
     await update.effective_chat.send_message(
         t(lang, "ask_role", name=name), reply_markup=column(buttons)
     )
@@ -140,9 +163,39 @@ async def on_role(update: Update, context: MinkaContext) -> str | int:
     await query.edit_message_reply_markup(reply_markup=None)
     role = Role(choice.role)
     await context.storage.members.set_role(user.id, role)
+    lang = await language_for(update, context)
     if role is Role.TEACHER:
-        return await finish(update, context)
-    return await ask_org(update, await language_for(update, context))
+        return await ask_school(update, lang)
+    return await ask_org(update, lang)
+
+
+async def ask_school(update: Update, lang: str) -> str:
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(
+        t(lang, "ask_school"), reply_markup=skip_keyboard(lang)
+    )
+    return SCHOOL
+
+
+async def on_school_picked(update: Update, context: MinkaContext) -> str | int:
+    school = await picked_school(update, context)
+    if school is None:
+        return SCHOOL
+    assert update.effective_user is not None and update.effective_chat is not None
+    await context.storage.members.set_school(update.effective_user.id, school.id)
+    lang = await language_for(update, context)
+    await update.effective_chat.send_message(t(lang, "school_set", name=school.name))
+    return await finish(update, context)
+
+
+async def on_school_skipped(update: Update, context: MinkaContext) -> int:
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    lang = await language_for(update, context)
+    await update.effective_chat.send_message(t(lang, "school_skipped"))
+    return await finish(update, context)
 
 
 async def ask_org(update: Update, lang: str) -> str:
@@ -160,63 +213,86 @@ async def on_org_name(update: Update, context: MinkaContext) -> str:
         typed = clean_organization_name(message.text or "")
     except InvalidOrganizationName:
         await message.reply_text(t(lang, "org_invalid"))
-        return ORG_NAME
-    await context.storage.drafts.update(user.id, FLOW, org_name=typed)
+        return ORG_PICK if await _typed_names(context, user.id) else ORG_NAME
+    # Every typed name keeps its own number, so an older "Create" button creates what it says.
+    names = [*await _typed_names(context, user.id), typed]
+    await context.storage.drafts.update(user.id, FLOW, org_names=names)
     similar = await context.storage.organizations.find_similar(typed)
-    buttons = [(org.name, cb.OrganizationChoice(org.id)) for org in similar]
-    buttons.append((t(lang, "btn_org_create", name=typed), cb.OrganizationChoice(CREATE_TYPED)))
-    buttons.append((t(lang, "btn_org_retype"), cb.OrganizationChoice(RETYPE)))
+    buttons: list[Button] = [(org.name, cb.OrganizationChoice(org.id)) for org in similar]
+    create = cb.CreateOrganization(len(names) - 1)
+    buttons.append((label(lang, "btn_org_create", name=typed), create))
+    buttons.append((label(lang, "btn_org_retype"), cb.RetypeOrganization()))
     text = t(lang, "org_matches") if similar else t(lang, "org_no_match", name=typed)
     await message.reply_text(text, reply_markup=column(buttons))
     return ORG_PICK
 
 
+async def _typed_names(context: MinkaContext, user_id: int) -> list[str]:
+    return list((await context.storage.drafts.get(user_id, FLOW)).get("org_names", []))
+
+
+async def on_org_retype(update: Update, context: MinkaContext) -> str:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    return await ask_org(update, await language_for(update, context))
+
+
 async def on_org_pick(update: Update, context: MinkaContext) -> str | int:
+    """An existing organization, or "create" for one of the names typed: join it."""
     query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    choice = cb.OrganizationChoice.unpack(query.data)
-    assert choice is not None
-    lang = await language_for(update, context)
-    if choice.org_id == RETYPE:
-        await query.answer()
-        await query.edit_message_reply_markup(reply_markup=None)
-        return await ask_org(update, lang)
-    org_name = await join_chosen_organization(context, user.id, choice.org_id)
+    assert query is not None and user is not None and update.effective_chat is not None
+    org_name = await join_chosen_organization(context, user.id, query.data)
     if org_name is None:
         await stale_button(update, context)
         return ORG_PICK
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    await query.message.reply_text(t(lang, "org_joined", org=org_name))  # type: ignore[union-attr]
+    lang = await language_for(update, context)
+    await update.effective_chat.send_message(t(lang, "org_joined", org=org_name))
     return await finish(update, context)
 
 
-async def join_chosen_organization(context: MinkaContext, user_id: int, org_id: int) -> str | None:
-    """Join an existing organization or create the typed one; None if the choice is stale."""
+async def join_chosen_organization(
+    context: MinkaContext, user_id: int, data: str | None
+) -> str | None:
+    """Join the organization a button names; None if the button is stale or tampered with."""
     members = context.storage.members
-    if org_id != CREATE_TYPED:
-        org = await context.storage.organizations.get(org_id)
+    existing = cb.OrganizationChoice.unpack(data)
+    if existing is not None:
+        org = await context.storage.organizations.get(existing.org_id)
         if org is None:
             return None
         await members.join_organization(user_id, org.id)
         return org.name
-    typed = (await context.storage.drafts.get(user_id, FLOW)).get("org_name")
+    create = cb.CreateOrganization.unpack(data)
+    names = await _typed_names(context, user_id)
     member = await members.require(user_id)
-    if not typed or member.role not in ORG_KIND:
+    if create is None or not 0 <= create.index < len(names) or member.role not in ORG_KIND:
         return None
-    created = await members.create_and_join_organization(user_id, typed, ORG_KIND[member.role])
+    org_name = names[create.index]
+    created = await members.create_and_join_organization(user_id, org_name, ORG_KIND[member.role])
     return created.name
 
 
 async def finish(update: Update, context: MinkaContext) -> int:
+    """Registered: welcome, the menu, and the school whose link brought them, if any."""
     user = update.effective_user
     assert user is not None
     member = await context.storage.members.complete_registration(user.id)
+    payload = (await context.storage.drafts.get(user.id, FLOW)).get("start_payload")
     await context.storage.drafts.clear(user.id, FLOW)
     assert update.effective_chat is not None
     await update.effective_chat.send_message(t(member.language, "registered", name=member.name))
     await show_main_menu(update, context, member)
+    await open_linked_school(update, context, payload)
     return END
+
+
+async def open_linked_school(update: Update, context: MinkaContext, payload: str | None) -> bool:
+    school_key = parse_school_payload(payload)
+    return school_key is not None and await open_school_from_link(update, context, *school_key)
 
 
 async def resume(update: Update, context: MinkaContext, member: Member) -> str | int:
@@ -225,6 +301,8 @@ async def resume(update: Update, context: MinkaContext, member: Member) -> str |
         return await ask_name(update, context, member.language)
     if member.role is None:
         return await ask_role(update, member.language, member.name)
+    if member.role is Role.TEACHER and member.school_id is None:
+        return await ask_school(update, member.language)
     if member.role is not Role.TEACHER and member.organization is None:
         return await ask_org(update, member.language)
     return await finish(update, context)
@@ -250,8 +328,20 @@ def build_onboarding_handler() -> ConversationHandler[MinkaContext]:
         ORG_NAME: [MessageHandler(text, on_org_name)],
         ORG_PICK: [
             CallbackQueryHandler(on_org_pick, pattern=cb.OrganizationChoice.matches()),
+            CallbackQueryHandler(on_org_pick, pattern=cb.CreateOrganization.matches()),
+            CallbackQueryHandler(on_org_retype, pattern=cb.RetypeOrganization.matches()),
             MessageHandler(text, on_org_name),  # typing again is as good as "type another name"
         ],
+        SCHOOL: own_school_handlers(on_school_picked, on_school_skipped),
     }
     entry = CommandHandler(START.names, start, filters.ChatType.PRIVATE)
-    return conversation(FLOW, [entry], states)
+    own_buttons = (
+        cb.ConsentAnswer,
+        cb.UseTelegramName,
+        cb.RoleChoice,
+        cb.OrganizationChoice,
+        cb.CreateOrganization,
+        cb.RetypeOrganization,
+        cb.SkipSchool,
+    )
+    return conversation(FLOW, [entry], states, own_buttons)

@@ -9,7 +9,7 @@ from telegram import InputFile, Update
 from bot import callbacks as cb
 from bot.context import MinkaContext, language_for
 from bot.keyboards import keyboard
-from bot.texts import t
+from bot.texts import label, t
 from handlers.common import stale_button
 
 
@@ -50,8 +50,8 @@ async def ask_forget(update: Update, context: MinkaContext) -> None:
         await message.reply_text(t(lang, "mydata_none"))
         return
     buttons = [
-        (t(lang, "btn_forget_yes"), cb.ForgetAnswer(True)),
-        (t(lang, "btn_forget_no"), cb.ForgetAnswer(False)),
+        (label(lang, "btn_forget_yes"), cb.ForgetAnswer(True)),
+        (label(lang, "btn_forget_no"), cb.ForgetAnswer(False)),
     ]
     await message.reply_text(t(lang, "forget_confirm"), reply_markup=keyboard([buttons]))
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storage.activities import Activities
 from storage.conversations import ConversationStates, Drafts
 from storage.db import Database, DatabaseUnavailable, StorageError
 from storage.members import Members
 from storage.migrate import MigrationError, migrate
 from storage.organizations import Organizations
 from storage.privacy import PersonalData
+from storage.schools import Schools
 
 __all__ = ["DatabaseUnavailable", "MigrationError", "Storage", "StorageError"]
 
@@ -23,6 +25,8 @@ class Storage:
         self.organizations = Organizations(self.db)
         self.conversations = ConversationStates(self.db)
         self.drafts = Drafts(self.db)
+        self.schools = Schools(self.db)
+        self.activities = Activities(self.db)
         self.personal_data = PersonalData(self.db)
 
     async def open(self) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,17 @@ class StorageError(Exception):
 
 class DatabaseUnavailable(StorageError):
     """The database file cannot be opened or is locked for longer than the busy timeout."""
+
+
+@contextmanager
+def _busy_is_unavailable() -> Iterator[None]:
+    """Another process holding the write lock past busy_timeout is an outage, not a bug."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseUnavailable(f"the database is busy: {exc}") from exc
+        raise
 
 
 class Session:
@@ -120,14 +132,16 @@ class Database:
         """A write transaction: all or nothing, never interleaved with another coroutine's."""
         async with self._lock:
             conn = self._connection()
-            await conn.execute("BEGIN IMMEDIATE")
+            with _busy_is_unavailable():
+                await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield Session(conn)
             except BaseException:
                 await conn.rollback()
                 raise
             else:
-                await conn.commit()
+                with _busy_is_unavailable():
+                    await conn.commit()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:

@@ -6,7 +6,7 @@ import aiosqlite
 
 from storage.clock import from_db, to_db, utc_now
 from storage.db import Database, StorageError
-from storage.models import Member, Organization, OrgKind, Role
+from storage.models import Contact, Member, Organization, OrgKind, Role, SchoolPeople
 from storage.normalize import clean_text
 from storage.organizations import Organizations, clean_organization_name
 
@@ -52,6 +52,9 @@ def _row_to_member(row: aiosqlite.Row) -> Member:
         timezone=row["timezone"],
         consent_at=consent_at,
         registered_at=from_db(row["registered_at"]),
+        school_id=row["school_id"],
+        share_contact=bool(row["share_contact"]),
+        username=row["username"],
     )
 
 
@@ -126,6 +129,35 @@ class Members:
             if changed == 0:
                 raise NotAMember(user_id)
         return org
+
+    async def set_school(self, user_id: int, school_id: int | None) -> None:
+        await self._update(
+            user_id,
+            "UPDATE members SET school_id = ?, updated_at = ? WHERE user_id = ?",
+            (school_id, to_db(utc_now()), user_id),
+        )
+
+    async def set_contact_sharing(self, user_id: int, username: str | None) -> None:
+        """Share `username` with people who look at one's school, or (None) stop and forget it."""
+        await self._update(
+            user_id,
+            "UPDATE members SET share_contact = ?, username = ?, updated_at = ? WHERE user_id = ?",
+            (username is not None, username, to_db(utc_now()), user_id),
+        )
+
+    async def people_at_school(self, school_id: int) -> SchoolPeople:
+        async with self._db.read() as session:
+            teachers = await session.scalar(
+                "SELECT count(*) FROM members WHERE school_id = ? AND role = 'teacher'"
+                " AND registered_at IS NOT NULL",
+                (school_id,),
+            )
+            rows = await session.fetchall(
+                "SELECT name, username FROM members WHERE school_id = ? AND share_contact = 1"
+                " AND username IS NOT NULL AND name IS NOT NULL ORDER BY name",
+                (school_id,),
+            )
+        return SchoolPeople(int(teachers), [Contact(r["name"], r["username"]) for r in rows])
 
     async def complete_registration(self, user_id: int) -> Member:
         now = to_db(utc_now())

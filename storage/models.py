@@ -38,7 +38,26 @@ class Member:
     timezone: str | None
     consent_at: datetime
     registered_at: datetime | None
+    school_id: int | None = None
+    share_contact: bool = False
+    username: str | None = None
 
     @property
     def is_registered(self) -> bool:
         return self.registered_at is not None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person who agreed to be reachable: shown as name and @username."""
+
+    name: str
+    username: str
+
+
+@dataclass(frozen=True)
+class SchoolPeople:
+    """Who is known to work at a school (activities add organizations in a later migration)."""
+
+    teachers: int
+    contacts: list[Contact]

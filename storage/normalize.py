@@ -23,13 +23,19 @@ def fold(text: str) -> str:
 
 def clean_text(text: str, *, keep_newlines: bool = False) -> str:
     """User-typed text as we store it: NFC, no control or invisible characters, tidy spaces."""
-    normal = unicodedata.normalize("NFC", text)
-    kept = "".join(
-        char
-        for char in normal
-        if (keep_newlines and char == "\n") or unicodedata.category(char) not in _DROPPED_CATEGORIES
-    )
+    normal = unicodedata.normalize("NFC", text).replace("\r\n", "\n")
+    kept = "".join(_kept_char(char, keep_newlines) for char in normal)
     if not keep_newlines:
         return " ".join(kept.split())
     lines = (" ".join(line.split()) for line in kept.split("\n"))
     return "\n".join(lines).strip()
+
+
+def _kept_char(char: str, keep_newlines: bool) -> str:
+    """Line breaks and tabs become spaces (or stay, for multi-line text); invisible
+    characters such as zero-width spaces, bidi overrides and NULs are dropped."""
+    if char == "\n" and keep_newlines:
+        return char
+    if char.isspace():
+        return " "
+    return "" if unicodedata.category(char) in _DROPPED_CATEGORIES else char

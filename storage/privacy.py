@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storage.db import Database
+from storage.db import Database, Session
 
 
 class PersonalData:
@@ -28,10 +28,16 @@ class PersonalData:
             drafts = await session.fetchall(
                 "SELECT flow, data, updated_at FROM drafts WHERE user_id = ?", (user_id,)
             )
-        if member is None and not drafts:
+            created = await session.fetchall(
+                "SELECT name FROM organizations WHERE created_by = ? ORDER BY name", (user_id,)
+            )
+            activities = await _activities_announced(session, user_id)
+        if member is None and not drafts and not created and not activities:
             return None
         return {
             "profile": dict(member) if member is not None else None,
+            "organizations_created": [row["name"] for row in created],
+            "activities_announced": activities,
             "unfinished_steps": [
                 {"flow": row["flow"], "data": json.loads(row["data"]), "since": row["updated_at"]}
                 for row in drafts
@@ -46,5 +52,22 @@ class PersonalData:
             await session.execute(
                 "DELETE FROM conversation_states WHERE key = ?", (private_chat_key,)
             )
+            await session.execute(
+                "UPDATE organizations SET created_by = NULL WHERE created_by = ?", (user_id,)
+            )
+            # The activity stays with its organization and school; only who announced it goes.
+            await session.execute(
+                "UPDATE activities SET author_id = NULL WHERE author_id = ?", (user_id,)
+            )
             removed = await session.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
         return removed > 0
+
+
+async def _activities_announced(session: Session, user_id: int) -> list[dict[str, Any]]:
+    rows = await session.fetchall(
+        "SELECT a.id, s.name AS school, s.cod_mod, a.title, a.description, a.starts_at,"
+        " a.ends_at, a.status FROM activities a JOIN schools s ON s.id = a.school_id"
+        " WHERE a.author_id = ? ORDER BY a.starts_at, a.id",
+        (user_id,),
+    )
+    return [dict(row) for row in rows]

@@ -12,6 +12,7 @@ import pytest
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.app import MinkaApplication
+from bot.registry_import import load_sample_schools
 from bot.runner import running
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings
@@ -55,6 +56,10 @@ def settings(fake: FakeTelegram, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[MinkaApplication]:
-    """The real Application, polling the fake over HTTP, with a real SQLite file."""
-    async with running(settings) as app:
+    """The real Application, polling the fake over HTTP, with a real SQLite file holding the
+    bundled synthetic school registry."""
+    storage = Storage(settings.database_path)
+    await storage.open()
+    await load_sample_schools(storage)
+    async with running(settings, storage) as app:
         yield app

@@ -43,13 +43,20 @@ async def test_teacher_onboards_in_spanish(fake: FakeTelegram, bot: MinkaApplica
     assert ask_name.button_labels == ["Usar «Rosa Quispe»"]
     ask_role = await tap(fake, ROSA, "Usar «Rosa Quispe»")
     assert ask_role.button_labels == ["Docente", "ONG o fundación", "Otra institución"]
-    done = await tap(fake, ROSA, "Docente")
+    ask_school = await tap(fake, ROSA, "Docente")
+    assert "¿En qué escuela enseñas?" in ask_school.plain_text
+    results = await say(fake, ROSA, "mariategui san martin de porres")
+    assert results.button_labels[0].startswith("I.E. N° 2045 José Carlos Mariátegui")
+    await fake.press(ROSA, 1)
+    chosen = await fake.next_message(ROSA)
+    assert "tu escuela es I.E. N° 2045 José Carlos Mariátegui" in chosen.plain_text
+    done = await fake.next_message(ROSA)
     assert "Bienvenida" in done.plain_text
     menu = await fake.next_message(ROSA)
     assert "/ayuda" in menu.plain_text
 
     member = await storage_of(bot).members.get(ROSA)
-    assert member is not None and member.is_registered
+    assert member is not None and member.is_registered and member.school_id is not None
     assert (member.name, member.role, member.language) == ("Rosa Quispe", Role.TEACHER, "es")
 
 
@@ -113,7 +120,7 @@ async def test_cancel_midway_and_start_again_resumes(
     await tap(fake, ROSA, "Acepto")
     cancelled = await say(fake, ROSA, "/cancelar")
     assert "lo dejamos aquí" in cancelled.plain_text
-    after = await say(fake, ROSA, "hola")  # outside the conversation now
+    after = await say(fake, ROSA, "hola")  # outside the conversation: a search, with a hint
     assert "/start" in after.plain_text
     resumed = await say(fake, ROSA, "/start")  # consent was given: next missing step
     assert "¿Cómo te llamas?" in resumed.plain_text
@@ -171,7 +178,9 @@ async def test_restart_midway_resumes_and_old_buttons_answer_politely(
         await fake.press_button(ROSA, notice.message_id, notice.buttons[0]["callback_data"])
         await fake.wait_until(lambda: len(fake.callback_answers) == 3)
         assert fake.callback_answers[-1].get("text") == "Ese botón ya no está activo."
-        done = await tap(fake, ROSA, "Docente")  # the role buttons still work after restart
+        await tap(fake, ROSA, "Docente")  # the role buttons still work after restart
+        await tap(fake, ROSA, "Lo digo después")
+        done = await fake.next_message(ROSA)
         assert "Bienvenida" in done.plain_text
         member = await storage_of(app).members.get(ROSA)
         assert member is not None and member.is_registered
@@ -180,7 +189,7 @@ async def test_restart_midway_resumes_and_old_buttons_answer_politely(
 async def test_registered_user_sees_the_menu_and_help(
     fake: FakeTelegram, bot: MinkaApplication
 ) -> None:
-    await _register(fake, bot, ROSA)
+    await register_teacher(fake, ROSA)
     menu = await say(fake, ROSA, "/start")
     assert "¿Qué quieres hacer?" in menu.plain_text
     help_es = await say(fake, ROSA, "/ayuda")
@@ -189,7 +198,7 @@ async def test_registered_user_sees_the_menu_and_help(
 
 
 async def test_language_switch(fake: FakeTelegram, bot: MinkaApplication) -> None:
-    await _register(fake, bot, ROSA)
+    await register_teacher(fake, ROSA)
     choose = await say(fake, ROSA, "/language")
     assert choose.button_labels == ["Español", "English"]
     await fake.press(ROSA, "English")
@@ -228,7 +237,7 @@ async def test_deep_link_payload_is_kept_until_after_consent(
 async def test_forget_me_erases_and_start_is_fresh(
     fake: FakeTelegram, bot: MinkaApplication
 ) -> None:
-    await _register(fake, bot, ROSA)
+    await register_teacher(fake, ROSA)
     data = await say(fake, ROSA, "/misdatos")
     assert data.kind == "document" and b'"Rosa"' in (data.file_bytes or b"")
     await say(fake, ROSA, "/olvidarme")
@@ -243,7 +252,7 @@ async def test_forget_me_erases_and_start_is_fresh(
 async def test_errors_reach_the_user_and_one_admin_alert(
     fake: FakeTelegram, bot: MinkaApplication, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await _register(fake, bot, ROSA)
+    await register_teacher(fake, ROSA)
     fake.user(900, "Admin")
 
     async def broken(*_: object, **__: object) -> None:
@@ -257,14 +266,27 @@ async def test_errors_reach_the_user_and_one_admin_alert(
     assert len(alerts) == 1  # the second failure within a minute does not alert again
 
 
-async def _register(fake: FakeTelegram, app: MinkaApplication, user_id: int) -> None:
-    fake.user(user_id, "Rosa")
+async def register_teacher(
+    fake: FakeTelegram, user_id: int, *, school_query: str | None = None,
+    username: str | None = None,
+) -> None:
+    """A Spanish-speaking teacher through the whole onboarding, choosing a school or not."""
+    fake.user(user_id, "Rosa", username=username)
     await say(fake, user_id, "/start")
     await fake.next_message(user_id)
     await tap(fake, user_id, "Acepto")
     await tap(fake, user_id, "Usar «Rosa»")
     await tap(fake, user_id, "Docente")
-    await fake.next_message(user_id)
+    if school_query is None:
+        await tap(fake, user_id, "Lo digo después")
+    else:
+        await say(fake, user_id, school_query)
+        await fake.press(user_id, 1)
+        await fake.next_message(user_id)  # "tu escuela es …"
+        await fake.next_message(user_id)  # welcome
+    await fake.next_message(user_id)  # menu (or welcome when skipped)
+    if school_query is None:
+        await fake.next_message(user_id)
 
 
 async def test_webhook_mode_receives_updates_with_the_secret(

@@ -156,3 +156,19 @@ async def test_conversation_states_round_trip(storage: Storage) -> None:
     await storage.conversations.save("flow", (3, 3), "role")
     await storage.conversations.save("flow", (3, 3), None)
     assert await storage.conversations.load("flow") == {(1, 2): "name"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "multiline", "expected"),
+    [
+        ("Paro de\ntransportistas", False, "Paro de transportistas"),
+        ("a\tb\r\nc", False, "a b c"),
+        ("  Rosa\u200b\u202e Quispe\x00 ", False, "Rosa Quispe"),
+        ("línea 1\r\n\n  línea   2 ", True, "línea 1\n\nlínea 2"),
+        ("e\u0301", False, "é"),  # combining accent composed (NFC)
+    ],
+)
+def test_clean_text(raw: str, multiline: bool, expected: str) -> None:
+    from storage.normalize import clean_text
+
+    assert clean_text(raw, keep_newlines=multiline) == expected

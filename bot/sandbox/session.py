@@ -7,10 +7,12 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from bot.registry_import import load_sample_schools
 from bot.runner import running
 from bot.sandbox.chat import run_chat, stdin_lines
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings
+from storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -36,5 +38,10 @@ async def sandbox_session(settings: Settings, database: str | None = None) -> No
     async with FakeTelegram(token=SANDBOX_TOKEN, bot_username="minka_sandbox_bot") as fake:
         local = sandbox_settings(settings, fake, database)
         log.info("sandbox: fake Telegram at %s, database %s", fake.base_url, local.database_path)
-        async with running(local):
+        storage = Storage(local.database_path)
+        await storage.open()
+        if await storage.schools.count() == 0:
+            result = await load_sample_schools(storage)
+            log.info("sandbox: loaded the synthetic sample registry: %s", result.summary())
+        async with running(local, storage):
             await run_chat(fake, stdin_lines(), print)

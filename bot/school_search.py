@@ -1,0 +1,236 @@
+"""Find a school the way teachers type it: "san martin de porres ate", "IE 2045", "0325753".
+
+Pure Python over storage, no Telegram. Three steps:
+
+1. Words. The query is cut into search words exactly like the stored names (`school_words`:
+   folded, "I.E."/"N°"/"colegio" dropped, "sta" -> "santa"). Each word is matched against the
+   registry's vocabulary: exactly, within one or two typos (deletion variants, then a real edit
+   distance), or as a prefix. A word matching nothing is left out.
+2. Candidates. The word index returns schools having, for every word, one of its matches in the
+   name, place or level (up to a few hundred, BM25 order when there are more). If that finds
+   nothing, each word in turn is left out.
+3. Ranking, in Python: each word scores its best match (exact 1, one typo 0.8, two 0.65, prefix
+   less), counted fully in the name and at 75% in the place (district over province over
+   region) or level; plus how much of the name the query covers, and active services first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storage import Storage
+from storage.schools import (
+    Candidate,
+    School,
+    Schools,
+    TermGroup,
+    deletion_variants,
+    edit_distance,
+    place_words,
+    school_words,
+)
+
+CANDIDATE_LIMIT = 300
+MAX_QUERY_WORDS = 8
+MAX_ALTERNATIVES = 16
+MAX_RELAXED_QUERIES = 4
+
+SIMILARITY_BY_DISTANCE = {0: 1.0, 1: 0.8, 2: 0.65}
+PLACE_WEIGHT = 0.75  # a word found in the place counts less than one found in the name
+LEVEL_WEIGHT = 0.7
+PLACE_PARTS = (("district", 1.0), ("province", 0.9), ("region", 0.85))
+COVERAGE_WEIGHT = 0.15
+ACTIVE_BONUS = 0.05
+
+# "0325753", "0325753-0", "0325753 / 1": a código modular, optionally with its anexo.
+_COD_MOD = re.compile(r"^\s*(\d{7})(?:\s*[-/ ]\s*([0-9a-z]))?\s*$", re.IGNORECASE)
+_CODLOCAL = re.compile(r"^\s*(\d{6})\s*$")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    school: School
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: tuple[SearchHit, ...]
+    has_more: bool  # more hits exist past offset + limit
+    matched_by: str  # "code", "codlocal", "words" or "nothing"
+
+    @property
+    def schools(self) -> list[School]:
+        return [hit.school for hit in self.hits]
+
+
+@dataclass(frozen=True)
+class WordMatch:
+    """What one typed word may stand for in the registry's vocabulary."""
+
+    word: str
+    similar: dict[str, float]  # vocabulary word -> similarity (1.0 exact)
+    prefix: str | None  # also any word starting with this
+
+    def similarity(self, stored: str) -> float:
+        value = self.similar.get(stored, 0.0)
+        if self.prefix and value < 0.9 and stored.startswith(self.prefix):
+            # "mariat" for "mariategui": better the more of the word was typed.
+            value = max(value, 0.5 + 0.4 * len(self.prefix) / len(stored))
+        return value
+
+    def best(self, words: Sequence[str]) -> tuple[float, str | None]:
+        best_value, best_word = 0.0, None
+        for stored in words:
+            value = self.similarity(stored)
+            if value > best_value:
+                best_value, best_word = value, stored
+        return best_value, best_word
+
+    @property
+    def can_match(self) -> bool:
+        return bool(self.similar or self.prefix)
+
+    def group(self) -> TermGroup:
+        return TermGroup(tuple(self.similar), self.prefix)
+
+
+EMPTY = SearchResult((), False, "nothing")
+
+
+async def search_schools(
+    storage: Storage, text: str, *, limit: int = 8, offset: int = 0
+) -> SearchResult:
+    """Schools matching `text`, best first, `limit` from `offset` on."""
+    if limit < 1 or offset < 0:
+        raise ValueError("limit must be positive and offset not negative")
+    schools = storage.schools
+    by_code = await _search_by_code(schools, text)
+    if by_code is not None:
+        return _page(by_code[0], limit, offset, by_code[1])
+    words = list(dict.fromkeys(school_words(text)))[:MAX_QUERY_WORDS]
+    if not words:
+        return EMPTY
+    matches = [match for match in await match_words(schools, words) if match.can_match]
+    if not matches:
+        return EMPTY
+    candidates = await find_candidates(schools, matches)
+    ranked = rank(candidates, matches)
+    return _page(ranked, limit, offset, "words") if ranked else EMPTY
+
+
+async def _search_by_code(schools: Schools, text: str) -> tuple[list[SearchHit], str] | None:
+    """Hits for a código modular (or a 6-digit CODLOCAL); None when `text` is not a code."""
+    code = _COD_MOD.match(text)
+    if code:
+        found = await schools.with_cod_mod(code[1])
+        if code[2]:
+            found = [school for school in found if school.anexo.lower() == code[2].lower()]
+        return [SearchHit(school, 1.0) for school in found], "code"
+    codlocal = _CODLOCAL.match(text)
+    if codlocal:
+        found = await schools.in_codlocal(codlocal[1])
+        # Six digits may also be a school's number ("IE 600123"): only a hit makes it a code.
+        return ([SearchHit(school, 1.0) for school in found], "codlocal") if found else None
+    return None
+
+
+def _page(hits: Sequence[SearchHit], limit: int, offset: int, matched_by: str) -> SearchResult:
+    page = tuple(hits[offset : offset + limit])
+    return SearchResult(page, len(hits) > offset + limit, matched_by)
+
+
+# --- 1. words -------------------------------------------------------------------------------
+
+
+def allowed_typos(word: str, exists: bool) -> int:
+    """How far a stored word may be from the typed one. Numbers must match exactly; a word that
+    exists as typed is most likely meant, so short ones get no alternatives."""
+    if word.isdigit():
+        return 0
+    if len(word) <= 4:
+        return 0 if exists else 1
+    if len(word) >= 8:
+        return 1 if exists else 2
+    return 1
+
+
+async def match_words(schools: Schools, words: Sequence[str]) -> list[WordMatch]:
+    """The vocabulary words each typed word may stand for (one database round trip)."""
+    variants_of = {word: deletion_variants(word, allowed_typos(word, False)) for word in words}
+    by_variant: dict[str, list[tuple[str, int]]] = {}
+    rows = await schools.terms_for_variants(set().union(*variants_of.values()))
+    for variant, term, docs in rows:
+        by_variant.setdefault(variant, []).append((term, docs))
+    return [_match_word(word, variants_of[word], by_variant) for word in words]
+
+
+def _match_word(
+    word: str, variants: set[str], by_variant: dict[str, list[tuple[str, int]]]
+) -> WordMatch:
+    near = {term: docs for variant in variants for term, docs in by_variant.get(variant, ())}
+    exists = word in near
+    typos = allowed_typos(word, exists)
+    scored = []
+    for term, docs in near.items():
+        distance = 0 if term == word else edit_distance(word, term, typos)
+        if distance <= typos:
+            scored.append((SIMILARITY_BY_DISTANCE[distance], docs, term))
+    scored.sort(reverse=True)
+    similar = {term: similarity for similarity, _, term in scored[:MAX_ALTERNATIVES]}
+    prefix = word if not exists and len(word) >= 3 and not word.isdigit() else None
+    return WordMatch(word, similar, prefix)
+
+
+# --- 2. candidates --------------------------------------------------------------------------
+
+
+async def find_candidates(schools: Schools, matches: Sequence[WordMatch]) -> list[Candidate]:
+    groups = [match.group() for match in matches]
+    found = await _candidates(schools, groups)
+    if found or len(groups) < 2:
+        return found
+    # Nothing has every word: maybe one is wrong (another district, a stray word). Leave each
+    # out in turn, last first (place words tend to come last), and pool what that finds.
+    pooled: dict[int, Candidate] = {}
+    for index in reversed(range(len(groups))[-MAX_RELAXED_QUERIES:]):
+        for candidate in await _candidates(schools, groups[:index] + groups[index + 1 :]):
+            pooled.setdefault(candidate.school.id, candidate)
+    return list(pooled.values())
+
+
+async def _candidates(schools: Schools, groups: list[TermGroup]) -> list[Candidate]:
+    found = await schools.candidates(groups, CANDIDATE_LIMIT + 1)
+    if len(found) <= CANDIDATE_LIMIT:
+        return found
+    # Too many to rank them all in Python: let BM25 (name words weigh most) pick the best.
+    return await schools.candidates(groups, CANDIDATE_LIMIT, ranked=True)
+
+
+# --- 3. ranking -----------------------------------------------------------------------------
+
+
+def rank(candidates: Sequence[Candidate], matches: Sequence[WordMatch]) -> list[SearchHit]:
+    hits = [SearchHit(candidate.school, score(candidate, matches)) for candidate in candidates]
+    hits.sort(key=lambda hit: (-hit.score, hit.school.cod_mod, hit.school.anexo))
+    return hits
+
+
+def score(candidate: Candidate, matches: Sequence[WordMatch]) -> float:
+    school = candidate.school
+    places = [(place_words(getattr(school, part)), weight) for part, weight in PLACE_PARTS]
+    total = 0.0
+    covered: set[str] = set()
+    for match in matches:
+        in_name, name_word = match.best(candidate.name_words)
+        in_place = max(match.best(words)[0] * weight for words, weight in places)
+        in_level = match.best(candidate.level_words)[0]
+        elsewhere = max(PLACE_WEIGHT * in_place, LEVEL_WEIGHT * in_level)
+        total += max(in_name, elsewhere)
+        if name_word is not None and in_name >= elsewhere:
+            covered.add(name_word)
+    name_words = set(candidate.name_words)
+    coverage = len(covered) / len(name_words) if name_words else 0.0
+    return total / len(matches) + COVERAGE_WEIGHT * coverage + ACTIVE_BONUS * school.active

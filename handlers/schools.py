@@ -1,0 +1,290 @@
+"""Finding schools from a phone: search by text or location, the card, who works there, QR,
+inline mode. Any plain text outside a conversation is a search."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot import callbacks as cb
+from bot.context import MinkaContext, language_for
+from bot.deeplinks import school_link
+from bot.qr import school_qr_png
+from bot.school_search import search_schools
+from bot.school_views import (
+    card_keyboard,
+    nearest_keyboard,
+    place_of,
+    results_keyboard,
+    school_card,
+    who_text,
+)
+from bot.texts import label, t
+from handlers.common import Handler, stale_button
+from storage.normalize import fold
+from storage.schools import School
+
+PAGE_SIZE = 8
+NEAREST = 5
+INLINE_RESULTS = 20
+MAX_QUERY_CHARS = 200  # longer text is not a school name; searching it would only cost time
+
+
+async def search_command(update: Update, context: MinkaContext) -> None:
+    """/buscar <texto>: like typing the text, but also works in groups."""
+    assert update.effective_message is not None
+    query = " ".join(context.args or [])
+    if not query.strip():
+        lang = await language_for(update, context)
+        await update.effective_message.reply_text(t(lang, "search_prompt"))
+        return
+    await reply_with_results(update, context, query, cb.CARD)
+
+
+async def on_plain_text(update: Update, context: MinkaContext) -> None:
+    assert update.effective_message is not None
+    await reply_with_results(update, context, update.effective_message.text or "", cb.CARD)
+
+
+async def reply_with_results(
+    update: Update, context: MinkaContext, query: str, action: str
+) -> None:
+    """The first page of schools matching `query`, as buttons that do `action`."""
+    message = update.effective_message
+    assert message is not None
+    lang = await language_for(update, context)
+    query = query.strip()[:MAX_QUERY_CHARS]
+    text, markup = await results_page(context, query, action, 0, lang)
+    # Nothing found for a newcomer: they may just be saying hello; show them the way in.
+    if markup is None and not await is_registered(update, context):
+        text = t(lang, "search_none_newcomer", query=query)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def is_registered(update: Update, context: MinkaContext) -> bool:
+    user = update.effective_user
+    member = await context.storage.members.get(user.id) if user else None
+    return member is not None and member.is_registered
+
+
+async def results_page(
+    context: MinkaContext, query: str, action: str, offset: int, lang: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    result = await search_schools(context.storage, query, limit=PAGE_SIZE, offset=offset)
+    if not result.schools:
+        return t(lang, "search_none", query=query), None
+    more = None
+    if result.has_more:
+        more = cb.SearchMore.fitting(action, offset + PAGE_SIZE, fold(query))
+    title = "search_results" if offset == 0 else "search_results_page"
+    return t(lang, title, query=query), results_keyboard(result.schools, action, lang, more)
+
+
+async def on_search_more(update: Update, context: MinkaContext) -> None:
+    """ "Más": the next page replaces the list in the same message."""
+    query = update.callback_query
+    assert query is not None
+    more = cb.SearchMore.unpack(query.data)
+    if more is None or more.action not in cb.SCHOOL_ACTIONS or more.offset < 0:
+        await answer_stale(update, context)
+        return
+    await query.answer()
+    lang = await language_for(update, context)
+    text, markup = await results_page(context, more.query, more.action, more.offset, lang)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+async def on_location(update: Update, context: MinkaContext) -> None:
+    await reply_with_nearest(update, context, cb.CARD)
+
+
+async def reply_with_nearest(update: Update, context: MinkaContext, action: str) -> None:
+    message = update.effective_message
+    assert message is not None and message.location is not None
+    lang = await language_for(update, context)
+    location = message.location
+    nearest = await context.storage.schools.nearest(
+        location.latitude, location.longitude, limit=NEAREST
+    )
+    if not nearest:
+        await message.reply_text(t(lang, "nearest_none"))
+        return
+    await message.reply_text(
+        t(lang, "nearest_title"), reply_markup=nearest_keyboard(nearest, action, lang)
+    )
+
+
+async def on_school_button(update: Update, context: MinkaContext) -> None:
+    """A school button outside a conversation: show its card, who works there, or its QR."""
+    query = update.callback_query
+    assert query is not None
+    payload = cb.SchoolAction.unpack(query.data)
+    if payload is None or payload.action not in (cb.CARD, cb.WHO, cb.QR):
+        await answer_stale(update, context)
+        return
+    school = await context.storage.schools.get_by_id(payload.school_id)
+    lang = await language_for(update, context)
+    if school is None:
+        await query.answer(label(lang, "school_gone"), show_alert=True)
+        return
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await SCHOOL_VIEWS[payload.action](query.message, context, school, lang)
+
+
+async def send_card(message: Message, context: MinkaContext, school: School, lang: str) -> None:
+    people = await context.storage.members.people_at_school(school.id)
+    await message.reply_text(
+        school_card(school, people, lang), reply_markup=card_keyboard(school, lang)
+    )
+
+
+async def send_who(message: Message, context: MinkaContext, school: School, lang: str) -> None:
+    people = await context.storage.members.people_at_school(school.id)
+    link = school_link(context.bot.username, school.cod_mod, school.anexo)
+    await message.reply_text(who_text(school, people, link, lang))
+
+
+async def send_qr(message: Message, context: MinkaContext, school: School, lang: str) -> None:
+    link = school_link(context.bot.username, school.cod_mod, school.anexo)
+    footer = label(lang, "qr_footer")
+    # Rendering takes a few milliseconds of CPU: keep it off the event loop.
+    png = await asyncio.to_thread(school_qr_png, link, school.name, footer)
+    await message.reply_photo(png, caption=t(lang, "qr_caption", name=school.name))
+
+
+SCHOOL_VIEWS = {cb.CARD: send_card, cb.WHO: send_who, cb.QR: send_qr}
+
+
+async def who_command(update: Update, context: MinkaContext) -> None:
+    await school_command(update, context, cb.WHO, "usage_who")
+
+
+async def qr_command(update: Update, context: MinkaContext) -> None:
+    await school_command(update, context, cb.QR, "usage_qr")
+
+
+async def school_command(update: Update, context: MinkaContext, action: str, usage: str) -> None:
+    """/quien and /qr: act at once on an unambiguous school, else offer the matches."""
+    message = update.effective_message
+    assert message is not None
+    lang = await language_for(update, context)
+    query = " ".join(context.args or []).strip()[:MAX_QUERY_CHARS]
+    if not query:
+        await message.reply_text(t(lang, usage))
+        return
+    result = await search_schools(context.storage, query, limit=PAGE_SIZE)
+    if len(result.schools) == 1 and not result.has_more:
+        await SCHOOL_VIEWS[action](message, context, result.schools[0], lang)
+        return
+    if not result.schools:
+        await message.reply_text(t(lang, "search_none", query=query))
+        return
+    more = cb.SearchMore.fitting(action, PAGE_SIZE, fold(query)) if result.has_more else None
+    await message.reply_text(
+        t(lang, "pick_school"), reply_markup=results_keyboard(result.schools, action, lang, more)
+    )
+
+
+async def open_school_from_link(
+    update: Update, context: MinkaContext, cod_mod: str, anexo: str
+) -> bool:
+    """A deep link t.me/<bot>?start=s_… : show that school's card. False if it is unknown."""
+    school = await context.storage.schools.get(cod_mod, anexo)
+    if school is None or update.effective_message is None:
+        return False
+    lang = await language_for(update, context)
+    await send_card(update.effective_message, context, school, lang)
+    return True
+
+
+async def on_inline_query(update: Update, context: MinkaContext) -> None:
+    """@bot santa rosa in any chat: school cards with a button that opens the bot there."""
+    inline = update.inline_query
+    assert inline is not None
+    text = inline.query.strip()[:MAX_QUERY_CHARS]
+    if not text:
+        await inline.answer([], cache_time=5, is_personal=True)
+        return
+    lang = await language_for(update, context)
+    result = await search_schools(context.storage, text, limit=INLINE_RESULTS)
+    articles = [await inline_article(context, school, lang) for school in result.schools]
+    await inline.answer(articles, cache_time=60, is_personal=True)
+
+
+async def inline_article(
+    context: MinkaContext, school: School, lang: str
+) -> InlineQueryResultArticle:
+    people = await context.storage.members.people_at_school(school.id)
+    link = school_link(context.bot.username, school.cod_mod, school.anexo)
+    button = InlineKeyboardButton(label(lang, "inline_open"), url=link)
+    return InlineQueryResultArticle(
+        id=str(school.id),
+        title=school.name,
+        description=label(lang, "inline_description", place=place_of(school), code=school.code),
+        input_message_content=InputTextMessageContent(school_card(school, people, lang)),
+        reply_markup=InlineKeyboardMarkup([[button]]),
+    )
+
+
+async def answer_stale(update: Update, context: MinkaContext) -> None:
+    await stale_button(update, context)
+
+
+# Choosing one's own school (onboarding and /miescuela) ----------------------------------------
+
+
+async def offer_own_school(update: Update, context: MinkaContext) -> None:
+    """Typed text while choosing one's school: matching schools as "this is mine" buttons."""
+    assert update.effective_message is not None
+    await reply_with_results(update, context, update.effective_message.text or "", cb.MINE)
+
+
+async def offer_own_school_nearby(update: Update, context: MinkaContext) -> None:
+    await reply_with_nearest(update, context, cb.MINE)
+
+
+async def picked_school(update: Update, context: MinkaContext) -> School | None:
+    """The school a "this is mine" button names, with the button answered; None if stale."""
+    query = update.callback_query
+    assert query is not None
+    payload = cb.SchoolAction.unpack(query.data)
+    school = None
+    if payload is not None and payload.action == cb.MINE:
+        school = await context.storage.schools.get_by_id(payload.school_id)
+    if school is None:
+        await answer_stale(update, context)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    return school
+
+
+def own_school_handlers(
+    on_picked: Callable[[Update, MinkaContext], Coroutine[Any, Any, object]],
+    on_skipped: Callable[[Update, MinkaContext], Coroutine[Any, Any, object]],
+) -> list[Handler]:
+    """The handlers of a conversation step where a teacher says which school is hers."""
+    return [
+        CallbackQueryHandler(on_picked, pattern=_is_mine),
+        CallbackQueryHandler(on_skipped, pattern=cb.SkipSchool.matches()),
+        CallbackQueryHandler(on_search_more, pattern=cb.SearchMore.matches()),
+        MessageHandler(filters.LOCATION, offer_own_school_nearby),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, offer_own_school),
+    ]
+
+
+def _is_mine(data: object) -> bool:
+    payload = cb.SchoolAction.unpack(data)
+    return payload is not None and payload.action == cb.MINE

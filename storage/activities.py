@@ -1,0 +1,567 @@
+"""Activities: what an organization (or a school's own teachers) runs at a school.
+
+Times go in and come out as aware UTC datetimes and are stored by `storage.clock.to_db`, whose one
+fixed format makes text comparison in SQL the same as time comparison.
+
+Reminders and check-ins are not scheduled in memory: the periodic job asks `claim_due_reminders`
+and `claim_due_checkins`, which mark what they return in the same write transaction. A restart
+therefore never loses a pending message, and nothing is claimed twice. The price is "at most
+once": if the process dies between claiming and sending, that one message is not sent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+import aiosqlite
+
+from storage.clock import from_db, to_db, utc_now
+from storage.db import Database, Session, StorageError
+from storage.models import OrgKind
+from storage.normalize import clean_text
+
+MAX_TITLE_LENGTH = 120
+MAX_DESCRIPTION_LENGTH = 1000
+MAX_CANCEL_REASON_LENGTH = 300
+MAX_PARTICIPANTS = 100_000
+# "Active at the school": an activity there that is upcoming or started this long ago at most.
+PRESENCE_WINDOW = timedelta(days=365)
+# A check-in for an activity that ended longer ago than this is dropped (bot was offline).
+CHECKIN_MAX_AGE = timedelta(days=7)
+# Claimed per call; the job's next tick takes the rest, which keeps sending under rate limits.
+CLAIM_BATCH = 100
+
+_BLANK_BUT_NEWLINE = re.compile(r"[^\S\n]")
+
+
+class Category(StrEnum):
+    SALUD = "salud"
+    LECTURA = "lectura"  # lectura / educación
+    DOCENTES = "docentes"
+    DEPORTE = "deporte"
+    ARTE = "arte"
+    DONACION = "donacion"
+    INFRAESTRUCTURA = "infraestructura"
+    OTRO = "otro"
+
+
+class ActivityStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    DONE = "done"
+    NOT_HELD = "not_held"
+    RESCHEDULED = "rescheduled"
+
+
+# The answers to the check-in "¿Se realizó?".
+OUTCOMES = frozenset({ActivityStatus.DONE, ActivityStatus.NOT_HELD, ActivityStatus.RESCHEDULED})
+
+
+class InvalidReason(StrEnum):
+    """Why an activity was refused; handlers map each to a localized message."""
+
+    TITLE_LENGTH = "title_length"
+    DESCRIPTION_LENGTH = "description_length"
+    CANCEL_REASON_LENGTH = "cancel_reason_length"
+    END_BEFORE_START = "end_before_start"
+    UNKNOWN_SCHOOL = "unknown_school"
+    UNKNOWN_ORGANIZATION = "unknown_organization"
+    UNKNOWN_CATEGORY = "unknown_category"
+    NOT_AN_OUTCOME = "not_an_outcome"
+    PARTICIPANTS = "participants"
+
+
+class InvalidActivity(StorageError):
+    """Input storage refuses; `reason` says which rule it broke."""
+
+    def __init__(self, reason: InvalidReason, detail: object = None) -> None:
+        super().__init__(reason.value if detail is None else f"{reason.value}: {detail!r}")
+        self.reason = reason
+
+
+class ActivityNotFound(StorageError):
+    """No activity has this id."""
+
+
+class ActivityNotScheduled(StorageError):
+    """Editing and cancelling need a scheduled activity; recording an outcome needs one that was
+    not cancelled. `status` is what it is now, so a handler can say "ya estaba cancelada"."""
+
+    def __init__(self, activity_id: int, status: ActivityStatus) -> None:
+        super().__init__(f"activity {activity_id} is {status.value}")
+        self.activity_id = activity_id
+        self.status = status
+
+
+@dataclass(frozen=True)
+class NewActivity:
+    school_id: int
+    organization_id: int | None  # None: a teacher announcing for her own school
+    author_id: int
+    title: str
+    description: str | None
+    category: Category
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: int
+    school_id: int
+    school_name: str
+    codlocal: str | None
+    organization_id: int | None
+    organization_name: str | None
+    author_id: int | None  # None once the author used "forget me"
+    author_name: str | None  # None when unknown
+    title: str
+    description: str | None
+    category: Category
+    starts_at: datetime
+    ends_at: datetime
+    status: ActivityStatus
+    participants: int | None
+    cancel_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status is ActivityStatus.SCHEDULED
+
+    def is_upcoming(self, now: datetime) -> bool:
+        """Still to happen or happening now (what the school card lists)."""
+        return self.is_scheduled and self.ends_at > now
+
+    def has_ended(self, now: datetime) -> bool:
+        return self.ends_at <= now
+
+    def is_managed_by(self, user_id: int, organization_id: int | None) -> bool:
+        """Its author, or anyone of its organization, may edit or cancel it."""
+        same_org = self.organization_id is not None and self.organization_id == organization_id
+        return same_org or (self.author_id is not None and self.author_id == user_id)
+
+
+@dataclass(frozen=True)
+class OrganizationPresence:
+    """One line of /quien: an organization active at a school. organization_id None groups the
+    activities the school's own teachers announced ("Docentes de la escuela")."""
+
+    organization_id: int | None
+    name: str | None
+    kind: OrgKind | None
+    verified: bool
+    activities: int
+    last_at: datetime | None  # latest start up to now
+    next_at: datetime | None  # earliest scheduled start after now
+
+    @property
+    def is_school_teachers(self) -> bool:
+        return self.organization_id is None
+
+
+class SchoolActivityCounts(NamedTuple):
+    upcoming: int
+    organizations: int  # organizations proper; the teachers' group is not counted
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def _spaced(text: str, *, keep_newlines: bool = False) -> str:
+    """Tabs and line breaks as plain spaces first: clean_text drops them as control characters,
+    so "Paro de", a line break and "transportistas" would become "Paro detransportistas"."""
+    one_kind = text.replace("\r\n", "\n")
+    spaced = _BLANK_BUT_NEWLINE.sub(" ", one_kind)
+    return spaced if keep_newlines else spaced.replace("\n", " ")
+
+
+def clean_title(title: str) -> str:
+    cleaned = clean_text(_spaced(title))
+    if not cleaned or len(cleaned) > MAX_TITLE_LENGTH:
+        raise InvalidActivity(InvalidReason.TITLE_LENGTH, len(cleaned))
+    return cleaned
+
+
+def clean_description(description: str | None) -> str | None:
+    """Line breaks are kept (lists of what to bring); blank means no description."""
+    cleaned = clean_text(_spaced(description or "", keep_newlines=True), keep_newlines=True)
+    if len(cleaned) > MAX_DESCRIPTION_LENGTH:
+        raise InvalidActivity(InvalidReason.DESCRIPTION_LENGTH, len(cleaned))
+    return cleaned or None
+
+
+def clean_cancel_reason(reason: str | None) -> str | None:
+    cleaned = clean_text(_spaced(reason or ""))
+    if len(cleaned) > MAX_CANCEL_REASON_LENGTH:
+        raise InvalidActivity(InvalidReason.CANCEL_REASON_LENGTH, len(cleaned))
+    return cleaned or None
+
+
+def db_times(starts_at: datetime, ends_at: datetime) -> tuple[str, str]:
+    """Both times as stored. Compared after to_db drops sub-seconds, as the CHECK will see them."""
+    starts, ends = to_db(starts_at), to_db(ends_at)
+    if ends <= starts:
+        raise InvalidActivity(InvalidReason.END_BEFORE_START)
+    return starts, ends
+
+
+def checked_category(category: str) -> Category:
+    try:
+        return Category(category)
+    except ValueError:
+        raise InvalidActivity(InvalidReason.UNKNOWN_CATEGORY, category) from None
+
+
+def checked_outcome(status: ActivityStatus, participants: int | None) -> None:
+    if status not in OUTCOMES:
+        raise InvalidActivity(InvalidReason.NOT_AN_OUTCOME, status)
+    if participants is None:
+        return
+    if status is not ActivityStatus.DONE or not 0 <= participants <= MAX_PARTICIPANTS:
+        raise InvalidActivity(InvalidReason.PARTICIPANTS, participants)
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+_SELECT = (
+    "SELECT a.*, s.name AS school_name, s.codlocal AS codlocal,"
+    " o.name AS organization_name, m.name AS author_name"
+    " FROM activities a JOIN schools s ON s.id = a.school_id"
+    " LEFT JOIN organizations o ON o.id = a.organization_id"
+    " LEFT JOIN members m ON m.user_id = a.author_id"
+)
+
+# Scheduled, not over yet: what "upcoming" means everywhere.
+_UPCOMING = " WHERE a.status = 'scheduled' AND a.ends_at > :now"
+
+# "Active at the school" (/quien, school card): upcoming, or started within PRESENCE_WINDOW.
+# Cancelled and rescheduled dates did not take place and were withdrawn or replaced: they make
+# nobody active and are not counted.
+_ACTIVE_AT_SCHOOL = (
+    " WHERE a.school_id = :school AND a.starts_at >= :since"
+    " AND a.status NOT IN ('cancelled', 'rescheduled')"
+)
+
+_PRESENCE = (
+    "SELECT a.organization_id, o.name, o.kind, coalesce(o.verified, 0) AS verified,"
+    " count(*) AS activities,"
+    " max(CASE WHEN a.starts_at <= :now THEN a.starts_at END) AS last_at,"
+    " min(CASE WHEN a.status = 'scheduled' AND a.starts_at > :now THEN a.starts_at END)"
+    "  AS next_at"
+    " FROM activities a LEFT JOIN organizations o ON o.id = a.organization_id"
+    + _ACTIVE_AT_SCHOOL
+    + " GROUP BY a.organization_id"
+    " ORDER BY next_at IS NULL, next_at, activities DESC, last_at DESC, o.name"
+)
+
+_UPCOMING_ORDER = " ORDER BY a.starts_at, a.id LIMIT :limit"
+_UPCOMING_AT_SCHOOL = _SELECT + _UPCOMING + " AND a.school_id = :owner" + _UPCOMING_ORDER
+_UPCOMING_OF_ORGANIZATION = (
+    _SELECT + _UPCOMING + " AND a.organization_id = :owner" + _UPCOMING_ORDER
+)
+_UPCOMING_OF_AUTHOR = _SELECT + _UPCOMING + " AND a.author_id = :owner" + _UPCOMING_ORDER
+
+
+def _time(text: str) -> datetime:
+    moment = from_db(text)
+    assert moment is not None  # NOT NULL columns
+    return moment
+
+
+def row_to_activity(row: aiosqlite.Row) -> Activity:
+    return Activity(
+        id=row["id"], school_id=row["school_id"], school_name=row["school_name"],
+        codlocal=row["codlocal"], organization_id=row["organization_id"],
+        organization_name=row["organization_name"], author_id=row["author_id"],
+        author_name=row["author_name"], title=row["title"], description=row["description"],
+        category=Category(row["category"]), starts_at=_time(row["starts_at"]),
+        ends_at=_time(row["ends_at"]), status=ActivityStatus(row["status"]),
+        participants=row["participants"], cancel_reason=row["cancel_reason"],
+        created_at=_time(row["created_at"]), updated_at=_time(row["updated_at"]),
+    )  # fmt: skip
+
+
+def row_to_presence(row: aiosqlite.Row) -> OrganizationPresence:
+    return OrganizationPresence(
+        organization_id=row["organization_id"],
+        name=row["name"],
+        kind=OrgKind(row["kind"]) if row["kind"] else None,
+        verified=bool(row["verified"]),
+        activities=row["activities"],
+        last_at=from_db(row["last_at"]),
+        next_at=from_db(row["next_at"]),
+    )
+
+
+async def _fetch(session: Session, activity_id: int) -> Activity:
+    row = await session.fetchone(_SELECT + " WHERE a.id = ?", (activity_id,))
+    if row is None:
+        raise ActivityNotFound(activity_id)
+    return row_to_activity(row)
+
+
+async def _require_status(
+    session: Session, activity_id: int, allowed: frozenset[ActivityStatus]
+) -> aiosqlite.Row:
+    row = await session.fetchone("SELECT * FROM activities WHERE id = ?", (activity_id,))
+    if row is None:
+        raise ActivityNotFound(activity_id)
+    status = ActivityStatus(row["status"])
+    if status not in allowed:
+        raise ActivityNotScheduled(activity_id, status)
+    return row
+
+
+def _presence_params(school_id: int, now: datetime) -> dict[str, Any]:
+    return {"school": school_id, "now": to_db(now), "since": to_db(now - PRESENCE_WINDOW)}
+
+
+_SCHEDULED_ONLY = frozenset({ActivityStatus.SCHEDULED})
+_OUTCOME_FROM = frozenset({ActivityStatus.SCHEDULED, *OUTCOMES})
+
+
+# --- the repository -------------------------------------------------------------------------
+
+
+class Activities:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- creating and reading ---
+
+    async def create(self, new: NewActivity) -> Activity:
+        params = self._insert_params(new)
+        async with self._db.transaction() as session:
+            await self._check_references(session, new.school_id, new.organization_id)
+            activity_id = await session.insert(
+                "INSERT INTO activities (school_id, organization_id, author_id, title,"
+                " description, category, starts_at, ends_at, status, created_at, updated_at)"
+                " VALUES (:school_id, :organization_id, :author_id, :title, :description,"
+                " :category, :starts_at, :ends_at, 'scheduled', :now, :now)",
+                params,
+            )
+            return await _fetch(session, activity_id)
+
+    @staticmethod
+    def _insert_params(new: NewActivity) -> dict[str, Any]:
+        """Validated and cleaned, before the write lock is taken."""
+        starts, ends = db_times(new.starts_at, new.ends_at)
+        return {
+            "school_id": new.school_id, "organization_id": new.organization_id,
+            "author_id": new.author_id, "title": clean_title(new.title),
+            "description": clean_description(new.description),
+            "category": checked_category(new.category).value,
+            "starts_at": starts, "ends_at": ends, "now": to_db(utc_now()),
+        }  # fmt: skip
+
+    @staticmethod
+    async def _check_references(session: Session, school_id: int, org_id: int | None) -> None:
+        """A typed reason instead of a bare foreign-key IntegrityError."""
+        if await session.scalar("SELECT 1 FROM schools WHERE id = ?", (school_id,)) is None:
+            raise InvalidActivity(InvalidReason.UNKNOWN_SCHOOL, school_id)
+        if org_id is not None and (
+            await session.scalar("SELECT 1 FROM organizations WHERE id = ?", (org_id,)) is None
+        ):
+            raise InvalidActivity(InvalidReason.UNKNOWN_ORGANIZATION, org_id)
+
+    async def get(self, activity_id: int) -> Activity | None:
+        row = await self._db.fetchone(_SELECT + " WHERE a.id = ?", (activity_id,))
+        return None if row is None else row_to_activity(row)
+
+    async def clashes(
+        self,
+        school_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        *,
+        exclude_id: int | None = None,
+    ) -> list[Activity]:
+        """Scheduled activities in the same school or building (CODLOCAL) overlapping
+        [starts_at, ends_at). One ending exactly when the other starts does not clash."""
+        starts, ends = db_times(starts_at, ends_at)
+        rows = await self._db.fetchall(
+            _SELECT + " WHERE a.status = 'scheduled' AND a.ends_at > :starts"
+            " AND a.starts_at < :ends AND a.id IS NOT :exclude"
+            " AND a.school_id IN (SELECT :school UNION SELECT id FROM schools"
+            "  WHERE codlocal = (SELECT codlocal FROM schools WHERE id = :school))"
+            " ORDER BY a.starts_at, a.id",
+            {"starts": starts, "ends": ends, "exclude": exclude_id, "school": school_id},
+        )
+        return [row_to_activity(row) for row in rows]
+
+    async def upcoming_at_school(
+        self, school_id: int, now: datetime, limit: int = 5
+    ) -> list[Activity]:
+        return await self._upcoming(_UPCOMING_AT_SCHOOL, school_id, now, limit)
+
+    async def upcoming_for_organization(
+        self, org_id: int, now: datetime, limit: int = 20
+    ) -> list[Activity]:
+        return await self._upcoming(_UPCOMING_OF_ORGANIZATION, org_id, now, limit)
+
+    async def upcoming_for_author(
+        self, author_id: int, now: datetime, limit: int = 20
+    ) -> list[Activity]:
+        return await self._upcoming(_UPCOMING_OF_AUTHOR, author_id, now, limit)
+
+    async def _upcoming(self, sql: str, owner: int, now: datetime, limit: int) -> list[Activity]:
+        rows = await self._db.fetchall(sql, {"now": to_db(now), "owner": owner, "limit": limit})
+        return [row_to_activity(row) for row in rows]
+
+    async def organizations_at_school(
+        self, school_id: int, now: datetime
+    ) -> list[OrganizationPresence]:
+        """Who is active at the school: upcoming activities or started within PRESENCE_WINDOW.
+        Soonest next activity first; then those without one, most activities first."""
+        rows = await self._db.fetchall(_PRESENCE, _presence_params(school_id, now))
+        return [row_to_presence(row) for row in rows]
+
+    async def counts_at_school(self, school_id: int, now: datetime) -> SchoolActivityCounts:
+        """For the school card: upcoming activities, and organizations active (same window as
+        organizations_at_school, the teachers' group left out)."""
+        params = _presence_params(school_id, now)
+        async with self._db.read() as session:
+            upcoming = await session.scalar(
+                "SELECT count(*) FROM activities a" + _UPCOMING + " AND a.school_id = :school",
+                params,
+            )
+            organizations = await session.scalar(
+                "SELECT count(DISTINCT a.organization_id) FROM activities a" + _ACTIVE_AT_SCHOOL,
+                params,
+            )
+        return SchoolActivityCounts(int(upcoming), int(organizations))
+
+    async def recent_schools_of_author(self, author_id: int, limit: int = 5) -> list[int]:
+        """Schools the person announced for lately, to offer them first for the next one."""
+        # max(id) is creation order, with no ties between activities created the same second.
+        rows = await self._db.fetchall(
+            "SELECT school_id FROM activities WHERE author_id = ?"
+            " GROUP BY school_id ORDER BY max(id) DESC LIMIT ?",
+            (author_id, limit),
+        )
+        return [row["school_id"] for row in rows]
+
+    # --- changing ---
+
+    async def update(
+        self,
+        activity_id: int,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        starts_at: datetime | None = None,
+        ends_at: datetime | None = None,
+    ) -> Activity:
+        """Change what is given (None: unchanged; description "" removes it). Only a scheduled
+        activity may change. A new time gets its own reminder and check-in."""
+        async with self._db.transaction() as session:
+            row = await _require_status(session, activity_id, _SCHEDULED_ONLY)
+            changes = _updated_fields(row, title, description, starts_at, ends_at)
+            await session.execute(
+                "UPDATE activities SET title = :title, description = :description,"
+                " starts_at = :starts_at, ends_at = :ends_at, updated_at = :now,"
+                " reminder_sent_at = CASE WHEN :time_changed THEN NULL ELSE reminder_sent_at END,"
+                " checkin_sent_at = CASE WHEN :time_changed THEN NULL ELSE checkin_sent_at END"
+                " WHERE id = :id",
+                {**changes, "now": to_db(utc_now()), "id": activity_id},
+            )
+            return await _fetch(session, activity_id)
+
+    async def cancel(self, activity_id: int, reason: str | None = None) -> Activity:
+        """Only a scheduled activity can be cancelled: a second cancel raises
+        ActivityNotScheduled (status CANCELLED), so a double tap is told, not hidden."""
+        cleaned = clean_cancel_reason(reason)
+        async with self._db.transaction() as session:
+            await _require_status(session, activity_id, _SCHEDULED_ONLY)
+            await session.execute(
+                "UPDATE activities SET status = 'cancelled', cancel_reason = ?, updated_at = ?"
+                " WHERE id = ?",
+                (cleaned, to_db(utc_now()), activity_id),
+            )
+            return await _fetch(session, activity_id)
+
+    async def record_outcome(
+        self, activity_id: int, status: ActivityStatus, participants: int | None = None
+    ) -> Activity:
+        """The check-in's answer. It may be corrected (a mistaken "No" then "Sí"), but a
+        cancelled activity has no outcome. With DONE, participants=None keeps a count already
+        given, so "Sí" and then the number can be two calls; other outcomes clear it."""
+        checked_outcome(status, participants)
+        async with self._db.transaction() as session:
+            await _require_status(session, activity_id, _OUTCOME_FROM)
+            await session.execute(
+                "UPDATE activities SET status = :status, updated_at = :now,"
+                " participants = CASE WHEN :status = 'done'"
+                "  THEN coalesce(:participants, participants) END"
+                " WHERE id = :id",
+                {"status": status.value, "participants": participants,
+                 "now": to_db(utc_now()), "id": activity_id},
+            )  # fmt: skip
+            return await _fetch(session, activity_id)
+
+    # --- the periodic job ---
+
+    async def claim_due_reminders(
+        self, now: datetime, lead: timedelta, *, limit: int = CLAIM_BATCH
+    ) -> list[Activity]:
+        """Scheduled activities starting within `lead` from now whose author has not been
+        reminded, marked as reminded. One that already started gets no late reminder."""
+        return await self._claim(
+            _SELECT + " WHERE a.status = 'scheduled' AND a.reminder_sent_at IS NULL"
+            " AND a.author_id IS NOT NULL AND a.starts_at > :now AND a.starts_at <= :horizon"
+            " ORDER BY a.starts_at, a.id LIMIT :limit",
+            "UPDATE activities SET reminder_sent_at = :now WHERE id = :id",
+            {"now": to_db(now), "horizon": to_db(now + lead), "limit": limit},
+        )
+
+    async def claim_due_checkins(
+        self, now: datetime, *, max_age: timedelta = CHECKIN_MAX_AGE, limit: int = CLAIM_BATCH
+    ) -> list[Activity]:
+        """Scheduled activities that ended (at most `max_age` ago) and whose author has not been
+        asked "¿Se realizó?", marked as asked."""
+        return await self._claim(
+            _SELECT + " WHERE a.status = 'scheduled' AND a.checkin_sent_at IS NULL"
+            " AND a.author_id IS NOT NULL AND a.ends_at <= :now AND a.ends_at > :oldest"
+            " ORDER BY a.ends_at, a.id LIMIT :limit",
+            "UPDATE activities SET checkin_sent_at = :now WHERE id = :id",
+            {"now": to_db(now), "oldest": to_db(now - max_age), "limit": limit},
+        )
+
+    async def _claim(self, select: str, mark: str, params: dict[str, Any]) -> list[Activity]:
+        # Select and mark in one write transaction (BEGIN IMMEDIATE): another coroutine or
+        # process claiming at the same time waits, then finds these rows already marked.
+        async with self._db.transaction() as session:
+            rows = await session.fetchall(select, params)
+            await session.executemany(
+                mark, [{"now": params["now"], "id": row["id"]} for row in rows]
+            )
+        return [row_to_activity(row) for row in rows]
+
+
+def _updated_fields(
+    row: aiosqlite.Row,
+    title: str | None,
+    description: str | None,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+) -> dict[str, Any]:
+    """The row's new values, validated as on create, and whether its time moved."""
+    starts = to_db(starts_at) if starts_at is not None else row["starts_at"]
+    ends = to_db(ends_at) if ends_at is not None else row["ends_at"]
+    if ends <= starts:
+        raise InvalidActivity(InvalidReason.END_BEFORE_START)
+    return {
+        "title": row["title"] if title is None else clean_title(title),
+        "description": (
+            row["description"] if description is None else clean_description(description)
+        ),
+        "starts_at": starts,
+        "ends_at": ends,
+        "time_changed": (starts, ends) != (row["starts_at"], row["ends_at"]),
+    }
