@@ -27,10 +27,21 @@ from telegram.ext import (
 
 from bot import callbacks as cb
 from bot import commands as cmd
+from bot import jobs
 from bot.context import BotData, MinkaContext
 from bot.persistence import SQLiteConversationPersistence, flush_conversations
 from bot.settings import Settings
-from handlers import common, errors, my_school, onboarding, privacy, profile, schools
+from handlers import (
+    activities,
+    announce,
+    common,
+    errors,
+    my_school,
+    onboarding,
+    privacy,
+    profile,
+    schools,
+)
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -48,6 +59,8 @@ def handler_registry() -> list[BaseHandler[Any, MinkaContext, Any]]:
         # 1. Conversations: they own their own /cancel and off-script answers.
         onboarding.build_onboarding_handler(),
         my_school.build_my_school_handler(),
+        announce.build_announce_handler(),
+        *activities.build_activity_handlers(),
         # 2. Commands that work anywhere, Spanish and English names alike.
         CommandHandler(cmd.SEARCH.names, schools.search_command),
         CommandHandler(cmd.WHO.names, schools.who_command),
@@ -65,6 +78,7 @@ def handler_registry() -> list[BaseHandler[Any, MinkaContext, Any]]:
         CallbackQueryHandler(profile.on_contact_sharing, pattern=cb.ContactSharing.matches()),
         CallbackQueryHandler(schools.on_school_button, pattern=cb.SchoolAction.matches()),
         CallbackQueryHandler(schools.on_search_more, pattern=cb.SearchMore.matches()),
+        CallbackQueryHandler(common.on_noop, pattern=cb.Noop.matches()),
         # 4. Inline mode: "@bot santa rosa" in any chat.
         InlineQueryHandler(schools.on_inline_query),
         # 5. Catch-alls: stale or tampered buttons, unknown commands; free text and shared
@@ -101,7 +115,17 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
     app.add_handlers(handler_registry(), group=ANSWER)
     app.add_handler(TypeHandler(Update, flush_conversations), group=AFTERWARDS)
     app.add_error_handler(errors.on_error)
+    schedule_jobs(app)
     return app
+
+
+def schedule_jobs(app: MinkaApplication) -> None:
+    """Reminders and check-ins come from the database every minute (jobs in PTB's JobQueue
+    live in memory only, so nothing is scheduled per activity)."""
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        jobs.remind_and_check_in, interval=jobs.INTERVAL, first=5, name=jobs.REMINDER_JOB
+    )
 
 
 def _file_url(base_url: str) -> str:

@@ -133,10 +133,10 @@ class ForgetAnswer(Payload):
 
 # Schools ------------------------------------------------------------------------------------
 
-# What a school button does: open the card, answer "who works here", send the QR code, or make
-# it the teacher's own school.
-CARD, WHO, QR, MINE = "c", "w", "q", "m"
-SCHOOL_ACTIONS = (CARD, WHO, QR, MINE)
+# What a school button does: open the card, answer "who works here", send the QR code, make it
+# the teacher's own school, or announce an activity there.
+CARD, WHO, QR, MINE, ANNOUNCE = "c", "w", "q", "m", "a"
+SCHOOL_ACTIONS = (CARD, WHO, QR, MINE, ANNOUNCE)
 
 
 @dataclass(frozen=True)
@@ -187,3 +187,110 @@ class ContactSharing(Payload):
 
     prefix = "cs"
     share: bool
+
+
+# Activities: announcing ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CategoryChoice(Payload):
+    prefix = "ac"
+    category: str
+
+
+@dataclass(frozen=True)
+class WhenConfirm(Payload):
+    """"Sí" / "Cambiar" on the spelled-out date."""
+
+    prefix = "aw"
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class CalendarMonth(Payload):
+    """Show another month of the date picker."""
+
+    prefix = "am"
+    year: int
+    month: int
+
+
+@dataclass(frozen=True)
+class CalendarDay(Payload):
+    prefix = "ad"
+    year: int
+    month: int
+    day: int
+
+
+@dataclass(frozen=True)
+class HourChoice(Payload):
+    """A start time picked from the hour buttons, as minutes after midnight."""
+
+    prefix = "ah"
+    minutes: int
+
+
+@dataclass(frozen=True)
+class DurationChoice(Payload):
+    """"1h", "2h", "3h", "morning", "afternoon" or "day"."""
+
+    prefix = "au"
+    code: str
+
+
+@dataclass(frozen=True)
+class SkipDescription(Payload):
+    prefix = "as"
+
+
+@dataclass(frozen=True)
+class PublishAnswer(Payload):
+    prefix = "ap"
+    publish: bool
+
+
+# Activities: managing and check-ins ---------------------------------------------------------
+
+EDIT_TITLE, EDIT_TIME, EDIT_DESCRIPTION = "t", "w", "d"
+
+
+@dataclass(frozen=True)
+class ManageActivity(Payload):
+    prefix = "ma"
+    activity_id: int
+
+
+@dataclass(frozen=True)
+class EditActivity(Payload):
+    prefix = "me"
+    activity_id: int
+    field: str
+
+
+@dataclass(frozen=True)
+class CancelActivity(Payload):
+    prefix = "mc"
+    activity_id: int
+
+
+@dataclass(frozen=True)
+class NoReason(Payload):
+    """Cancel without giving a reason."""
+
+    prefix = "mr"
+
+
+@dataclass(frozen=True)
+class CheckinAnswer(Payload):
+    """"¿Se realizó?": outcome is "done", "not_held" or "rescheduled"."""
+
+    prefix = "ci"
+    activity_id: int
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Noop(Payload):
+    """A button that only labels something (a calendar's month, a past day)."""
+
+    prefix = "nx"

@@ -38,10 +38,14 @@ WHO = Command("quien", "who", "cmd_who")
 QR = Command("qr", "qr", "cmd_qr")
 MY_SCHOOL = Command("miescuela", "myschool", "cmd_myschool")
 PROFILE = Command("perfil", "profile", "cmd_profile")
+ANNOUNCE = Command("anunciar", "announce", "cmd_announce")
+ACTIVITIES = Command("actividades", "activities", "cmd_activities")
 
 # Menu order: what people need most first.
 COMMANDS: tuple[Command, ...] = (
     START,
+    ANNOUNCE,
+    ACTIVITIES,
     SEARCH,
     WHO,
     MY_SCHOOL,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.texts import language_of
+from storage.clock import utc_now
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -21,6 +24,8 @@ class BotData:
     settings: Settings
     # monotonic time of the last error alert sent to ADMIN_IDS (they get at most one a minute)
     last_admin_alert: float = float("-inf")
+    # What time it is (aware UTC). Tests replace it to move time without sleeping.
+    clock: Callable[[], datetime] = staticmethod(utc_now)
 
 
 class MinkaContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -41,6 +46,9 @@ class MinkaContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
     @property
     def settings(self) -> Settings:
         return self.bot_data.settings
+
+    def now(self) -> datetime:
+        return self.bot_data.clock()
 
 
 async def language_for(update: object, context: MinkaContext) -> str:

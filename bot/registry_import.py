@@ -8,6 +8,7 @@ Two layers:
   that is not a registry fails here, before a single write, with `RegistryFormatError`.
 * Importing (async): `import_registry` upserts in batches, one transaction each, skipping broken
   rows (each one listed with its line and reason in a CSV report) and returning the counts.
+  A big file is read and classified in a second process while this one writes.
 
 Personal data columns of the registry (DIRECTOR, TELEFONO, EMAIL) are never mapped, so they are
 never read into a record, let alone stored.
@@ -23,18 +24,22 @@ import io
 import itertools
 import logging
 import math
+import multiprocessing
 import re
-import shutil
 import tempfile
 import time
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import lru_cache
 from importlib import resources
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from queue import Empty
+from typing import IO, NamedTuple
 
 import dbfread
 
@@ -44,8 +49,11 @@ from storage.schools import SchoolRecord, Schools
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 5000  # rows per write transaction
-PARSE_CHUNK = 2000  # rows parsed per hop to the worker thread (and per progress call)
+BATCH_SIZE = 5000  # changed rows per write transaction
+PARSE_CHUNK = 1000  # rows classified between progress calls
+PARALLEL_FROM_ROWS = 20_000  # below this, starting a second process costs more than it saves
+WORKER_CHUNK = 5000  # rows per message from the reader process
+WORKER_QUEUE = 8  # messages in flight: bounds memory if writing falls behind
 ENCODING_SAMPLE_BYTES = 16 * 1024 * 1024
 
 # Canonical field -> accepted column names, most preferred first. Column names are compared
@@ -107,8 +115,7 @@ class RowError(ValueError):
     """One row cannot be imported; the message is the reason written to the report."""
 
 
-@dataclass(frozen=True)
-class RawRow:
+class RawRow(NamedTuple):  # a NamedTuple: 180,000 of them are made per import
     line: int  # CSV: line in the file (header is 1); DBF: record number (first is 1)
     values: Mapping[str, str]  # canonical field -> text as read, stripped
 
@@ -130,7 +137,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
-    ignored_inactive: int = 0  # inactive services not already known (see include_inactive)
+    ignored_inactive: int = 0  # inactive services not already stored (see include_inactive)
     report_path: Path | None = None
     seconds: float = 0.0
     skipped_rows: list[SkippedRow] = field(default_factory=list, repr=False)
@@ -150,7 +157,7 @@ ProgressCallback = Callable[[int, int], None]  # (rows read so far, expected tot
 class RegistrySource:
     """An opened registry file: what it is and its rows, not yet validated."""
 
-    kind: str
+    kind: str  # "dbf", "zip/dbf", "csv", "zip/csv"
     encoding: str
     columns: dict[str, str]  # canonical field -> the file's column name
     expected_rows: int
@@ -203,41 +210,44 @@ def detect_encoding(sample: bytes, hint: str | None = None) -> str:
 
 @contextmanager
 def open_registry(path: Path, *, encoding: str | None = None) -> Iterator[RegistrySource]:
-    """Recognise the file and open it; `encoding` overrides the detection."""
+    """Recognise the file and open it; `encoding` overrides the detection. Nothing is written
+    to disk: a DBF inside a ZIP is read straight from the archive."""
     if not path.is_file():
-        raise RegistryFormatError(f"{path}: no such file")
-    with path.open("rb") as handle:
-        head = handle.read(64)
+        raise RegistryFormatError(f"no such file: {path}")
     if zipfile.is_zipfile(path):
-        with _open_zip(path, encoding) as source:
-            yield source
-    elif _looks_like_dbf(head, path.stat().st_size):
-        yield _dbf_source(path, encoding, "dbf")
-    else:
-        yield _csv_source(path.read_bytes(), encoding, "csv", path.name)
+        with zipfile.ZipFile(path) as bundle:
+            member, kind = _registry_member(bundle)
+            with bundle.open(member) as stream:
+                yield _open_stream(stream, encoding, kind)
+        return
+    with path.open("rb") as stream:
+        kind = "dbf" if _looks_like_dbf(stream.read(32), path.stat().st_size) else "csv"
+        stream.seek(0)
+        yield _open_stream(stream, encoding, kind)
 
 
-@contextmanager
-def _open_zip(path: Path, encoding: str | None) -> Iterator[RegistrySource]:
-    with zipfile.ZipFile(path) as bundle:
-        members = [info for info in bundle.infolist() if not info.is_dir()]
-        dbfs = [info for info in members if info.filename.lower().endswith(".dbf")]
-        csvs = [info for info in members if info.filename.lower().endswith((".csv", ".txt"))]
-        if dbfs:
-            member = max(dbfs, key=lambda info: info.file_size)
-            # dbfread reads from a path, so the table is unpacked to a temporary directory.
-            with tempfile.TemporaryDirectory(prefix="minka-registry-") as folder:
-                target = Path(folder) / "registry.dbf"
-                with bundle.open(member) as packed, target.open("wb") as unpacked:
-                    shutil.copyfileobj(packed, unpacked, 1 << 20)
-                yield _dbf_source(target, encoding, "zip/dbf")
-            return
-        data_files = [info for info in csvs if "diccionario" not in info.filename.lower()]
-        if not data_files:
-            names = ", ".join(info.filename for info in members[:10]) or "nothing"
-            raise RegistryFormatError(f"{path.name}: the ZIP holds no .dbf or .csv ({names})")
-        member = max(data_files, key=lambda info: info.file_size)
-        yield _csv_source(bundle.read(member), encoding, "zip/csv", member.filename)
+def _open_stream(stream: IO[bytes], encoding: str | None, kind: str) -> RegistrySource:
+    if kind.endswith("dbf"):
+        return _dbf_source(stream, encoding, kind)
+    return _csv_source(stream.read(), encoding, kind)
+
+
+def _registry_member(bundle: zipfile.ZipFile) -> tuple[zipfile.ZipInfo, str]:
+    """The table inside an ESCALE ZIP: the biggest .dbf, else the biggest .csv that is not a
+    data dictionary."""
+    members = [info for info in bundle.infolist() if not info.is_dir()]
+    dbfs = [info for info in members if info.filename.lower().endswith(".dbf")]
+    if dbfs:
+        return max(dbfs, key=lambda info: info.file_size), "zip/dbf"
+    csvs = [
+        info for info in members
+        if info.filename.lower().endswith((".csv", ".txt"))
+        and "diccionario" not in info.filename.lower()
+    ]  # fmt: skip
+    if not csvs:
+        names = ", ".join(info.filename for info in members[:10]) or "nothing"
+        raise RegistryFormatError(f"the ZIP holds no .dbf or .csv table (it has: {names})")
+    return max(csvs, key=lambda info: info.file_size), "zip/csv"
 
 
 def _looks_like_dbf(head: bytes, size: int) -> bool:
@@ -254,29 +264,84 @@ def _looks_like_dbf(head: bytes, size: int) -> bool:
     )  # fmt: skip
 
 
-def _dbf_source(path: Path, encoding: str | None, kind: str) -> RegistrySource:
-    try:
-        # raw: bytes as stored; we decode only the columns we keep (faster, and our encoding).
-        table = dbfread.DBF(str(path), encoding="latin-1", raw=True, recfactory=None,
-                            ignore_missing_memofile=True)  # fmt: skip
-    except Exception as exc:  # dbfread raises ValueError, struct.error... on a damaged header
-        raise RegistryFormatError(f"{path.name}: not a readable DBF table ({exc})") from exc
+# --- DBF ---
+
+
+def _dbf_source(stream: IO[bytes], encoding: str | None, kind: str) -> RegistrySource:
+    table = _dbf_layout(_dbf_header_bytes(stream))
     mapped = map_columns(table.field_names)
+    first_block = stream.read(ENCODING_SAMPLE_BYTES)
     if encoding is None:
-        with path.open("rb") as handle:
-            handle.seek(table.header.headerlen)
-            sample = handle.read(ENCODING_SAMPLE_BYTES)
         hint = "cp850" if table.header.language_driver in _CP850_DRIVERS else None
-        encoding = detect_encoding(sample, hint)
+        encoding = detect_encoding(first_block, hint)
     columns = {name: table.field_names[index] for name, index in mapped.items()}
-    rows = _dbf_rows(table, mapped, encoding)
+    blocks = itertools.chain([first_block], iter(lambda: stream.read(1 << 20), b""))
+    rows = _dbf_rows(table, mapped, encoding, blocks)
     return RegistrySource(kind, encoding, columns, table.header.numrecords, rows)
 
 
-def _dbf_rows(table: dbfread.DBF, mapped: dict[str, int], encoding: str) -> Iterator[RawRow]:
-    if _is_single_byte(encoding):
-        return _dbf_rows_sliced(table, mapped, encoding)
-    return _dbf_rows_by_field(table, mapped, encoding)
+def _dbf_header_bytes(stream: IO[bytes]) -> bytes:
+    start = stream.read(32)
+    if len(start) < 32 or start[0] not in _DBF_VERSIONS:
+        raise RegistryFormatError("not a DBF table (no dBase header)")
+    header_length = int.from_bytes(start[8:10], "little")
+    return start + stream.read(max(header_length - 32, 0))
+
+
+def _dbf_layout(header: bytes) -> dbfread.DBF:
+    """dbfread parses the header and field descriptors. It wants a file, and the records may be
+    inside a ZIP, so it gets a file holding just the header."""
+    with tempfile.TemporaryDirectory(prefix="minka-registry-") as folder:
+        header_file = Path(folder) / "header.dbf"
+        header_file.write_bytes(header + b"\x1a")
+        try:
+            return dbfread.DBF(str(header_file), encoding="latin-1", raw=True,
+                               ignore_missing_memofile=True)  # fmt: skip
+        except Exception as exc:  # dbfread raises ValueError, struct.error... on bad headers
+            raise RegistryFormatError(f"not a readable DBF table ({exc})") from exc
+
+
+def _dbf_rows(
+    table: dbfread.DBF, mapped: dict[str, int], encoding: str, blocks: Iterator[bytes]
+) -> Iterator[RawRow]:
+    """Records cut into fields by byte offset.
+
+    With a one-byte encoding (cp850, latin-1) a whole block is decoded at once and the text is
+    sliced: decoding field by field costs about 25 µs a row, too slow for 180,000 rows."""
+    starts = [1]  # byte 0 of a record is its deletion flag
+    for dbf_field in table.fields:
+        starts.append(starts[-1] + dbf_field.length)
+    wanted = [(name, starts[index], starts[index + 1]) for name, index in mapped.items()]
+    size = table.header.recordlen
+    single_byte = _is_single_byte(encoding)
+    number = 0
+    for block in _whole_records(blocks, size, table.header.numrecords):
+        text = block.decode(encoding, "replace") if single_byte else None
+        for at in range(0, len(block), size):
+            number += 1
+            if block[at] == 0x2A:  # '*' marks a deleted record
+                continue
+            if text is not None:
+                values = {name: text[at + a : at + b].strip(" \x00") for name, a, b in wanted}
+            else:
+                values = {
+                    name: block[at + a : at + b].decode(encoding, "replace").strip(" \x00")
+                    for name, a, b in wanted
+                }
+            yield RawRow(number, values)
+
+
+def _whole_records(blocks: Iterator[bytes], size: int, count: int) -> Iterator[bytes]:
+    """Re-cut a stream of blocks so that each holds whole records, `count` records in all."""
+    rest, remaining = b"", count * size
+    for block in blocks:
+        data = rest + block
+        usable = min(len(data) - len(data) % size, remaining)
+        rest, remaining = data[usable:], remaining - usable
+        if usable:
+            yield data[:usable]
+        if remaining <= 0:
+            return
 
 
 def _is_single_byte(encoding: str) -> bool:
@@ -284,55 +349,19 @@ def _is_single_byte(encoding: str) -> bool:
     return all(len(decoder.decode(bytes([byte]))) == 1 for byte in (0x41, 0xA5, 0xC3, 0xE2))
 
 
-def _dbf_rows_sliced(table: dbfread.DBF, mapped: dict[str, int], encoding: str) -> Iterator[RawRow]:
-    """Records decoded a megabyte at a time and cut into fields by offset.
-
-    dbfread reads the header and field layout; decoding field by field through it costs about
-    25 µs a row, too slow for 180,000 rows. With a one-byte encoding a character offset is the
-    byte offset, so slicing the decoded block is exact."""
-    starts = [1]  # byte 0 of a record is its deletion flag
-    for dbf_field in table.fields:
-        starts.append(starts[-1] + dbf_field.length)
-    wanted = [(name, starts[index], starts[index + 1]) for name, index in mapped.items()]
-    size, remaining = table.header.recordlen, table.header.numrecords
-    number = 0
-    with open(table.filename, "rb") as handle:
-        handle.seek(table.header.headerlen)
-        while remaining > 0:
-            block = handle.read(size * min(remaining, max(1, (1 << 20) // size)))
-            text = block.decode(encoding, "replace")
-            for offset in range(0, len(text) - size + 1, size):
-                number, remaining = number + 1, remaining - 1
-                if text[offset] != "*":  # '*' marks a deleted record
-                    record = text[offset : offset + size]
-                    values = {name: record[a:b].strip(" \x00") for name, a, b in wanted}
-                    yield RawRow(number, values)
-            if len(block) < size:
-                return  # the file is shorter than its header says
+# --- CSV ---
 
 
-def _dbf_rows_by_field(
-    table: dbfread.DBF, mapped: dict[str, int], encoding: str
-) -> Iterator[RawRow]:
-    wanted = list(mapped.items())
-    for number, record in enumerate(table, 1):
-        values = {
-            name: record[index][1].decode(encoding, "replace").strip(" \x00")
-            for name, index in wanted
-        }
-        yield RawRow(number, values)
-
-
-def _csv_source(data: bytes, encoding: str | None, kind: str, name: str) -> RegistrySource:
+def _csv_source(data: bytes, encoding: str | None, kind: str) -> RegistrySource:
     if b"\x00" in data[:4096]:
-        raise RegistryFormatError(f"{name}: not a ZIP, DBF or CSV file (binary content)")
+        raise RegistryFormatError("not a ZIP, DBF or CSV file (it has binary content)")
     encoding = encoding or _text_encoding(data)
     text = data.decode(encoding, errors="replace")
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t|", key=first_line.count)
     if first_line.count(delimiter) == 0:
         raise RegistryFormatError(
-            f"{name}: not a school registry (the first line has no ';' or ',' separated columns)"
+            "not a school registry: the first line has no ';' or ',' separated column names"
         )
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     headers = next(reader)
@@ -368,9 +397,20 @@ def _csv_rows(reader: _csv.Reader, mapped: dict[str, int], width: int) -> Iterat
 
 def parse_row(raw: RawRow) -> SchoolRecord:
     """A `SchoolRecord`, or `RowError` saying what is wrong with the row."""
-    values = raw.values
+    cod_mod, anexo = parse_key(raw.values)
+    return parse_record(raw.values, cod_mod, anexo, parse_status(raw.values.get("status", "")))
+
+
+def parse_key(values: Mapping[str, str]) -> tuple[str, str]:
+    """(cod_mod, anexo): checked first, so a row can be recognised before it is fully read."""
     if "_error" in values:
         raise RowError(values["_error"])
+    return parse_cod_mod(values.get("cod_mod", "")), parse_anexo(values.get("anexo", ""))
+
+
+def parse_record(
+    values: Mapping[str, str], cod_mod: str, anexo: str, active: bool
+) -> SchoolRecord:
     name = _clean(values.get("name", ""))
     if not name:
         raise RowError("missing name")
@@ -378,9 +418,7 @@ def parse_row(raw: RawRow) -> SchoolRecord:
     level = values.get("level", "")
     management = values.get("management", "")
     return SchoolRecord(
-        cod_mod=parse_cod_mod(values.get("cod_mod", "")),
-        anexo=parse_anexo(values.get("anexo", "")),
-        codlocal=_digits(values.get("codlocal", ""), 6), name=name,
+        cod_mod=cod_mod, anexo=anexo, codlocal=_digits(values.get("codlocal", ""), 6), name=name,
         level=_cached_clean(LEVEL_CODES.get(level.upper(), level)),
         management=_cached_clean(MANAGEMENT_CODES.get(management, management)),
         address=_clean(values.get("address", "")), ubigeo=_digits(values.get("ubigeo", ""), 6),
@@ -388,7 +426,7 @@ def parse_row(raw: RawRow) -> SchoolRecord:
         province=_cached_clean(values.get("province", "")),
         district=_cached_clean(values.get("district", "")),
         ugel=_cached_clean(values.get("ugel", "")), latitude=latitude, longitude=longitude,
-        active=parse_status(values.get("status", "")),
+        active=active,
     )  # fmt: skip
 
 
@@ -409,6 +447,7 @@ def parse_anexo(text: str) -> str:
     return anexo
 
 
+@lru_cache(maxsize=256)
 def parse_status(text: str) -> bool:
     """Active unless the row says otherwise; a file without a status column is all active."""
     status = fold(text)
@@ -476,71 +515,66 @@ def _cached_clean(text: str) -> str | None:
 # --- importing ------------------------------------------------------------------------------
 
 
-class _BatchWriter:
-    """Queues changed records and writes them a batch per transaction, one batch in flight."""
+class Outcome(Enum):
+    """What an import does with one row (the value names the ImportResult counter)."""
 
-    def __init__(self, schools: Schools, batch_size: int) -> None:
-        self._schools = schools
-        self._batch_size = batch_size
-        self._pending: list[SchoolRecord] = []
-        self._in_flight: asyncio.Task[int] | None = None
-
-    async def add(self, record: SchoolRecord) -> None:
-        self._pending.append(record)
-        if len(self._pending) >= self._batch_size:
-            await self.flush()
-
-    async def flush(self) -> None:
-        await self.wait()
-        if self._pending:
-            batch, self._pending = self._pending, []
-            self._in_flight = asyncio.create_task(self._schools.upsert_batch(batch))
-
-    async def wait(self) -> None:
-        if self._in_flight is not None:
-            task, self._in_flight = self._in_flight, None
-            await task
+    INSERT = "inserted"
+    UPDATE = "updated"
+    UNCHANGED = "unchanged"
+    IGNORE = "ignored_inactive"
+    SKIP = "skipped"
 
 
-class _Import:
-    """The state of one import run: what the database holds and what this file changed."""
+@dataclass
+class Chunk:
+    """The outcome of classifying some rows: counts, records to write, rows skipped."""
 
-    def __init__(self, storage: Storage, result: ImportResult, include_inactive: bool) -> None:
-        self.known: dict[tuple[str, str], str] = {}
-        self.seen: dict[tuple[str, str], int] = {}
-        self.result = result
+    rows: int = 0
+    counts: dict[Outcome, int] = field(default_factory=dict)
+    records: list[SchoolRecord] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+
+
+class RowClassifier:
+    """Decides each row's `Outcome` against what the database already holds."""
+
+    def __init__(self, known: Mapping[tuple[str, str], str], include_inactive: bool) -> None:
+        self.known = known  # (cod_mod, anexo) -> digest; only read, never changed
         self.include_inactive = include_inactive
-        self.writer = _BatchWriter(storage.schools, BATCH_SIZE)
+        self.seen: dict[tuple[str, str], int] = {}
 
-    async def take(self, raw: RawRow, parsed: SchoolRecord | RowError) -> None:
-        if isinstance(parsed, RowError):
-            self.skip(raw.line, raw.values, str(parsed))
-            return
-        record = parsed
-        first_line = self.seen.setdefault(record.key, raw.line)
+    def classify_chunk(self, rows: Iterator[RawRow], size: int) -> Chunk:
+        chunk = Chunk()
+        for raw in itertools.islice(rows, size):
+            chunk.rows += 1
+            try:
+                outcome, record = self.classify(raw)
+            except RowError as error:
+                outcome, record = Outcome.SKIP, None
+                values = raw.values
+                chunk.skipped.append(SkippedRow(
+                    raw.line, values.get("cod_mod", ""), values.get("anexo", ""), str(error)
+                ))  # fmt: skip
+            chunk.counts[outcome] = chunk.counts.get(outcome, 0) + 1
+            if record is not None:
+                chunk.records.append(record)
+        return chunk
+
+    def classify(self, raw: RawRow) -> tuple[Outcome, SchoolRecord | None]:
+        """The outcome, with the record to write for INSERT and UPDATE; RowError to skip."""
+        key = parse_key(raw.values)
+        first_line = self.seen.setdefault(key, raw.line)
         if first_line != raw.line:
-            self.skip(raw.line, raw.values, f"duplicate COD_MOD+ANEXO (first on line {first_line})")
-            return
-        await self.classify(record)
-
-    async def classify(self, record: SchoolRecord) -> None:
-        old = self.known.get(record.key)
-        if old is None and not record.active and not self.include_inactive:
-            # A closed service we never had stays out; one we had is updated to inactive below.
-            self.result.ignored_inactive += 1
-        elif old == record.fingerprint:
-            self.result.unchanged += 1
-        else:
-            if old is None:
-                self.result.inserted += 1
-            else:
-                self.result.updated += 1
-            await self.writer.add(record)
-
-    def skip(self, line: int, values: Mapping[str, str], reason: str) -> None:
-        skipped = SkippedRow(line, values.get("cod_mod", ""), values.get("anexo", ""), reason)
-        self.result.skipped_rows.append(skipped)
-        self.result.skipped += 1
+            raise RowError(f"duplicate COD_MOD+ANEXO (first on line {first_line})")
+        active = parse_status(raw.values.get("status", ""))
+        old = self.known.get(key)
+        if old is None and not active and not self.include_inactive:
+            # A closed service we never had stays out (unread); one we had is marked inactive.
+            return Outcome.IGNORE, None
+        record = parse_record(raw.values, *key, active)
+        if old == record.fingerprint:
+            return Outcome.UNCHANGED, None
+        return (Outcome.INSERT if old is None else Outcome.UPDATE), record
 
 
 async def import_registry(
@@ -552,65 +586,132 @@ async def import_registry(
     report_path: Path | None = None,
     write_report: bool = True,
     progress: ProgressCallback | None = None,
+    parallel: bool | None = None,
 ) -> ImportResult:
     """Import (upsert) a registry file; see the module docstring. Re-running with the same file
     changes nothing. Raises RegistryFormatError before any write if the file is not a registry.
 
-    The skipped-rows report goes to `report_path`, by default `<input>.skipped.csv` next to the
-    input, and is written only when rows were skipped.
+    Inactive services are imported only with `include_inactive`, except that a service already
+    stored is always updated, so one that closed is marked inactive. The skipped-rows report
+    goes to `report_path`, by default `<input>.skipped.csv` next to the input, and is written
+    only when rows were skipped. `parallel` reads the file in a second process (default: for
+    files of PARALLEL_FROM_ROWS rows or more).
     """
     path = Path(path)
     started = time.perf_counter()
     with open_registry(path, encoding=encoding) as source:
         log.info("importing %s: %s, %s, columns %s", path, source.kind, source.encoding,
                  source.columns)  # fmt: skip
-        run = _Import(storage, ImportResult(source.kind, source.encoding), include_inactive)
-        run.known = await storage.schools.fingerprints()
-        await _read_all(run, source, progress)
-    result = run.result
-    if result.inserted or result.updated:
-        await storage.schools.refresh_search_terms()
-    if write_report and result.skipped_rows:
-        result.report_path = write_skipped_report(
-            result.skipped_rows, report_path or path.with_name(path.name + ".skipped.csv")
-        )
+        result = ImportResult(source.kind, source.encoding)
+        known = await storage.schools.fingerprints()
+        if parallel is None:
+            parallel = source.expected_rows >= PARALLEL_FROM_ROWS
+        if parallel:
+            chunks = _chunks_from_worker(path, source.encoding, known, include_inactive)
+        else:
+            chunks = _chunks_here(source, RowClassifier(known, include_inactive))
+        await _write_chunks(storage.schools, chunks, result, progress, source.expected_rows)
+    await _finish(storage, result, path, report_path, write_report)
     result.seconds = time.perf_counter() - started
     log.info("school registry import: %s", result.summary())
     return result
 
 
-async def _read_all(
-    run: _Import, source: RegistrySource, progress: ProgressCallback | None
+async def _finish(
+    storage: Storage, result: ImportResult, path: Path, report_path: Path | None, report: bool
 ) -> None:
-    """Parse in a worker thread while the database thread writes the previous batch: the
-    SQLite work runs without the GIL, so on two cores the two overlap."""
-    count = 0
-    while chunk := await asyncio.to_thread(parse_chunk, source.rows, PARSE_CHUNK):
-        for raw, parsed in chunk:
-            await run.take(raw, parsed)
-        count += len(chunk)
+    if result.inserted or result.updated:
+        await storage.schools.refresh_search_terms()
+    if report and result.skipped_rows:
+        target = report_path or path.with_name(path.name + ".skipped.csv")
+        result.report_path = write_skipped_report(result.skipped_rows, target)
+
+
+async def _write_chunks(
+    schools: Schools,
+    chunks: AsyncIterator[Chunk],
+    result: ImportResult,
+    progress: ProgressCallback | None,
+    expected_rows: int,
+) -> None:
+    pending: list[SchoolRecord] = []
+    async for chunk in chunks:
+        result.rows_read += chunk.rows
+        for outcome, count in chunk.counts.items():
+            setattr(result, outcome.value, getattr(result, outcome.value) + count)
+        result.skipped_rows.extend(chunk.skipped)
+        pending.extend(chunk.records)
+        if len(pending) >= BATCH_SIZE:
+            await schools.upsert_batch(pending)
+            pending = []
         if progress is not None:
-            progress(count, max(count, source.expected_rows))
-    await run.writer.flush()
-    await run.writer.wait()
-    run.result.rows_read = count
+            progress(result.rows_read, max(result.rows_read, expected_rows))
+    if pending:
+        await schools.upsert_batch(pending)
 
 
-def parse_chunk(
-    rows: Iterator[RawRow], size: int
-) -> list[tuple[RawRow, SchoolRecord | RowError]]:
-    """The next `size` rows, each parsed into a record (digest and search words computed, so
-    the event loop has little left to do) or the error that makes it skipped."""
-    chunk: list[tuple[RawRow, SchoolRecord | RowError]] = []
-    for raw in itertools.islice(rows, size):
+async def _chunks_here(source: RegistrySource, classifier: RowClassifier) -> AsyncIterator[Chunk]:
+    """Classify in this process, between writes. (In a thread it was slower: the thread and
+    the database thread fight over the GIL, which executemany takes back for every row.)"""
+    while (chunk := classifier.classify_chunk(source.rows, PARSE_CHUNK)).rows:
+        yield chunk
+
+
+async def _chunks_from_worker(
+    path: Path, encoding: str, known: Mapping[tuple[str, str], str], include_inactive: bool
+) -> AsyncIterator[Chunk]:
+    """Classify in a second process while this one writes: the two halves of an import take
+    about the same time, and only a process gets its own core past the GIL."""
+    context = multiprocessing.get_context("spawn")  # fork is unsafe with aiosqlite's thread
+    queue: multiprocessing.Queue[Chunk | str | None] = context.Queue(maxsize=WORKER_QUEUE)
+    worker = context.Process(
+        target=classify_in_worker, args=(path, encoding, dict(known), include_inactive, queue),
+        name="minka-registry-reader", daemon=True,
+    )  # fmt: skip
+    worker.start()
+    try:
+        while (item := await asyncio.to_thread(_receive, queue, worker)) is not None:
+            yield item
+        worker.join()
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+
+
+def _receive(queue: multiprocessing.Queue[Chunk | str | None], worker: BaseProcess) -> Chunk | None:
+    while True:
         try:
-            record = parse_row(raw)
-        except RowError as error:
-            chunk.append((raw, error))
+            item = queue.get(timeout=1.0)
+        except Empty:
+            if not worker.is_alive():
+                raise RuntimeError(
+                    f"the registry reader process stopped (exit code {worker.exitcode})"
+                ) from None
             continue
-        _ = (record.fingerprint, record.search_keys)  # cached: computed here, off the loop
-        chunk.append((raw, record))
-    return chunk
+        if isinstance(item, str):
+            raise RuntimeError(f"the registry reader process failed: {item}")
+        return item
+
+
+def classify_in_worker(
+    path: Path,
+    encoding: str,
+    known: dict[tuple[str, str], str],
+    include_inactive: bool,
+    queue: multiprocessing.Queue[Chunk | str | None],
+) -> None:
+    """The second process of a parallel import: read, classify, send chunks; None at the end,
+    or the error as text (exceptions may not pickle)."""
+    try:
+        classifier = RowClassifier(known, include_inactive)
+        with open_registry(path, encoding=encoding) as source:
+            while (chunk := classifier.classify_chunk(source.rows, WORKER_CHUNK)).rows:
+                for record in chunk.records:
+                    _ = record.search_keys  # cached on the record: computed on this core
+                queue.put(chunk)
+        queue.put(None)
+    except Exception as exc:  # reported to the parent, which raises it there
+        queue.put(f"{type(exc).__name__}: {exc}")
 
 
 def write_skipped_report(skipped: Sequence[SkippedRow], path: Path) -> Path | None:

@@ -17,6 +17,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.app import MinkaApplication, build_application, publish_commands
+from bot.dates import warm_up
 from bot.settings import Settings
 from storage import Storage
 
@@ -33,6 +34,8 @@ async def running(
     try:
         app = build_application(settings, storage)
         async with app:
+            # dateparser's first parse costs ~0.2 s: pay it now, not in the first user's reply.
+            await asyncio.to_thread(warm_up)
             await _announce_commands(app)
             await _start_receiving(app, settings)
             await app.start()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
+from bot.activity_views import organization_lines, upcoming_lines
 from bot.texts import Markup, label, t
+from storage.activities import Activity, OrganizationPresence
 from storage.models import SchoolPeople
 from storage.schools import School
 
@@ -44,7 +48,20 @@ def level_line(school: School) -> str:
     return " · ".join(part for part in (school.level, school.management) if part)
 
 
-def school_card(school: School, people: SchoolPeople, lang: str) -> Markup:
+@dataclass(frozen=True)
+class SchoolLife:
+    """Who is at a school and what happens there: what cards and /quien show."""
+
+    people: SchoolPeople
+    upcoming: Sequence[Activity]
+    organizations: Sequence[OrganizationPresence]
+
+    @property
+    def organization_count(self) -> int:
+        return sum(1 for presence in self.organizations if not presence.is_school_teachers)
+
+
+def school_card(school: School, life: SchoolLife, lang: str, tz: ZoneInfo) -> Markup:
     lines = [t(lang, "card_title", name=school.name)]
     optional = (
         ("card_level", "level", level_line(school)),
@@ -54,32 +71,43 @@ def school_card(school: School, people: SchoolPeople, lang: str) -> Markup:
         ("card_ugel", "ugel", ugel_name(school.ugel)),
     )
     lines += [t(lang, key, **{name: value}) for key, name, value in optional if value]
-    people_line = t(lang, "card_people", teachers=people.teachers)
-    return Markup("\n".join([*lines, "", people_line]))
+    counts = [t(lang, "card_people", teachers=life.people.teachers)]
+    counts.append(t(lang, "card_organizations", count=life.organization_count))
+    return _joined([lines, counts, upcoming_lines(life.upcoming, lang, tz)])
 
 
 def card_keyboard(school: School, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [_button(label(lang, "btn_who"), cb.SchoolAction(cb.WHO, school.id))],
+            [_button(label(lang, "btn_announce_here"), cb.SchoolAction(cb.ANNOUNCE, school.id))],
             [_button(label(lang, "btn_qr"), cb.SchoolAction(cb.QR, school.id))],
         ]
     )
 
 
-def who_text(school: School, people: SchoolPeople, link: str, lang: str) -> Markup:
-    lines = [
+def who_text(school: School, life: SchoolLife, link: str, lang: str, tz: ZoneInfo) -> Markup:
+    people = life.people
+    teachers = [
         t(lang, "who_title", name=school.name),
-        "",
         t(lang, "who_teachers", count=people.teachers),
     ]
-    lines += [t(lang, "who_contact", name=c.name, username=c.username) for c in people.contacts]
-    lines += ["", t(lang, "who_no_organizations"), "", t(lang, "who_invite", link=link)]
-    return Markup("\n".join(lines))
+    teachers += [t(lang, "who_contact", name=c.name, username=c.username) for c in people.contacts]
+    if life.organizations:
+        organizations = organization_lines(life.organizations, lang, tz)
+    else:
+        organizations = [t(lang, "who_no_organizations")]
+    upcoming = upcoming_lines(life.upcoming, lang, tz)
+    return _joined([teachers, organizations, upcoming, [t(lang, "who_invite", link=link)]])
+
+
+def _joined(blocks: Sequence[Sequence[Markup]]) -> Markup:
+    """Blocks of lines, separated by an empty line; empty blocks leave no gap."""
+    return Markup("\n\n".join("\n".join(block) for block in blocks if block))
 
 
 def school_button_label(school: School, lang: str) -> str:
-    """"Name (level) — District": the level tells apart the services of one school."""
+    """ "Name (level) — District": the level tells apart the services of one school."""
     level = f" ({school.level})" if school.level else ""
     district = display_place(school.district)
     room = MAX_LABEL - len(level) - len(district) - 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -62,6 +63,12 @@ async def stale_button(update: Update, context: MinkaContext) -> None:
     await query.answer(label(lang, "stale_button"))
 
 
+async def on_noop(update: Update, context: MinkaContext) -> None:
+    """A label-only button (a calendar's month name): just stop the spinner."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
 async def ask_language(update: Update, context: MinkaContext) -> None:
     assert update.effective_message is not None
     lang = await language_for(update, context)
@@ -103,6 +110,7 @@ def conversation(
     entry_points: Sequence[Handler],
     states: dict[object, list[Handler]],
     own_buttons: Sequence[type[cb.Payload]],
+    timeout: timedelta | None = None,
 ) -> ConversationHandler[MinkaContext]:
     """A persistent conversation with Minka's standard exits: /cancelar from any step, a polite
     answer to its own buttons pressed at the wrong step, and guidance when something unexpected
@@ -124,6 +132,7 @@ def conversation(
             name=name,
             persistent=True,
             allow_reentry=True,
+            conversation_timeout=timeout,
         )
 
 

@@ -11,7 +11,7 @@ from bot.context import MinkaContext, language_for
 from bot.school_views import skip_keyboard
 from bot.texts import t
 from handlers.common import Handler, conversation
-from handlers.schools import own_school_handlers, picked_school
+from handlers.schools import picked_school, school_picker_handlers
 from storage.models import Role
 
 FLOW = "my_school"
@@ -39,7 +39,7 @@ async def ask_new_school(update: Update, context: MinkaContext) -> str | int:
 
 
 async def on_picked(update: Update, context: MinkaContext) -> str | int:
-    school = await picked_school(update, context)
+    school = await picked_school(update, context, cb.MINE)
     if school is None:
         return PICK
     assert update.effective_user is not None and update.effective_chat is not None
@@ -61,5 +61,7 @@ async def on_skipped(update: Update, context: MinkaContext) -> int:
 
 def build_my_school_handler() -> ConversationHandler[MinkaContext]:
     entry = CommandHandler(MY_SCHOOL.names, ask_new_school, filters.ChatType.PRIVATE)
-    states: dict[object, list[Handler]] = {PICK: own_school_handlers(on_picked, on_skipped)}
+    states: dict[object, list[Handler]] = {
+        PICK: school_picker_handlers(cb.MINE, on_picked, on_skipped)
+    }
     return conversation(FLOW, [entry], states, own_buttons=(cb.SkipSchool,))

@@ -25,7 +25,7 @@ from bot.keyboards import Button, column, keyboard
 from bot.school_views import skip_keyboard
 from bot.texts import label, t
 from handlers.common import Handler, conversation, stale_button
-from handlers.schools import open_school_from_link, own_school_handlers, picked_school
+from handlers.schools import open_school_from_link, picked_school, school_picker_handlers
 from storage.members import InvalidName, clean_person_name
 from storage.models import Member, OrgKind, Role
 from storage.organizations import InvalidOrganizationName, clean_organization_name
@@ -178,7 +178,7 @@ async def ask_school(update: Update, lang: str) -> str:
 
 
 async def on_school_picked(update: Update, context: MinkaContext) -> str | int:
-    school = await picked_school(update, context)
+    school = await picked_school(update, context, cb.MINE)
     if school is None:
         return SCHOOL
     assert update.effective_user is not None and update.effective_chat is not None
@@ -332,7 +332,7 @@ def build_onboarding_handler() -> ConversationHandler[MinkaContext]:
             CallbackQueryHandler(on_org_retype, pattern=cb.RetypeOrganization.matches()),
             MessageHandler(text, on_org_name),  # typing again is as good as "type another name"
         ],
-        SCHOOL: own_school_handlers(on_school_picked, on_school_skipped),
+        SCHOOL: school_picker_handlers(cb.MINE, on_school_picked, on_school_skipped),
     }
     entry = CommandHandler(START.names, start, filters.ChatType.PRIVATE)
     own_buttons = (

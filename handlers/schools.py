@@ -23,6 +23,7 @@ from bot.deeplinks import school_link
 from bot.qr import school_qr_png
 from bot.school_search import search_schools
 from bot.school_views import (
+    SchoolLife,
     card_keyboard,
     nearest_keyboard,
     place_of,
@@ -143,17 +144,24 @@ async def on_school_button(update: Update, context: MinkaContext) -> None:
     await SCHOOL_VIEWS[payload.action](query.message, context, school, lang)
 
 
-async def send_card(message: Message, context: MinkaContext, school: School, lang: str) -> None:
-    people = await context.storage.members.people_at_school(school.id)
-    await message.reply_text(
-        school_card(school, people, lang), reply_markup=card_keyboard(school, lang)
+async def school_life(context: MinkaContext, school: School) -> SchoolLife:
+    now, activities = context.now(), context.storage.activities
+    return SchoolLife(
+        people=await context.storage.members.people_at_school(school.id),
+        upcoming=await activities.upcoming_at_school(school.id, now),
+        organizations=await activities.organizations_at_school(school.id, now),
     )
 
 
+async def send_card(message: Message, context: MinkaContext, school: School, lang: str) -> None:
+    card = school_card(school, await school_life(context, school), lang, context.settings.tz)
+    await message.reply_text(card, reply_markup=card_keyboard(school, lang))
+
+
 async def send_who(message: Message, context: MinkaContext, school: School, lang: str) -> None:
-    people = await context.storage.members.people_at_school(school.id)
+    life = await school_life(context, school)
     link = school_link(context.bot.username, school.cod_mod, school.anexo)
-    await message.reply_text(who_text(school, people, link, lang))
+    await message.reply_text(who_text(school, life, link, lang, context.settings.tz))
 
 
 async def send_qr(message: Message, context: MinkaContext, school: School, lang: str) -> None:
@@ -226,14 +234,14 @@ async def on_inline_query(update: Update, context: MinkaContext) -> None:
 async def inline_article(
     context: MinkaContext, school: School, lang: str
 ) -> InlineQueryResultArticle:
-    people = await context.storage.members.people_at_school(school.id)
+    card = school_card(school, await school_life(context, school), lang, context.settings.tz)
     link = school_link(context.bot.username, school.cod_mod, school.anexo)
     button = InlineKeyboardButton(label(lang, "inline_open"), url=link)
     return InlineQueryResultArticle(
         id=str(school.id),
         title=school.name,
         description=label(lang, "inline_description", place=place_of(school), code=school.code),
-        input_message_content=InputTextMessageContent(school_card(school, people, lang)),
+        input_message_content=InputTextMessageContent(card),
         reply_markup=InlineKeyboardMarkup([[button]]),
     )
 
@@ -242,26 +250,16 @@ async def answer_stale(update: Update, context: MinkaContext) -> None:
     await stale_button(update, context)
 
 
-# Choosing one's own school (onboarding and /miescuela) ----------------------------------------
+# Picking a school inside a conversation (one's own school, where to announce) ---------------
 
 
-async def offer_own_school(update: Update, context: MinkaContext) -> None:
-    """Typed text while choosing one's school: matching schools as "this is mine" buttons."""
-    assert update.effective_message is not None
-    await reply_with_results(update, context, update.effective_message.text or "", cb.MINE)
-
-
-async def offer_own_school_nearby(update: Update, context: MinkaContext) -> None:
-    await reply_with_nearest(update, context, cb.MINE)
-
-
-async def picked_school(update: Update, context: MinkaContext) -> School | None:
-    """The school a "this is mine" button names, with the button answered; None if stale."""
+async def picked_school(update: Update, context: MinkaContext, action: str) -> School | None:
+    """The school an `action` button names, with the button answered; None if stale."""
     query = update.callback_query
     assert query is not None
     payload = cb.SchoolAction.unpack(query.data)
     school = None
-    if payload is not None and payload.action == cb.MINE:
+    if payload is not None and payload.action == action:
         school = await context.storage.schools.get_by_id(payload.school_id)
     if school is None:
         await answer_stale(update, context)
@@ -271,20 +269,36 @@ async def picked_school(update: Update, context: MinkaContext) -> School | None:
     return school
 
 
-def own_school_handlers(
-    on_picked: Callable[[Update, MinkaContext], Coroutine[Any, Any, object]],
-    on_skipped: Callable[[Update, MinkaContext], Coroutine[Any, Any, object]],
+Step = Callable[[Update, MinkaContext], Coroutine[Any, Any, object]]
+
+
+def school_picker_handlers(
+    action: str, on_picked: Step, on_skipped: Step | None = None
 ) -> list[Handler]:
-    """The handlers of a conversation step where a teacher says which school is hers."""
-    return [
-        CallbackQueryHandler(on_picked, pattern=_is_mine),
-        CallbackQueryHandler(on_skipped, pattern=cb.SkipSchool.matches()),
+    """The handlers of a conversation step that asks for a school: typed text and shared
+    locations offer schools as `action` buttons; pressing one calls `on_picked`."""
+
+    async def offer_matches(update: Update, context: MinkaContext) -> None:
+        assert update.effective_message is not None
+        await reply_with_results(update, context, update.effective_message.text or "", action)
+
+    async def offer_nearby(update: Update, context: MinkaContext) -> None:
+        await reply_with_nearest(update, context, action)
+
+    handlers: list[Handler] = [
+        CallbackQueryHandler(on_picked, pattern=school_button_for(action)),
         CallbackQueryHandler(on_search_more, pattern=cb.SearchMore.matches()),
-        MessageHandler(filters.LOCATION, offer_own_school_nearby),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, offer_own_school),
+        MessageHandler(filters.LOCATION, offer_nearby),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, offer_matches),
     ]
+    if on_skipped is not None:
+        handlers.insert(1, CallbackQueryHandler(on_skipped, pattern=cb.SkipSchool.matches()))
+    return handlers
 
 
-def _is_mine(data: object) -> bool:
-    payload = cb.SchoolAction.unpack(data)
-    return payload is not None and payload.action == cb.MINE
+def school_button_for(action: str) -> Callable[[object], bool]:
+    def matches(data: object) -> bool:
+        payload = cb.SchoolAction.unpack(data)
+        return payload is not None and payload.action == action
+
+    return matches

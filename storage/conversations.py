@@ -52,6 +52,11 @@ class Drafts:
         )
         return {} if raw is None else dict(json.loads(raw))
 
+    async def replace(self, user_id: int, flow: str, **values: Any) -> None:
+        """Start the flow's draft afresh with `values`."""
+        await self.clear(user_id, flow)
+        await self.update(user_id, flow, **values)
+
     async def update(self, user_id: int, flow: str, **values: Any) -> dict[str, Any]:
         """Merge `values` into the draft in one transaction and return the result."""
         async with self._db.transaction() as session:

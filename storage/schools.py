@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import aiosqlite
@@ -26,6 +26,7 @@ SEARCH_KEY_VERSION = "1"
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LAT = 111.32
+MAX_NEAREST_RADIUS_KM = 4096.0  # Peru is about 2,000 km long
 
 # Registry names are full of these; they say what kind of place it is, not which one.
 NOISE_WORDS = frozenset({
@@ -74,8 +75,7 @@ _FTS_REMOVE = (
     "INSERT INTO schools_fts (schools_fts, rowid, name_key, place_key, level_key)"
     " VALUES ('delete', ?, ?, ?, ?)"
 )
-_GEO_ADD = "INSERT INTO schools_geo (id, min_lat, max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)"
-_KEYS_PER_QUERY = 500
+_KEYS_PER_QUERY = 10_000  # SQLite allows 32,766 parameters
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,12 @@ class School:
         return self.cod_mod if self.anexo == "0" else f"{self.cod_mod}-{self.anexo}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class SchoolRecord:
-    """One validated registry row, as the importer hands it to `upsert_batch`."""
+    """One validated registry row, as the importer hands it to `upsert_batch`.
+
+    Treat as immutable. Not frozen only because a frozen dataclass is ten times slower to
+    create, and an import creates 180,000 of them."""
 
     cod_mod: str
     anexo: str
@@ -138,8 +141,7 @@ class SchoolRecord:
     @cached_property
     def search_keys(self) -> tuple[str, str, str]:
         """name_key, place_key, level_key as stored and indexed."""
-        places = (self.district, self.province, self.region)
-        place_key = " ".join(word for place in places for word in place_words(place))
+        place_key = _place_key(self.district, self.province, self.region)
         return " ".join(school_words(self.name)), place_key, " ".join(place_words(self.level))
 
     @cached_property
@@ -203,6 +205,11 @@ def _join_letters(match: re.Match[str]) -> str:
 def place_words(text: str | None) -> tuple[str, ...]:
     """`school_words` of a district, province, region or level: few values, repeated a lot."""
     return school_words(text)
+
+
+@lru_cache(maxsize=16384)
+def _place_key(district: str | None, province: str | None, region: str | None) -> str:
+    return " ".join(word for place in (district, province, region) for word in place_words(place))
 
 
 def deletion_variants(word: str, depth: int) -> set[str]:
@@ -276,32 +283,16 @@ def row_to_school(row: aiosqlite.Row) -> School:
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class _Indexed:
-    """What the word and location indexes hold for one row."""
-
-    id: int
-    name_key: str
-    place_key: str
-    level_key: str
-    latitude: float | None
-    longitude: float | None
-
-    def fts(self) -> tuple[int, str, str, str]:
-        return (self.id, self.name_key, self.place_key, self.level_key)
-
-    def point(self) -> tuple[int, float, float, float, float] | None:
-        if self.latitude is None or self.longitude is None:
-            return None
-        return (self.id, self.latitude, self.latitude, self.longitude, self.longitude)
+# What the word index holds for one row: (rowid, name_key, place_key, level_key).
+_FtsEntry = tuple[int, str, str, str]
 
 
 @dataclass
 class _BatchPlan:
-    inserts: list[tuple[object, ...]]
-    updates: list[tuple[object, ...]]
-    unindex: list[_Indexed]
-    index: list[_Indexed]
+    inserts: list[tuple[object, ...]] = field(default_factory=list)
+    updates: list[tuple[object, ...]] = field(default_factory=list)
+    unindex: list[_FtsEntry] = field(default_factory=list)
+    index: list[_FtsEntry] = field(default_factory=list)
 
 
 class Schools:
@@ -361,8 +352,8 @@ class Schools:
         return {(row[0], row[1]): row[2] for row in rows}
 
     async def upsert_batch(self, records: Sequence[SchoolRecord]) -> int:
-        """Insert or update rows in one transaction, with their word and location index entries;
-        rows whose digest is unchanged are left alone. Returns how many rows were written."""
+        """Insert or update rows in one transaction, with their word index entries; rows whose
+        digest is unchanged are left alone. Returns how many rows were written."""
         unique = {record.key: record for record in records}  # the last of duplicates wins
         now = to_db(utc_now())
         async with self._db.transaction() as session:
@@ -372,16 +363,10 @@ class Schools:
             await _apply_plan(session, plan)
         return len(plan.inserts) + len(plan.updates)
 
-    async def rebuild_indexes(self) -> None:
-        """Rebuild the word and location indexes from the table (repair; imports keep them)."""
+    async def rebuild_search_index(self) -> None:
+        """Rebuild the word index from the table (a repair: upsert_batch keeps it in step)."""
         async with self._db.transaction() as session:
             await session.execute("INSERT INTO schools_fts (schools_fts) VALUES ('rebuild')")
-            await session.execute("DELETE FROM schools_geo")
-            await session.execute(
-                "INSERT INTO schools_geo (id, min_lat, max_lat, min_lon, max_lon)"
-                " SELECT id, latitude, latitude, longitude, longitude FROM schools"
-                " WHERE latitude IS NOT NULL AND longitude IS NOT NULL"
-            )
         await self.refresh_search_terms()
 
     async def refresh_search_terms(self) -> int:
@@ -441,11 +426,11 @@ class Schools:
     ) -> list[tuple[School, float]]:
         """The `limit` closest schools with their distance in km, closest first.
 
-        A growing bounding box (R*Tree) finds candidates; only those within the box's radius
-        are certain, so the box grows until `limit` of them are."""
+        A box around the point prefilters through the location index; only schools within the
+        box's radius are certain to be the closest, so the box grows until `limit` of them are."""
         found: list[tuple[float, int]] = []
         radius = 1.0
-        while radius <= 4096:
+        while radius <= MAX_NEAREST_RADIUS_KM:
             points = await self._points_in_box(latitude, longitude, radius, active_only)
             found = sorted(
                 (haversine_km(latitude, longitude, lat, lon), school_id)
@@ -465,9 +450,9 @@ class Schools:
         cos_lat = max(math.cos(math.radians(latitude)), 0.01)
         d_lon = min(radius_km / (KM_PER_DEGREE_LAT * cos_lat), 180.0)
         rows = await self._db.fetchall(
-            "SELECT s.id, s.latitude, s.longitude FROM schools_geo g JOIN schools s ON s.id = g.id"
-            " WHERE g.max_lat >= ? AND g.min_lat <= ? AND g.max_lon >= ? AND g.min_lon <= ?"
-            " AND (s.active = 1 OR ?)",
+            "SELECT id, latitude, longitude FROM schools INDEXED BY schools_location"
+            " WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"
+            " AND (active = 1 OR ?)",
             (latitude - d_lat, latitude + d_lat, longitude - d_lon, longitude + d_lon,
              not active_only),
         )  # fmt: skip
@@ -483,59 +468,60 @@ class Schools:
 
 async def _indexed_rows(
     session: Session, keys: Sequence[tuple[str, str]]
-) -> dict[tuple[str, str], tuple[str, _Indexed]]:
-    """(cod_mod, anexo) -> (digest, index entries) of the rows that already exist."""
-    found: dict[tuple[str, str], tuple[str, _Indexed]] = {}
+) -> dict[tuple[str, str], tuple[str, _FtsEntry]]:
+    """(cod_mod, anexo) -> (digest, word index entry) of the rows that already exist."""
+    found: dict[tuple[str, str], tuple[str, _FtsEntry]] = {}
     wanted = set(keys)
     codes = sorted({cod_mod for cod_mod, _ in keys})
+    # One query per batch, not one per few hundred rows: each statement is a round trip to the
+    # database thread, and during an import those add up.
     for start in range(0, len(codes), _KEYS_PER_QUERY):
         chunk = codes[start : start + _KEYS_PER_QUERY]
         rows = await session.fetchall(
-            "SELECT id, cod_mod, anexo, source_hash, name_key, place_key, level_key, latitude,"
-            f" longitude FROM schools WHERE cod_mod IN ({', '.join('?' * len(chunk))})",
+            "SELECT cod_mod, anexo, source_hash, id, name_key, place_key, level_key"
+            f" FROM schools WHERE cod_mod IN ({', '.join('?' * len(chunk))})",
             chunk,
         )
         for row in rows:
-            if (row[1], row[2]) in wanted:
-                found[(row[1], row[2])] = (row[3], _Indexed(row[0], *row[4:]))
+            if (row[0], row[1]) in wanted:
+                found[(row[0], row[1])] = (row[2], (row[3], row[4], row[5], row[6]))
     return found
 
 
 def _plan_batch(
     records: Iterable[SchoolRecord],
-    existing: dict[tuple[str, str], tuple[str, _Indexed]],
+    existing: dict[tuple[str, str], tuple[str, _FtsEntry]],
     next_id: int,
     now: str,
 ) -> _BatchPlan:
-    plan = _BatchPlan([], [], [], [])
+    plan = _BatchPlan()
     for record in records:
         old = existing.get(record.key)
         if old is not None and old[0] == record.fingerprint:
             continue
-        keys = record.search_keys
-        values = (*record.values(), *keys, record.fingerprint)
+        values = (*record.values(), *record.search_keys, record.fingerprint)
         if old is None:
             school_id, next_id = next_id, next_id + 1
             plan.inserts.append((school_id, *values, now, now))
         else:
-            school_id = old[1].id
+            school_id = old[1][0]
             plan.updates.append((*values, now, school_id))
             plan.unindex.append(old[1])
-        plan.index.append(_Indexed(school_id, *keys, record.latitude, record.longitude))
+        plan.index.append((school_id, *record.search_keys))
     return plan
 
 
 async def _apply_plan(session: Session, plan: _BatchPlan) -> None:
-    # Old index entries go first: FTS5 removes a row by the exact words it was indexed with.
-    await session.executemany(_FTS_REMOVE, [entry.fts() for entry in plan.unindex])
-    await session.executemany(
-        "DELETE FROM schools_geo WHERE id = ?", [(entry.id,) for entry in plan.unindex]
-    )
-    await session.executemany(_INSERT, plan.inserts)
-    await session.executemany(_UPDATE, plan.updates)
-    await session.executemany(_FTS_ADD, [entry.fts() for entry in plan.index])
-    points = [entry.point() for entry in plan.index]
-    await session.executemany(_GEO_ADD, [point for point in points if point is not None])
+    # Old entries go first: FTS5 removes a row by the exact words it was indexed with.
+    statements: list[tuple[str, Sequence[Sequence[object]]]] = [
+        (_FTS_REMOVE, plan.unindex),
+        (_INSERT, plan.inserts),
+        (_UPDATE, plan.updates),
+        (_FTS_ADD, plan.index),
+    ]
+    for sql, rows in statements:
+        if rows:  # each statement is a round trip to the database thread: skip empty ones
+            await session.executemany(sql, rows)
 
 
 async def _forget_terms(session: Session, gone: Iterable[str]) -> None:

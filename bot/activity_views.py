@@ -1,0 +1,307 @@
+"""How activities look in the chat: one activity, clash warnings, and the keyboards of the
+announce flow (categories, calendar, hours, durations). Pure rendering."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks as cb
+from bot.dates import Language, format_when
+from bot.texts import Markup, label, t
+from storage.activities import Activity, Category, OrganizationPresence
+
+WEEKDAYS = {
+    "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+MONTHS = {
+    "es": (
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "setiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+FIRST_HOUR, LAST_HOUR = 7, 18  # school hours offered as buttons
+DURATION_CODES = ("1h", "2h", "3h", "morning", "afternoon", "day")
+
+
+@dataclass(frozen=True)
+class ActivityFacts:
+    """What a rendered activity shows; built from a stored Activity or from a draft."""
+
+    title: str
+    category: Category
+    school_name: str
+    starts_at: datetime
+    ends_at: datetime
+    who: str
+    description: str | None
+
+
+def facts_of(activity: Activity, lang: str) -> ActivityFacts:
+    return ActivityFacts(
+        activity.title,
+        activity.category,
+        activity.school_name,
+        activity.starts_at,
+        activity.ends_at,
+        who_of(activity.organization_name, lang),
+        activity.description,
+    )
+
+
+def who_of(organization_name: str | None, lang: str) -> str:
+    return organization_name or label(lang, "by_teachers")
+
+
+def short_when(moment: datetime, lang: str, tz: ZoneInfo) -> str:
+    """ "lun 30/11 9:00": compact enough for buttons and lists."""
+    local = moment.astimezone(tz)
+    weekday = WEEKDAYS.get(lang, WEEKDAYS["es"])[local.weekday()]
+    return f"{weekday} {local:%d/%m} {local.hour}:{local:%M}"
+
+
+def clock_time(moment: datetime, tz: ZoneInfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local.hour}:{local:%M}"
+
+
+def end_text(facts: ActivityFacts, lang: str, tz: ZoneInfo) -> str:
+    """The end: just the time on the same day, spelled out when it is another day."""
+    same_day = facts.starts_at.astimezone(tz).date() == facts.ends_at.astimezone(tz).date()
+    return (
+        clock_time(facts.ends_at, tz)
+        if same_day
+        else format_when(facts.ends_at, date_language(lang), tz=tz)
+    )
+
+
+def activity_text(facts: ActivityFacts, lang: str, tz: ZoneInfo) -> Markup:
+    text = t(
+        lang,
+        "activity_full",
+        title=facts.title,
+        category=label(lang, f"category_{facts.category}"),
+        school=facts.school_name,
+        when=format_when(facts.starts_at, date_language(lang), tz=tz),
+        end=end_text(facts, lang, tz),
+        who=facts.who,
+    )
+    if facts.description:
+        text = Markup(text + t(lang, "activity_description", description=facts.description))
+    return text
+
+
+def clash_text(clashes: Sequence[Activity], lang: str, tz: ZoneInfo) -> Markup:
+    if not clashes:
+        return Markup("")
+    lines = [t(lang, "clash_header")]
+    for other in clashes:
+        lines.append(
+            t(
+                lang,
+                "clash_line",
+                who=who_of(other.organization_name, lang),
+                title=other.title,
+                school=other.school_name,
+                start=clock_time(other.starts_at, tz),
+                end=clock_time(other.ends_at, tz),
+            )
+        )
+    return Markup("".join([*lines, t(lang, "clash_footer")]))
+
+
+def category_keyboard(lang: str) -> InlineKeyboardMarkup:
+    buttons = [_button(label(lang, f"category_{c}"), cb.CategoryChoice(c.value)) for c in Category]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def yes_change_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(label(lang, "btn_yes"), cb.WhenConfirm(True)),
+                _button(label(lang, "btn_change"), cb.WhenConfirm(False)),
+            ]
+        ]
+    )
+
+
+def calendar_keyboard(year: int, month: int, today: date, lang: str) -> InlineKeyboardMarkup:
+    """A month of day buttons; days before today are blank, months before this one unreachable."""
+    header = [
+        _button(label(lang, "btn_prev_month"), _shift_month(year, month, -1, today)),
+        _button(f"{MONTHS[date_language(lang)][month - 1]} {year}", cb.Noop()),
+        _button(label(lang, "btn_next_month"), _shift_month(year, month, 1, today)),
+    ]
+    names = [_button(name[:2], cb.Noop()) for name in WEEKDAYS[date_language(lang)]]
+    weeks = [
+        [_day_button(year, month, day, today) for day in week]
+        for week in calendar.Calendar().monthdayscalendar(year, month)
+    ]
+    return InlineKeyboardMarkup([header, names, *weeks])
+
+
+def _day_button(year: int, month: int, day: int, today: date) -> InlineKeyboardButton:
+    if day == 0 or date(year, month, day) < today:
+        return _button("·", cb.Noop())  # Telegram refuses blank button labels
+    return _button(str(day), cb.CalendarDay(year, month, day))
+
+
+def _shift_month(year: int, month: int, step: int, today: date) -> cb.Payload:
+    index = year * 12 + month - 1 + step
+    target_year, target_month = divmod(index, 12)
+    first_allowed = today.year * 12 + today.month - 1
+    if not first_allowed <= index <= first_allowed + 12:
+        return cb.Noop()
+    return cb.CalendarMonth(target_year, target_month + 1)
+
+
+def hour_keyboard(lang: str) -> InlineKeyboardMarkup:
+    hours = [
+        _button(f"{hour}:00", cb.HourChoice(hour * 60)) for hour in range(FIRST_HOUR, LAST_HOUR + 1)
+    ]
+    rows = [hours[i : i + 4] for i in range(0, len(hours), 4)]
+    return InlineKeyboardMarkup(
+        [*rows, [_button(label(lang, "btn_change"), cb.WhenConfirm(False))]]
+    )
+
+
+def duration_keyboard(lang: str) -> InlineKeyboardMarkup:
+    buttons = [
+        _button(label(lang, f"btn_{code}"), cb.DurationChoice(code)) for code in DURATION_CODES
+    ]
+    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+
+
+def single_button(text: str, payload: cb.Payload) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(text, payload)]])
+
+
+def publish_keyboard(lang: str, has_clashes: bool) -> InlineKeyboardMarkup:
+    rows = [[_button(label(lang, "btn_publish"), cb.PublishAnswer(True))]]
+    if has_clashes:
+        rows.append([_button(label(lang, "btn_change_time"), cb.WhenConfirm(False))])
+    rows.append([_button(label(lang, "btn_discard"), cb.PublishAnswer(False))])
+    return InlineKeyboardMarkup(rows)
+
+
+def activities_keyboard(
+    activities: Sequence[Activity], lang: str, tz: ZoneInfo
+) -> InlineKeyboardMarkup:
+    rows = []
+    for activity in activities:
+        text = label(
+            lang,
+            "activity_button",
+            date=short_when(activity.starts_at, lang, tz),
+            title=activity.title,
+        )
+        rows.append([_button(text[:90], cb.ManageActivity(activity.id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def manage_keyboard(activity_id: int, lang: str) -> InlineKeyboardMarkup:
+    edits = (
+        ("btn_edit_title", cb.EDIT_TITLE),
+        ("btn_edit_time", cb.EDIT_TIME),
+        ("btn_edit_description", cb.EDIT_DESCRIPTION),
+    )
+    rows = [
+        [_button(label(lang, key), cb.EditActivity(activity_id, field))] for key, field in edits
+    ]
+    rows.append([_button(label(lang, "btn_cancel_activity"), cb.CancelActivity(activity_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def checkin_keyboard(activity_id: int, lang: str) -> InlineKeyboardMarkup:
+    outcomes = ("done", "not_held", "rescheduled")
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(
+                    label(lang, f"btn_checkin_{outcome}"), cb.CheckinAnswer(activity_id, outcome)
+                )
+                for outcome in outcomes
+            ]
+        ]
+    )
+
+
+def upcoming_lines(activities: Sequence[Activity], lang: str, tz: ZoneInfo) -> list[Markup]:
+    if not activities:
+        return []
+    lines = [t(lang, "card_upcoming_header")]
+    for activity in activities:
+        lines.append(
+            t(
+                lang,
+                "card_upcoming_line",
+                when=short_when(activity.starts_at, lang, tz),
+                title=activity.title,
+                who=who_of(activity.organization_name, lang),
+            )
+        )
+    return lines
+
+
+def organization_lines(
+    presences: Sequence[OrganizationPresence], lang: str, tz: ZoneInfo
+) -> list[Markup]:
+    lines = [t(lang, "who_organizations_header")]
+    for presence in presences:
+        kind = "teachers" if presence.is_school_teachers else (presence.kind or "ngo")
+        lines.append(
+            t(
+                lang,
+                "who_organization_line",
+                name=presence.name or label(lang, "by_teachers"),
+                verified=" ✔️" if presence.verified else "",
+                kind=label(lang, f"kind_{kind}"),
+                count=presence.activities,
+                last=_maybe_when(presence.last_at, lang, tz),
+                next=_maybe_when(presence.next_at, lang, tz),
+            )
+        )
+    return lines
+
+
+def _maybe_when(moment: datetime | None, lang: str, tz: ZoneInfo) -> str:
+    return short_when(moment, lang, tz) if moment else label(lang, "no_date")
+
+
+def date_language(lang: str) -> Language:
+    return "en" if lang == "en" else "es"
+
+
+def _button(text: str, payload: cb.Payload) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=payload.pack())

@@ -1,0 +1,350 @@
+"""/actividades (/activities): my organization's upcoming activities, to edit or cancel; and the
+check-in answers ("¿Se realizó?") that the periodic job asks for."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks as cb
+from bot.activity_views import (
+    activities_keyboard,
+    activity_text,
+    date_language,
+    facts_of,
+    manage_keyboard,
+    single_button,
+)
+from bot.announcing import can_manage
+from bot.commands import ACTIVITIES
+from bot.context import MinkaContext, language_for
+from bot.dates import format_when, parse_when
+from bot.texts import label, t
+from handlers.common import Handler, conversation
+from storage.activities import (
+    OUTCOMES,
+    Activity,
+    ActivityNotFound,
+    ActivityNotScheduled,
+    ActivityStatus,
+    InvalidActivity,
+    clean_cancel_reason,
+    clean_description,
+    clean_title,
+)
+
+log = logging.getLogger(__name__)
+
+END = ConversationHandler.END
+EDIT_FLOW, CANCEL_FLOW, CHECKIN_FLOW = "edit_activity", "cancel_activity", "checkin"
+VALUE, REASON, PARTICIPANTS = "value", "reason", "participants"
+CHECKIN_OUTCOMES = {status.value for status in OUTCOMES}
+EDIT_PROMPTS = {
+    cb.EDIT_TITLE: "ask_new_title",
+    cb.EDIT_TIME: "ask_new_time",
+    cb.EDIT_DESCRIPTION: "ask_new_description",
+}
+
+
+async def send(update: Update, text: str, **kwargs: Any) -> None:
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(text, **kwargs)
+
+
+# The list ---------------------------------------------------------------------------------------
+
+
+async def list_activities(update: Update, context: MinkaContext) -> None:
+    user = update.effective_user
+    assert user is not None
+    lang = await language_for(update, context)
+    member = await context.storage.members.get(user.id)
+    if member is None or not member.is_registered:
+        await send(update, t(lang, "register_first"))
+        return
+    now, activities = context.now(), context.storage.activities
+    if member.organization is not None:
+        upcoming = await activities.upcoming_for_organization(member.organization.id, now)
+        owner = member.organization.name
+    else:
+        upcoming, owner = await activities.upcoming_for_author(user.id, now), member.name or ""
+    if not upcoming:
+        await send(update, t(lang, "activities_none"))
+        return
+    markup = activities_keyboard(upcoming, lang, context.settings.tz)
+    await send(update, t(lang, "activities_list", owner=owner), reply_markup=markup)
+
+
+async def show_activity(update: Update, context: MinkaContext) -> None:
+    """A chosen activity, with what its managers may do to it."""
+    query = update.callback_query
+    assert query is not None
+    choice = cb.ManageActivity.unpack(query.data)
+    activity = await managed_activity(update, context, choice.activity_id if choice else None)
+    if activity is None:
+        return
+    await query.answer()
+    lang = await language_for(update, context)
+    text = activity_text(facts_of(activity, lang), lang, context.settings.tz)
+    await send(update, text, reply_markup=manage_keyboard(activity.id, lang))
+
+
+async def managed_activity(
+    update: Update, context: MinkaContext, activity_id: int | None
+) -> Activity | None:
+    """The activity if this person may change it and it can still change; else say why."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    lang = await language_for(update, context)
+    activity = await context.storage.activities.get(activity_id) if activity_id else None
+    if activity is None:
+        await query.answer(label(lang, "activity_gone"), show_alert=True)
+        return None
+    member = await context.storage.members.get(user.id)
+    if not can_manage(user.id, member, activity, context.settings):
+        await query.answer(label(lang, "not_allowed"), show_alert=True)
+        return None
+    if not activity.is_scheduled:
+        status = label(lang, f"status_{activity.status}")
+        await query.answer(label(lang, "activity_not_scheduled", status=status), show_alert=True)
+        return None
+    return activity
+
+
+# Editing ----------------------------------------------------------------------------------------
+
+
+async def start_edit(update: Update, context: MinkaContext) -> str | int:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    choice = cb.EditActivity.unpack(query.data)
+    if choice is None or choice.field not in EDIT_PROMPTS:
+        await query.answer()
+        return END
+    activity = await managed_activity(update, context, choice.activity_id)
+    if activity is None:
+        return END
+    await query.answer()
+    await context.storage.drafts.replace(
+        user.id, EDIT_FLOW, activity_id=activity.id, field=choice.field
+    )
+    await send(update, t(await language_for(update, context), EDIT_PROMPTS[choice.field]))
+    return VALUE
+
+
+async def on_new_value(update: Update, context: MinkaContext) -> str | int:
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    draft = await context.storage.drafts.get(user.id, EDIT_FLOW)
+    activity = await context.storage.activities.get(draft.get("activity_id", 0))
+    lang = await language_for(update, context)
+    if activity is None:
+        await send(update, t(lang, "activity_gone"))
+        return END
+    changes = await changes_from(update, context, activity, draft.get("field", ""))
+    if changes is None:
+        return VALUE
+    try:
+        updated = await context.storage.activities.update(activity.id, **changes)
+    except ActivityNotScheduled as error:
+        await say_not_scheduled(update, lang, error)
+        return END
+    await context.storage.drafts.clear(user.id, EDIT_FLOW)
+    text = activity_text(facts_of(updated, lang), lang, context.settings.tz)
+    await send(update, t(lang, "activity_updated", activity=text))
+    return END
+
+
+async def changes_from(
+    update: Update, context: MinkaContext, activity: Activity, field: str
+) -> dict[str, Any] | None:
+    """The update for the typed value; None (after saying why) when it is not usable."""
+    assert update.effective_message is not None
+    typed = update.effective_message.text or ""
+    lang = await language_for(update, context)
+    try:
+        if field == cb.EDIT_TITLE:
+            return {"title": clean_title(typed)}
+        if field == cb.EDIT_DESCRIPTION:
+            return {"description": "" if typed.strip() == "-" else clean_description(typed)}
+    except InvalidActivity:
+        key = "title_invalid" if field == cb.EDIT_TITLE else "description_invalid"
+        await send(update, t(lang, key, length=len(typed)))
+        return None
+    return await new_times(update, context, activity, typed)
+
+
+async def new_times(
+    update: Update, context: MinkaContext, activity: Activity, typed: str
+) -> dict[str, Any] | None:
+    """A new start keeps the activity's length; a typed range sets both ends."""
+    lang = await language_for(update, context)
+    tz = context.settings.tz
+    parsed = parse_when(typed, now=context.now(), tz=tz)
+    if parsed is None or parsed.is_past:
+        key = "oneline_when_unknown" if parsed is None else "when_in_past"
+        when = format_when(parsed.start, date_language(lang), tz=tz) if parsed else ""
+        await send(update, t(lang, key, text=typed, when=when))
+        return None
+    length = activity.ends_at - activity.starts_at
+    return {"starts_at": parsed.start, "ends_at": parsed.end or parsed.start + length}
+
+
+async def say_not_scheduled(update: Update, lang: str, error: ActivityNotScheduled) -> None:
+    status = label(lang, f"status_{error.status}")
+    await send(update, t(lang, "activity_not_scheduled", status=status))
+
+
+# Cancelling -------------------------------------------------------------------------------------
+
+
+async def start_cancel(update: Update, context: MinkaContext) -> str | int:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    choice = cb.CancelActivity.unpack(query.data)
+    activity = await managed_activity(update, context, choice.activity_id if choice else None)
+    if activity is None:
+        return END
+    await query.answer()
+    await context.storage.drafts.replace(user.id, CANCEL_FLOW, activity_id=activity.id)
+    lang = await language_for(update, context)
+    no_reason = single_button(label(lang, "btn_no_reason"), cb.NoReason())
+    await send(update, t(lang, "ask_cancel_reason", title=activity.title), reply_markup=no_reason)
+    return REASON
+
+
+async def on_reason(update: Update, context: MinkaContext) -> str | int:
+    assert update.effective_message is not None
+    try:
+        reason = clean_cancel_reason(update.effective_message.text or "")
+    except InvalidActivity:
+        await send(update, t(await language_for(update, context), "reason_invalid"))
+        return REASON
+    return await cancel_with(update, context, reason)
+
+
+async def on_no_reason(update: Update, context: MinkaContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    return await cancel_with(update, context, None)
+
+
+async def cancel_with(update: Update, context: MinkaContext, reason: str | None) -> int:
+    user = update.effective_user
+    assert user is not None
+    lang = await language_for(update, context)
+    draft = await context.storage.drafts.get(user.id, CANCEL_FLOW)
+    await context.storage.drafts.clear(user.id, CANCEL_FLOW)
+    try:
+        activity = await context.storage.activities.cancel(draft.get("activity_id", 0), reason)
+    except ActivityNotScheduled as error:
+        await say_not_scheduled(update, lang, error)
+        return END
+    await send(update, t(lang, "activity_cancelled", title=activity.title))
+    return END
+
+
+# Check-ins --------------------------------------------------------------------------------------
+
+
+async def on_checkin(update: Update, context: MinkaContext) -> str | int:
+    """ "¿Se realizó?" answered. "Sí" goes on to ask how many took part."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    answer = cb.CheckinAnswer.unpack(query.data)
+    lang = await language_for(update, context)
+    activity = await context.storage.activities.get(answer.activity_id) if answer else None
+    if answer is None or activity is None or answer.outcome not in CHECKIN_OUTCOMES:
+        await query.answer(label(lang, "activity_gone"), show_alert=True)
+        return END
+    member = await context.storage.members.get(user.id)
+    if not can_manage(user.id, member, activity, context.settings):
+        await query.answer(label(lang, "not_allowed"), show_alert=True)
+        return END
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    await context.storage.activities.record_outcome(activity.id, ActivityStatus(answer.outcome))
+    return await after_outcome(update, context, activity, answer.outcome, lang)
+
+
+async def after_outcome(
+    update: Update, context: MinkaContext, activity: Activity, outcome: str, lang: str
+) -> str | int:
+    assert update.effective_user is not None
+    if outcome == ActivityStatus.DONE:
+        user_id = update.effective_user.id
+        await context.storage.drafts.replace(user_id, CHECKIN_FLOW, activity_id=activity.id)
+        await send(update, t(lang, "ask_participants"))
+        return PARTICIPANTS
+    key = "checkin_rescheduled" if outcome == ActivityStatus.RESCHEDULED else "checkin_thanks"
+    await send(update, t(lang, key))
+    return END
+
+
+async def on_participants(update: Update, context: MinkaContext) -> str | int:
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    lang = await language_for(update, context)
+    typed = (message.text or "").strip().replace(".", "").replace(" ", "")
+    draft = await context.storage.drafts.get(user.id, CHECKIN_FLOW)
+    try:
+        count = int(typed)
+        activity_id = draft.get("activity_id", 0)
+        await context.storage.activities.record_outcome(activity_id, ActivityStatus.DONE, count)
+    except (ValueError, InvalidActivity, ActivityNotFound):
+        await send(update, t(lang, "participants_invalid"))
+        return PARTICIPANTS
+    await context.storage.drafts.clear(user.id, CHECKIN_FLOW)
+    await send(update, t(lang, "checkin_thanks"))
+    return END
+
+
+# Conversations ----------------------------------------------------------------------------------
+
+
+def build_activity_handlers() -> list[Handler]:
+    text = filters.TEXT & ~filters.COMMAND
+    edit = conversation(
+        EDIT_FLOW,
+        [CallbackQueryHandler(start_edit, pattern=cb.EditActivity.matches())],
+        {VALUE: [MessageHandler(text, on_new_value)]},
+        own_buttons=(cb.EditActivity,),
+        timeout=timedelta(minutes=30),
+    )
+    cancel = conversation(
+        CANCEL_FLOW,
+        [CallbackQueryHandler(start_cancel, pattern=cb.CancelActivity.matches())],
+        {
+            REASON: [
+                MessageHandler(text, on_reason),
+                CallbackQueryHandler(on_no_reason, pattern=cb.NoReason.matches()),
+            ]
+        },
+        own_buttons=(cb.CancelActivity, cb.NoReason),
+        timeout=timedelta(minutes=30),
+    )
+    checkin = conversation(
+        CHECKIN_FLOW,
+        [CallbackQueryHandler(on_checkin, pattern=cb.CheckinAnswer.matches())],
+        {PARTICIPANTS: [MessageHandler(text, on_participants)]},
+        own_buttons=(cb.CheckinAnswer,),
+    )
+    return [
+        edit,
+        cancel,
+        checkin,
+        CommandHandler(ACTIVITIES.names, list_activities, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(show_activity, pattern=cb.ManageActivity.matches()),
+    ]

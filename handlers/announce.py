@@ -1,0 +1,637 @@
+"""/anunciar (/announce): school -> title -> category -> when -> duration -> description ->
+preview with clash warnings -> publish. Also the one-line form and the card's "Anunciar aquí".
+
+What the person answered so far lives in the `drafts` table (flow "announce"), so a restart
+resumes the flow with its data; a draft untouched for 30 minutes expires politely.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks as cb
+from bot.activity_views import (
+    ActivityFacts,
+    activity_text,
+    calendar_keyboard,
+    category_keyboard,
+    clash_text,
+    date_language,
+    duration_keyboard,
+    hour_keyboard,
+    publish_keyboard,
+    single_button,
+    who_of,
+    yes_change_keyboard,
+)
+from bot.announcing import OneLineError, apply_duration, end_for, parse_one_line, typed_end
+from bot.commands import ANNOUNCE
+from bot.context import MinkaContext, language_for
+from bot.dates import DateFlag, ParsedWhen, format_when, parse_when
+from bot.keyboards import column
+from bot.school_views import school_button_label
+from bot.texts import Markup, label, t
+from handlers.common import Handler, conversation
+from handlers.schools import picked_school, school_picker_handlers
+from storage.activities import (
+    Activity,
+    Category,
+    InvalidActivity,
+    NewActivity,
+    clean_description,
+    clean_title,
+)
+from storage.clock import from_db, to_db
+from storage.schools import School
+
+log = logging.getLogger(__name__)
+
+FLOW = "announce"
+SCHOOL, TITLE, CATEGORY, WHEN, CONFIRM_WHEN, HOUR, DURATION, DESCRIPTION, PREVIEW = (
+    "school",
+    "title",
+    "category",
+    "when",
+    "confirm_when",
+    "hour",
+    "duration",
+    "description",
+    "preview",
+)
+END = ConversationHandler.END
+IDLE_LIMIT = timedelta(minutes=30)
+NOTES = (
+    DateFlag.ASSUMED_PM,
+    DateFlag.ASSUMED_AM,
+    DateFlag.BARE_DAY,
+    DateFlag.NEXT_YEAR,
+    DateFlag.WEEKDAY_MISMATCH,
+    DateFlag.FAR_FUTURE,
+    DateFlag.FALLBACK,
+)
+
+Step = Callable[[Update, MinkaContext], Coroutine[Any, Any, object]]
+
+
+def step(func: Step) -> Step:
+    """Every step after the first: a draft idle for 30 minutes (also across a restart, when
+    PTB's own conversation timeout is not re-armed) ends the flow with a polite note."""
+
+    @functools.wraps(func)
+    async def guarded(update: Update, context: MinkaContext) -> object:
+        user = update.effective_user
+        assert user is not None
+        draft = await context.storage.drafts.get(user.id, FLOW)
+        touched = from_db(draft.get("touched"))
+        if touched is None or context.now() - touched > IDLE_LIMIT:
+            return await expire(update, context)
+        await context.storage.drafts.update(user.id, FLOW, touched=to_db(context.now()))
+        return await func(update, context)
+
+    return guarded
+
+
+async def expire(update: Update, context: MinkaContext) -> int:
+    user, chat = update.effective_user, update.effective_chat
+    if user is not None:
+        await context.storage.drafts.clear(user.id, FLOW)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if chat is not None:
+        await chat.send_message(t(await language_for(update, context), "announce_expired"))
+    return END
+
+
+async def draft_of(update: Update, context: MinkaContext) -> dict[str, Any]:
+    assert update.effective_user is not None
+    return await context.storage.drafts.get(update.effective_user.id, FLOW)
+
+
+async def remember(update: Update, context: MinkaContext, **values: Any) -> dict[str, Any]:
+    assert update.effective_user is not None
+    return await context.storage.drafts.update(update.effective_user.id, FLOW, **values)
+
+
+async def send(update: Update, text: str, **kwargs: Any) -> None:
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(text, **kwargs)
+
+
+async def close_buttons(update: Update) -> None:
+    """Answer the button and take the keyboard away, so it cannot be pressed twice."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest as exc:  # already removed by an earlier tap: nothing to do
+        log.debug("keyboard already gone: %s", exc)
+
+
+# Start -------------------------------------------------------------------------------------
+
+
+async def start_announce(update: Update, context: MinkaContext) -> str | int:
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    lang = await language_for(update, context)
+    member = await context.storage.members.get(user.id)
+    if member is None or not member.is_registered:
+        await message.reply_text(t(lang, "register_first"))
+        return END
+    await context.storage.drafts.replace(user.id, FLOW, touched=to_db(context.now()))
+    if context.args:
+        return await one_line(update, context, " ".join(context.args), lang)
+    return await ask_school(update, context, lang, member.school_id)
+
+
+async def ask_school(
+    update: Update, context: MinkaContext, lang: str, own_school_id: int | None
+) -> str:
+    """Her recent schools (and her own) as buttons; typing searches any school."""
+    assert update.effective_user is not None
+    recent = await context.storage.activities.recent_schools_of_author(update.effective_user.id)
+    ids = list(dict.fromkeys([*([own_school_id] if own_school_id else []), *recent]))[:6]
+    schools = [s for s in [await context.storage.schools.get_by_id(i) for i in ids] if s]
+    buttons = [(school_button_label(s, lang), cb.SchoolAction(cb.ANNOUNCE, s.id)) for s in schools]
+    markup = column(buttons) if buttons else None
+    await send(update, t(lang, "announce_pick_school"), reply_markup=markup)
+    return SCHOOL
+
+
+async def start_from_card(update: Update, context: MinkaContext) -> str | int:
+    """ "📣 Anunciar aquí" on a school card: the school is already chosen."""
+    user = update.effective_user
+    assert user is not None
+    member = await context.storage.members.get(user.id)
+    if member is None or not member.is_registered:
+        assert update.callback_query is not None
+        lang = await language_for(update, context)
+        await update.callback_query.answer(label(lang, "register_first"), show_alert=True)
+        return END
+    await context.storage.drafts.replace(user.id, FLOW, touched=to_db(context.now()))
+    return await on_school(update, context)
+
+
+async def on_school(update: Update, context: MinkaContext) -> str | int:
+    school = await picked_school(update, context, cb.ANNOUNCE)
+    if school is None:
+        return SCHOOL
+    await remember(update, context, school_id=school.id)
+    lang = await language_for(update, context)
+    await send(update, t(lang, "announce_school_chosen", school=school.name))
+    return TITLE
+
+
+# Title and category ------------------------------------------------------------------------
+
+
+@step
+async def on_title(update: Update, context: MinkaContext) -> str:
+    assert update.effective_message is not None
+    lang = await language_for(update, context)
+    try:
+        title = clean_title(update.effective_message.text or "")
+    except InvalidActivity:
+        await send(update, t(lang, "title_invalid"))
+        return TITLE
+    await remember(update, context, title=title)
+    await send(update, t(lang, "ask_category", title=title), reply_markup=category_keyboard(lang))
+    return CATEGORY
+
+
+@step
+async def on_category(update: Update, context: MinkaContext) -> str:
+    assert update.callback_query is not None
+    choice = cb.CategoryChoice.unpack(update.callback_query.data)
+    if choice is None or choice.category not in {c.value for c in Category}:
+        await update.callback_query.answer()
+        return CATEGORY
+    await close_buttons(update)
+    await remember(update, context, category=choice.category)
+    await send(update, t(await language_for(update, context), "ask_when"))
+    return WHEN
+
+
+# When ----------------------------------------------------------------------------------------
+
+
+@step
+async def on_when_text(update: Update, context: MinkaContext) -> str:
+    assert update.effective_message is not None
+    text = update.effective_message.text or ""
+    lang = await language_for(update, context)
+    tz = context.settings.tz
+    parsed = parse_when(text, now=context.now(), tz=tz)
+    if parsed is None:
+        return await show_calendar(update, context, t(lang, "when_not_understood", text=text))
+    if parsed.is_past:
+        return await show_past(update, context, parsed.start)
+    if DateFlag.NO_TIME in parsed.flags or DateFlag.PART_OF_DAY in parsed.flags:
+        return await ask_hour(update, context, parsed.start.astimezone(tz).date())
+    await remember(update, context, starts_at=to_db(parsed.start), ends_at=_maybe_db(parsed.end))
+    await send(update, confirm_text(parsed, lang, context), reply_markup=yes_change_keyboard(lang))
+    return CONFIRM_WHEN
+
+
+def confirm_text(parsed: ParsedWhen, lang: str, context: MinkaContext) -> Markup:
+    tz = context.settings.tz
+    when = format_when(parsed.start, date_language(lang), tz=tz)
+    if parsed.end is not None:
+        when += f" – {parsed.end.astimezone(tz):%H:%M}"
+    day = parsed.start.astimezone(tz).day
+    notes = [t(lang, f"note_{flag}", day=day) for flag in NOTES if flag in parsed.flags]
+    return Markup("\n".join([t(lang, "confirm_when", when=when), *notes]))
+
+
+async def show_past(update: Update, context: MinkaContext, start: datetime) -> str:
+    lang = await language_for(update, context)
+    when = format_when(start, date_language(lang), tz=context.settings.tz)
+    return await show_calendar(update, context, t(lang, "when_in_past", when=when))
+
+
+async def show_calendar(update: Update, context: MinkaContext, text: str) -> str:
+    lang = await language_for(update, context)
+    today = context.now().astimezone(context.settings.tz).date()
+    await send(update, text, reply_markup=calendar_keyboard(today.year, today.month, today, lang))
+    return WHEN
+
+
+@step
+async def on_change_when(update: Update, context: MinkaContext) -> str:
+    await close_buttons(update)
+    lang = await language_for(update, context)
+    return await show_calendar(update, context, t(lang, "pick_day"))
+
+
+@step
+async def on_calendar_month(update: Update, context: MinkaContext) -> str:
+    query = update.callback_query
+    assert query is not None
+    month = cb.CalendarMonth.unpack(query.data)
+    await query.answer()
+    if month is not None and 1 <= month.month <= 12:
+        today = context.now().astimezone(context.settings.tz).date()
+        lang = await language_for(update, context)
+        markup = calendar_keyboard(month.year, month.month, today, lang)
+        await query.edit_message_reply_markup(reply_markup=markup)
+    return WHEN
+
+
+@step
+async def on_calendar_day(update: Update, context: MinkaContext) -> str:
+    query = update.callback_query
+    assert query is not None
+    picked = cb.CalendarDay.unpack(query.data)
+    try:
+        day = date(picked.year, picked.month, picked.day) if picked else None
+    except ValueError:
+        day = None
+    today = context.now().astimezone(context.settings.tz).date()
+    if day is None or day < today:
+        await query.answer()
+        return WHEN
+    await close_buttons(update)
+    return await ask_hour(update, context, day)
+
+
+async def ask_hour(update: Update, context: MinkaContext, day: date) -> str:
+    lang = await language_for(update, context)
+    await remember(update, context, day=day.isoformat())
+    tz = context.settings.tz
+    spelled = format_when(datetime.combine(day, time(12), tz), date_language(lang), tz=tz)
+    day_only = spelled.split(",")[0]  # "lunes 30 de noviembre de 2026"
+    await send(update, t(lang, "pick_hour", day=day_only), reply_markup=hour_keyboard(lang))
+    return HOUR
+
+
+@step
+async def on_hour(update: Update, context: MinkaContext) -> str:
+    query = update.callback_query
+    assert query is not None
+    hour = cb.HourChoice.unpack(query.data)
+    draft = await draft_of(update, context)
+    if hour is None or not 0 <= hour.minutes < 24 * 60 or "day" not in draft:
+        await query.answer()
+        return HOUR
+    await close_buttons(update)
+    day = date.fromisoformat(draft["day"])
+    start = datetime.combine(day, time(hour.minutes // 60, hour.minutes % 60), context.settings.tz)
+    if start <= context.now():
+        return await show_past(update, context, start)
+    await remember(update, context, starts_at=to_db(start), ends_at=None)
+    return await after_when(update, context)
+
+
+@step
+async def on_when_confirmed(update: Update, context: MinkaContext) -> str:
+    await close_buttons(update)
+    return await after_when(update, context)
+
+
+async def after_when(update: Update, context: MinkaContext) -> str:
+    """Next missing step: duration (unless a range gave the end), then description, preview."""
+    draft = await draft_of(update, context)
+    lang = await language_for(update, context)
+    if not draft.get("ends_at"):
+        await send(update, t(lang, "ask_duration"), reply_markup=duration_keyboard(lang))
+        return DURATION
+    return await after_duration(update, context)
+
+
+# Duration and description --------------------------------------------------------------------
+
+
+@step
+async def on_duration_button(update: Update, context: MinkaContext) -> str:
+    query = update.callback_query
+    assert query is not None
+    choice = cb.DurationChoice.unpack(query.data)
+    start = from_db((await draft_of(update, context)).get("starts_at"))
+    times = apply_duration(start, choice.code, context.settings.tz) if choice and start else None
+    if times is None:
+        await query.answer()
+        return DURATION
+    await close_buttons(update)
+    await remember(update, context, starts_at=to_db(times[0]), ends_at=to_db(times[1]))
+    return await after_duration(update, context)
+
+
+@step
+async def on_duration_text(update: Update, context: MinkaContext) -> str:
+    assert update.effective_message is not None
+    start = from_db((await draft_of(update, context)).get("starts_at"))
+    typed = update.effective_message.text or ""
+    end = typed_end(typed, start, context.settings.tz) if start else None
+    if end is None:
+        lang = await language_for(update, context)
+        await send(update, t(lang, "duration_invalid"), reply_markup=duration_keyboard(lang))
+        return DURATION
+    await remember(update, context, ends_at=to_db(end))
+    return await after_duration(update, context)
+
+
+async def after_duration(update: Update, context: MinkaContext) -> str:
+    if (await draft_of(update, context)).get("described"):
+        return await show_preview(update, context)
+    lang = await language_for(update, context)
+    skip = single_button(label(lang, "btn_skip"), cb.SkipDescription())
+    await send(update, t(lang, "ask_description"), reply_markup=skip)
+    return DESCRIPTION
+
+
+@step
+async def on_description(update: Update, context: MinkaContext) -> str:
+    assert update.effective_message is not None
+    text = update.effective_message.text or ""
+    try:
+        description = clean_description(text)
+    except InvalidActivity:
+        lang = await language_for(update, context)
+        await send(update, t(lang, "description_invalid", length=len(text)))
+        return DESCRIPTION
+    await remember(update, context, description=description, described=True)
+    return await show_preview(update, context)
+
+
+@step
+async def on_skip_description(update: Update, context: MinkaContext) -> str:
+    await close_buttons(update)
+    await remember(update, context, description=None, described=True)
+    return await show_preview(update, context)
+
+
+# Preview and publish ---------------------------------------------------------------------------
+
+
+async def show_preview(update: Update, context: MinkaContext) -> str:
+    draft = await draft_of(update, context)
+    lang = await language_for(update, context)
+    school = await context.storage.schools.get_by_id(draft["school_id"])
+    assert school is not None
+    facts = await draft_facts(context, update, draft, school, lang)
+    clashes = await context.storage.activities.clashes(school.id, facts.starts_at, facts.ends_at)
+    tz = context.settings.tz
+    activity, warnings = activity_text(facts, lang, tz), clash_text(clashes, lang, tz)
+    text = t(lang, "preview", activity=activity, clashes=warnings)
+    await send(update, text, reply_markup=publish_keyboard(lang, bool(clashes)))
+    return PREVIEW
+
+
+async def draft_facts(
+    context: MinkaContext, update: Update, draft: dict[str, Any], school: School, lang: str
+) -> ActivityFacts:
+    assert update.effective_user is not None
+    member = await context.storage.members.require(update.effective_user.id)
+    organization = member.organization.name if member.organization else None
+    start, end = from_db(draft["starts_at"]), from_db(draft["ends_at"])
+    assert start is not None and end is not None
+    return ActivityFacts(
+        draft["title"],
+        Category(draft["category"]),
+        school.name,
+        start,
+        end,
+        who_of(organization, lang),
+        draft.get("description"),
+    )
+
+
+@step
+async def on_publish(update: Update, context: MinkaContext) -> int | str:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    answer = cb.PublishAnswer.unpack(query.data)
+    await close_buttons(update)
+    lang = await language_for(update, context)
+    if answer is None or not answer.publish:
+        await context.storage.drafts.clear(user.id, FLOW)
+        await send(update, t(lang, "announce_discarded"))
+        return END
+    activity, clashes = await publish(update, context)
+    await send(update, t(lang, "published", school=activity.school_name))
+    await send_heads_ups(context, activity, clashes)
+    return END
+
+
+async def publish(update: Update, context: MinkaContext) -> tuple[Activity, list[Activity]]:
+    """Create the activity from the draft, and find what it clashes with (before it existed)."""
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    draft = await draft_of(update, context)
+    member = await context.storage.members.require(user_id)
+    start, end = from_db(draft["starts_at"]), from_db(draft["ends_at"])
+    assert start is not None and end is not None
+    clashes = await context.storage.activities.clashes(draft["school_id"], start, end)
+    organization_id = member.organization.id if member.organization else None
+    activity = await context.storage.activities.create(
+        NewActivity(
+            school_id=draft["school_id"],
+            organization_id=organization_id,
+            author_id=user_id,
+            title=draft["title"],
+            description=draft.get("description"),
+            category=Category(draft["category"]),
+            starts_at=start,
+            ends_at=end,
+        )
+    )
+    await context.storage.drafts.clear(user_id, FLOW)
+    return activity, clashes
+
+
+async def send_heads_ups(context: MinkaContext, new: Activity, clashes: list[Activity]) -> None:
+    """Tell the authors of overlapping activities, once each, in their language."""
+    told: set[int] = {new.author_id} if new.author_id else set()
+    for other in clashes:
+        if other.author_id is None or other.author_id in told:
+            continue
+        told.add(other.author_id)
+        member = await context.storage.members.get(other.author_id)
+        lang = member.language if member else context.settings.default_language
+        tz = context.settings.tz
+        text = t(
+            lang,
+            "heads_up",
+            who=who_of(new.organization_name, lang),
+            title=new.title,
+            school=new.school_name,
+            when=format_when(new.starts_at, date_language(lang), tz=tz),
+            mine=other.title,
+            mine_when=format_when(other.starts_at, date_language(lang), tz=tz),
+        )
+        await notify(context, other.author_id, text)
+
+
+async def notify(context: MinkaContext, chat_id: int, text: str) -> None:
+    try:
+        await context.bot.send_message(chat_id, text)
+    except (Forbidden, BadRequest) as exc:  # blocked the bot, or the chat is gone
+        log.info("could not notify chat %s: %s", chat_id, exc)
+
+
+# One-line form ----------------------------------------------------------------------------------
+
+
+async def one_line(update: Update, context: MinkaContext, arguments: str, lang: str) -> str | int:
+    """`/anunciar 0325753 | Taller de lectura | lunes 10am | 2 h`: straight to the preview."""
+    tz = context.settings.tz
+    try:
+        parsed = parse_one_line(arguments, context.now(), tz)
+    except OneLineError as error:
+        key = "oneline_usage" if error.part == "usage" else "oneline_when_unknown"
+        await send(update, t(lang, key, text=error.text))
+        return END
+    cod_mod, _, anexo = parsed.code.partition("-")
+    school = await context.storage.schools.get(cod_mod, anexo or "0")
+    if school is None:
+        await send(update, t(lang, "oneline_school_unknown", code=parsed.code))
+        return END
+    times = end_for(parsed.when, parsed.duration_text, tz)
+    if times is None:
+        await send(update, t(lang, "oneline_duration_unknown", text=parsed.duration_text))
+        return END
+    try:
+        title = clean_title(parsed.title)
+    except InvalidActivity:
+        await send(update, t(lang, "title_invalid"))
+        return END
+    await remember(
+        update,
+        context,
+        school_id=school.id,
+        title=title,
+        category=Category.OTRO.value,
+        starts_at=to_db(times[0]),
+        ends_at=to_db(times[1]),
+        description=None,
+        described=True,
+    )
+    return await show_preview(update, context)
+
+
+def _maybe_db(moment: datetime | None) -> str | None:
+    return to_db(moment) if moment is not None else None
+
+
+# The conversation --------------------------------------------------------------------------------
+
+
+def build_announce_handler() -> ConversationHandler[MinkaContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    change = CallbackQueryHandler(on_change_when, pattern=cb.WhenConfirm.matches())
+    states: dict[object, list[Handler]] = {
+        SCHOOL: school_picker_handlers(cb.ANNOUNCE, step(on_school)),
+        TITLE: [MessageHandler(text, on_title)],
+        CATEGORY: [CallbackQueryHandler(on_category, pattern=cb.CategoryChoice.matches())],
+        WHEN: [
+            MessageHandler(text, on_when_text),
+            CallbackQueryHandler(on_calendar_month, pattern=cb.CalendarMonth.matches()),
+            CallbackQueryHandler(on_calendar_day, pattern=cb.CalendarDay.matches()),
+        ],
+        CONFIRM_WHEN: [
+            CallbackQueryHandler(on_when_confirmed, pattern=_confirmed(True)),
+            CallbackQueryHandler(on_change_when, pattern=_confirmed(False)),
+            MessageHandler(text, on_when_text),
+        ],
+        HOUR: [
+            CallbackQueryHandler(on_hour, pattern=cb.HourChoice.matches()),
+            change,
+            MessageHandler(text, on_when_text),
+        ],
+        DURATION: [
+            CallbackQueryHandler(on_duration_button, pattern=cb.DurationChoice.matches()),
+            MessageHandler(text, on_duration_text),
+        ],
+        DESCRIPTION: [
+            CallbackQueryHandler(on_skip_description, pattern=cb.SkipDescription.matches()),
+            MessageHandler(text, on_description),
+        ],
+        PREVIEW: [CallbackQueryHandler(on_publish, pattern=cb.PublishAnswer.matches()), change],
+        ConversationHandler.TIMEOUT: [
+            MessageHandler(filters.ALL, expire),
+            CallbackQueryHandler(expire),
+        ],
+    }
+    entries: list[Handler] = [
+        CommandHandler(ANNOUNCE.names, start_announce, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(start_from_card, pattern=_card_button),
+    ]
+    own = (
+        cb.CategoryChoice,
+        cb.WhenConfirm,
+        cb.CalendarMonth,
+        cb.CalendarDay,
+        cb.HourChoice,
+        cb.DurationChoice,
+        cb.SkipDescription,
+        cb.PublishAnswer,
+    )
+    return conversation(FLOW, entries, states, own, timeout=IDLE_LIMIT)
+
+
+def _confirmed(value: bool) -> Callable[[object], bool]:
+    def matches(data: object) -> bool:
+        answer = cb.WhenConfirm.unpack(data)
+        return answer is not None and answer.confirmed is value
+
+    return matches
+
+
+def _card_button(data: object) -> bool:
+    payload = cb.SchoolAction.unpack(data)
+    return payload is not None and payload.action == cb.ANNOUNCE

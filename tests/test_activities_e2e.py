@@ -1,0 +1,233 @@
+"""Announcing, clashes, managing, reminders and check-ins, through real HTTP against the fake
+Telegram. Time is the test's: `app.bot_data.clock` is set, nothing sleeps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot import jobs
+from bot.app import MinkaApplication
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
+from storage.activities import ActivityStatus
+from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 26 November 2026, 10:00 in Lima
+ANA, BETO, ROSA = 2001, 2002, 1001
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(bot: MinkaApplication) -> None:
+    set_clock(bot, NOW)
+
+
+def set_clock(app: MinkaApplication, moment: datetime) -> None:
+    app.bot_data.clock = lambda: moment
+
+
+async def register_ngo(fake: FakeTelegram, user_id: int, name: str, org: str) -> None:
+    fake.user(user_id, name)
+    await say(fake, user_id, "/start")
+    await fake.next_message(user_id)
+    await tap(fake, user_id, "Acepto")
+    await tap(fake, user_id, f"Usar «{name}»")
+    await tap(fake, user_id, "ONG o fundación")
+    offer = await say(fake, user_id, org)
+    await tap(fake, user_id, offer.button_labels[0])  # the existing one, or "Crear"
+    await fake.next_message(user_id)  # welcome
+    await fake.next_message(user_id)  # menu
+
+
+async def announce_guided(fake: FakeTelegram, user: int, when: str, duration: str) -> SentMessage:
+    """The guided flow up to the preview; returns the preview message."""
+    await say(fake, user, "/anunciar")
+    await say(fake, user, "9000001")
+    await fake.press(user, 1)
+    await fake.next_message(user)  # school chosen, asks the title
+    await say(fake, user, "Campaña de salud visual")
+    await tap(fake, user, "Salud")
+    confirm = await say(fake, user, when)
+    assert confirm.button_labels == ["Sí", "Cambiar"], confirm.plain_text
+    await tap(fake, user, "Sí")
+    await tap(fake, user, duration)
+    return await tap(fake, user, "Omitir")
+
+
+async def test_guided_announcement_is_published_and_shown_on_the_card(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar")
+    await say(fake, ANA, "9000001")
+    await fake.press(ANA, 1)
+    await fake.next_message(ANA)
+    category = await say(fake, ANA, "Campaña de salud visual")
+    assert "Salud" in category.button_labels
+    when = await tap(fake, ANA, "Salud")
+    assert "¿Cuándo empieza?" in when.plain_text
+    confirm = await say(fake, ANA, "el próximo lunes a las 9")
+    assert "lunes 30 de noviembre de 2026, 9:00 a. m. — ¿correcto?" in confirm.plain_text
+    duration = await tap(fake, ANA, "Sí")
+    assert "3 h" in duration.button_labels
+    await tap(fake, ANA, "3 h")
+    preview = await tap(fake, ANA, "Omitir")
+    assert "Vista previa" in preview.plain_text and "Atención" not in preview.plain_text
+    assert "Fundación Ayni" in preview.plain_text and "12:00" in preview.plain_text
+    published = await tap(fake, ANA, "Publicar")
+    assert "Publicado" in published.plain_text
+
+    card = await say(fake, ANA, "/start s_9000001_0")
+    assert (
+        "Próximas actividades" in card.plain_text and "Campaña de salud visual" in card.plain_text
+    )
+    assert "Organizaciones con actividades: 1" in card.plain_text
+    (activity,) = await storage_of(bot).activities.upcoming_at_school(1, NOW)
+    assert activity.starts_at == datetime(2026, 11, 30, 14, 0, tzinfo=UTC)  # 9:00 Lima
+    assert activity.ends_at - activity.starts_at == timedelta(hours=3)
+
+
+async def test_clash_is_shown_before_publishing_and_the_other_author_is_told(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, BETO, "Beto", "Fundación Wiñay")
+    await say(fake, BETO, "/anunciar 9000111 | Taller de lectura | lunes de 10 a 12 | 2 h")
+    await tap(fake, BETO, "Publicar")  # 9000111 shares the building (CODLOCAL) of 9000001
+
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    preview = await announce_guided(fake, ANA, "el próximo lunes a las 9", "3 h")
+    assert "Atención" in preview.plain_text
+    assert "Fundación Wiñay tiene «Taller de lectura»" in preview.plain_text
+    assert "de 10:00 a 12:00" in preview.plain_text
+    assert preview.button_labels == ["Publicar", "Cambiar la hora", "Cancelar"]
+    fake.mark(BETO)
+    await tap(fake, ANA, "Publicar")
+    heads_up = await fake.next_message(BETO)
+    assert "Fundación Ayni anunció «Campaña de salud visual»" in heads_up.plain_text
+
+    who = await say(fake, ANA, "/quien 9000001")
+    assert "Organizaciones activas aquí" in who.plain_text
+    assert "Fundación Ayni (ONG o fundación): 1 actividades" in who.plain_text
+    assert "próxima: lun 30/11 9:00" in who.plain_text
+    assert "lun 30/11 9:00 — Campaña de salud visual (Fundación Ayni)" in who.plain_text
+
+
+async def test_one_line_form_and_its_errors(fake: FakeTelegram, bot: MinkaApplication) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    usage = await say(fake, ANA, "/anunciar 9000001 | solo título")
+    assert "Formato rápido" in usage.plain_text
+    bad_date = await say(fake, ANA, "/anunciar 9000001 | Taller | cuando se pueda | 2 h")
+    assert "No entendí la fecha «cuando se pueda»" in bad_date.plain_text
+    unknown = await say(fake, ANA, "/anunciar 1234567 | Taller | lunes 10am | 2 h")
+    assert "No encontré la escuela" in unknown.plain_text
+    preview = await say(
+        fake, ANA, "/anunciar 9000001 | Taller de <b>lectura</b> | lunes 10am | hasta las 12"
+    )
+    assert "Taller de &lt;b&gt;lectura&lt;/b&gt;" in (preview.text or "")
+    assert "10:00 a. m." in preview.plain_text and "12:00" in preview.plain_text
+    assert "Publicado" in (await tap(fake, ANA, "Publicar")).plain_text
+
+
+async def test_unparsable_date_falls_back_to_the_calendar(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar")
+    await say(fake, ANA, "9000001")
+    await fake.press(ANA, 1)
+    await fake.next_message(ANA)
+    await say(fake, ANA, "Taller de lectura")
+    await tap(fake, ANA, "Lectura y educación")
+    calendar = await say(fake, ANA, "cuando se pueda")
+    assert "Elige el día" in calendar.plain_text and "noviembre 2026" in calendar.button_labels
+    assert "25" not in calendar.button_labels and "27" in calendar.button_labels  # past days blank
+    await fake.press(ANA, "▶")
+    december = await fake.next_event(ANA)
+    assert "diciembre 2026" in december.message.button_labels
+    hours = await tap(fake, ANA, "15")
+    assert "martes 15 de diciembre de 2026" in hours.plain_text
+    duration = await tap(fake, ANA, "10:00")
+    assert "Mañana 8–13" in duration.button_labels
+    await tap(fake, ANA, "Mañana 8–13")
+    preview = await tap(fake, ANA, "Omitir")
+    assert "martes 15 de diciembre de 2026, 8:00 a. m. – 13:00" in preview.plain_text
+
+
+async def test_edit_cancel_and_an_outsider_refused(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h")
+    await tap(fake, ANA, "Publicar")
+    listing = await say(fake, ANA, "/actividades")
+    assert listing.button_labels == ["lun 30/11 10:00 · Taller de lectura"]
+    detail = await tap(fake, ANA, listing.button_labels[0])
+    assert detail.button_labels[-1] == "❌ Cancelar actividad"
+
+    await register_teacher(fake, ROSA)  # not of Fundación Ayni
+    edit_data = detail.buttons[0]["callback_data"]
+    await fake.press_button(ROSA, detail.message_id, edit_data, chat_id=ROSA)
+    await fake.wait_until(
+        lambda: any("Solo quien anunció" in str(a.get("text")) for a in fake.callback_answers)
+    )
+
+    await tap(fake, ANA, "✏️ Título")
+    updated = await say(fake, ANA, "Taller de lectura en voz alta")
+    assert "Actividad actualizada" in updated.plain_text
+    await tap(fake, ANA, "🗓 Fecha y hora")
+    moved = await say(fake, ANA, "martes 11am")
+    assert "martes 1 de diciembre de 2026, 11:00 a. m. – 13:00" in moved.plain_text
+
+    ask_reason = await tap(fake, ANA, "❌ Cancelar actividad")
+    assert "¿Por qué se cancela" in ask_reason.plain_text
+    done = await tap(fake, ANA, "Sin motivo")
+    assert "Cancelé «Taller de lectura en voz alta»" in done.plain_text
+    assert await storage_of(bot).activities.upcoming_at_school(1, NOW) == []
+    await fake.press(ANA, "❌ Cancelar actividad", message=detail)
+    await fake.wait_until(lambda: "ya está cancelada" in str(fake.callback_answers[-1].get("text")))
+
+
+async def test_reminder_once_then_check_in_with_participants(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h")
+    await tap(fake, ANA, "Publicar")
+    (job,) = bot.job_queue.get_jobs_by_name(jobs.REMINDER_JOB)  # type: ignore[union-attr]
+
+    fake.mark(ANA)
+    set_clock(bot, datetime(2026, 11, 29, 16, 0, tzinfo=UTC))  # Sunday 11:00 Lima: 23 h before
+    await job.run(bot)
+    await job.run(bot)  # a second run (or a restart) does not remind again
+    reminder = await fake.next_message(ANA)
+    assert "Recordatorio: «Taller de lectura»" in reminder.plain_text
+    assert [m for m in fake.messages(ANA) if "Recordatorio" in (m.plain_text or "")] == [reminder]
+
+    set_clock(bot, datetime(2026, 11, 30, 18, 0, tzinfo=UTC))  # Monday 13:00 Lima: it ended
+    await job.run(bot)
+    checkin = await fake.next_message(ANA)
+    assert "¿Se realizó «Taller de lectura»" in checkin.plain_text
+    assert checkin.button_labels == ["Sí", "No", "Se reprogramó"]
+    ask = await tap(fake, ANA, "Sí")
+    assert "¿Cuántos participantes" in ask.plain_text
+    again = await say(fake, ANA, "muchos")
+    assert "Escribe solo un número" in again.plain_text
+    thanks = await say(fake, ANA, "35")
+    assert "quedó registrado" in thanks.plain_text
+    activity = await storage_of(bot).activities.get(1)
+    assert activity is not None and activity.status is ActivityStatus.DONE
+    assert activity.participants == 35
+
+
+async def test_an_idle_announcement_expires_politely(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar")
+    await say(fake, ANA, "9000001")
+    await fake.press(ANA, 1)
+    await fake.next_message(ANA)
+    set_clock(bot, NOW + timedelta(minutes=31))
+    expired = await say(fake, ANA, "Taller de lectura")
+    assert "más de 30 minutos" in expired.plain_text
+    assert await storage_of(bot).drafts.get(ANA, "announce") == {}
