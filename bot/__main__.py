@@ -7,13 +7,19 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
 
 from bot.cli_schools import add_import_parser, run_import
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
-from storage import DatabaseUnavailable, MigrationError
+from storage import DatabaseUnavailable, MigrationError, Storage
+from storage.clock import utc_now
+from storage.outbox import QueueStats
 
 log = logging.getLogger("bot")
+
+STATUS_WINDOW = timedelta(hours=1)
 
 NO_TOKEN = (
     "TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather in Telegram (send /newbot) and put "
@@ -33,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--database", help="SQLite file (default: minka-sandbox.db)")
     add_import_parser(sub)
+    sub.add_parser(
+        "status",
+        help="show the delivery queue: pending, sent and failed in the last hour, inactive chats",
+    )
     return parser
 
 
@@ -51,6 +61,39 @@ def run_sandbox(settings: Settings, database: str | None) -> int:
 
     asyncio.run(sandbox_session(settings, database))
     return 0
+
+
+def run_status(settings: Settings) -> int:
+    """Read the outbox of DATABASE_PATH (the bot may be running) and print a summary."""
+    if not settings.database_path.is_file():
+        log.error("No database at %s (set DATABASE_PATH)", settings.database_path)
+        return 1
+    stats = asyncio.run(read_queue_stats(settings.database_path))
+    print(format_queue_stats(stats, settings.database_path))  # the command's output
+    return 0
+
+
+async def read_queue_stats(database: Path) -> QueueStats:
+    storage = Storage(database)
+    await storage.open()
+    try:
+        return await storage.outbox.stats(utc_now() - STATUS_WINDOW)
+    finally:
+        await storage.close()
+
+
+def format_queue_stats(stats: QueueStats, database: Path) -> str:
+    lines = [
+        f"Delivery queue of {database}",
+        f"  pending:         {stats.pending} ({stats.waiting} waiting for a retry or a set time)",
+        f"  being sent:      {stats.claimed}",
+        f"  last hour:       {stats.sent} sent, {stats.failed} failed, {stats.skipped} skipped",
+        f"  inactive chats:  {stats.inactive_chats} (blocked the bot, left, or gone)",
+    ]
+    if stats.failure_reasons:
+        lines.append("  failures in the last hour:")
+        lines += [f"    {count} x {reason}" for reason, count in stats.failure_reasons]
+    return "\n".join(lines)
 
 
 def log_level_for(command: str | None, settings: Settings) -> str:
@@ -74,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sandbox(settings, args.database)
         if args.command == "import-schools":
             return asyncio.run(run_import(settings, args))
+        if args.command == "status":
+            return run_status(settings)
         return run_bot(settings)
     except (MigrationError, DatabaseUnavailable) as exc:
         log.error("Minka cannot start: %s", exc)

@@ -36,6 +36,7 @@ from handlers import (
     announce,
     common,
     errors,
+    follows,
     my_school,
     onboarding,
     privacy,
@@ -61,7 +62,9 @@ def handler_registry() -> list[BaseHandler[Any, MinkaContext, Any]]:
         my_school.build_my_school_handler(),
         announce.build_announce_handler(),
         *activities.build_activity_handlers(),
-        # 2. Commands that work anywhere, Spanish and English names alike.
+        # 2. Following, linking groups, and the bot being added to a group or unblocked.
+        *follows.build_follow_handlers(),
+        # 3. Commands that work anywhere, Spanish and English names alike.
         CommandHandler(cmd.SEARCH.names, schools.search_command),
         CommandHandler(cmd.WHO.names, schools.who_command),
         CommandHandler(cmd.QR.names, schools.qr_command),
@@ -72,16 +75,16 @@ def handler_registry() -> list[BaseHandler[Any, MinkaContext, Any]]:
         CommandHandler(cmd.MY_DATA.names, privacy.send_my_data, private),
         CommandHandler(cmd.FORGET_ME.names, privacy.ask_forget, private),
         CommandHandler(cmd.CANCEL.names, common.nothing_to_cancel),
-        # 3. Buttons outside conversations.
+        # 4. Buttons outside conversations.
         CallbackQueryHandler(common.on_language, pattern=cb.LanguageChoice.matches()),
         CallbackQueryHandler(privacy.on_forget, pattern=cb.ForgetAnswer.matches()),
         CallbackQueryHandler(profile.on_contact_sharing, pattern=cb.ContactSharing.matches()),
         CallbackQueryHandler(schools.on_school_button, pattern=cb.SchoolAction.matches()),
         CallbackQueryHandler(schools.on_search_more, pattern=cb.SearchMore.matches()),
         CallbackQueryHandler(common.on_noop, pattern=cb.Noop.matches()),
-        # 4. Inline mode: "@bot santa rosa" in any chat.
+        # 5. Inline mode: "@bot santa rosa" in any chat.
         InlineQueryHandler(schools.on_inline_query),
-        # 5. Catch-alls: stale or tampered buttons, unknown commands; free text and shared
+        # 6. Catch-alls: stale or tampered buttons, unknown commands; free text and shared
         #    locations in a private chat are school searches.
         CallbackQueryHandler(common.stale_button),
         MessageHandler(filters.COMMAND & private, common.unknown_command),
@@ -125,6 +128,9 @@ def schedule_jobs(app: MinkaApplication) -> None:
     assert app.job_queue is not None
     app.job_queue.run_repeating(
         jobs.remind_and_check_in, interval=jobs.INTERVAL, first=5, name=jobs.REMINDER_JOB
+    )
+    app.job_queue.run_repeating(
+        jobs.send_daily_digests, interval=jobs.INTERVAL, first=10, name=jobs.DIGEST_JOB
     )
 
 

@@ -134,9 +134,10 @@ class ForgetAnswer(Payload):
 # Schools ------------------------------------------------------------------------------------
 
 # What a school button does: open the card, answer "who works here", send the QR code, make it
-# the teacher's own school, or announce an activity there.
+# the teacher's own school, announce an activity there, follow it, or link a group to it.
 CARD, WHO, QR, MINE, ANNOUNCE = "c", "w", "q", "m", "a"
-SCHOOL_ACTIONS = (CARD, WHO, QR, MINE, ANNOUNCE)
+FOLLOW, LINK = "f", "l"  # follow the school, or link a group to it
+SCHOOL_ACTIONS = (CARD, WHO, QR, MINE, ANNOUNCE, FOLLOW, LINK)
 
 
 @dataclass(frozen=True)
@@ -294,3 +295,24 @@ class Noop(Payload):
     """A button that only labels something (a calendar's month, a past day)."""
 
     prefix = "nx"
+
+
+# Following ------------------------------------------------------------------------------------
+
+FOLLOW_KINDS = {"s": "school", "d": "district", "o": "organization"}
+
+
+@dataclass(frozen=True)
+class FollowToggle(Payload):
+    """Follow (on) or unfollow: kind "s" school id, "d" district ubigeo, "o" organization id."""
+
+    prefix = "fw"
+    kind: str
+    target: str
+    on: bool
+
+
+@dataclass(frozen=True)
+class FollowModeChoice(Payload):
+    prefix = "fm"
+    mode: str

@@ -40,6 +40,11 @@ MY_SCHOOL = Command("miescuela", "myschool", "cmd_myschool")
 PROFILE = Command("perfil", "profile", "cmd_profile")
 ANNOUNCE = Command("anunciar", "announce", "cmd_announce")
 ACTIVITIES = Command("actividades", "activities", "cmd_activities")
+SUBSCRIBE = Command("suscribir", "subscribe", "cmd_subscribe")
+SUBSCRIPTIONS = Command("suscripciones", "subscriptions", "cmd_subscriptions")
+# Group commands: the greeting in a new group explains them, the private menu does not list them.
+LINK = Command("vincular", "link", "cmd_link", in_menu=False)
+UNLINK = Command("desvincular", "unlink", "cmd_unlink", in_menu=False)
 
 # Menu order: what people need most first.
 COMMANDS: tuple[Command, ...] = (
@@ -48,6 +53,8 @@ COMMANDS: tuple[Command, ...] = (
     ACTIVITIES,
     SEARCH,
     WHO,
+    SUBSCRIBE,
+    SUBSCRIPTIONS,
     MY_SCHOOL,
     QR,
     PROFILE,
@@ -57,6 +64,8 @@ COMMANDS: tuple[Command, ...] = (
     MY_DATA,
     FORGET_ME,
     CANCEL,
+    LINK,
+    UNLINK,
 )
 
 

@@ -13,6 +13,7 @@ from bot.texts import language_of
 from storage.clock import utc_now
 
 if TYPE_CHECKING:
+    from bot.delivery import DeliveryWorker
     from bot.settings import Settings
     from storage import Storage
 
@@ -24,6 +25,8 @@ class BotData:
     settings: Settings
     # monotonic time of the last error alert sent to ADMIN_IDS (they get at most one a minute)
     last_admin_alert: float = float("-inf")
+    # The outbox's sender, set when the bot runs (None in a bare Application).
+    delivery: DeliveryWorker | None = None
     # What time it is (aware UTC). Tests replace it to move time without sleeping.
     clock: Callable[[], datetime] = staticmethod(utc_now)
 

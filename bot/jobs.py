@@ -7,16 +7,19 @@ runs at once, never sends the same reminder twice.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-
-from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.activity_views import checkin_keyboard, date_language
 from bot.context import MinkaContext
 from bot.dates import format_when
+from bot.delivery_hooks import wake_delivery
 from bot.texts import t
-from storage.activities import Activity
+from storage.activities import Activity, ClaimHook
+from storage.clock import to_db
+from storage.db import Session
+from storage.members import languages_in
+from storage.outbox import OutboxItem, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -25,39 +28,58 @@ INTERVAL = timedelta(minutes=1)
 
 
 async def remind_and_check_in(context: MinkaContext) -> None:
+    """Claim what is due and enqueue it in the same transaction: claimed means queued."""
     now = context.now()
     activities = context.storage.activities
     lead = timedelta(hours=context.settings.reminder_hours)
-    for activity in await activities.claim_due_reminders(now, lead):
-        await send_reminder(context, activity)
-    for activity in await activities.claim_due_checkins(now):
-        await send_checkin(context, activity)
+    reminders = await activities.claim_due_reminders(now, lead, then=enqueue_for(context, REMINDER))
+    checkins = await activities.claim_due_checkins(now, then=enqueue_for(context, CHECKIN))
+    if reminders or checkins:
+        wake_delivery(context)
 
 
-async def send_reminder(context: MinkaContext, activity: Activity) -> None:
-    lang = await author_language(context, activity)
-    when = format_when(activity.starts_at, date_language(lang), tz=context.settings.tz)
-    text = t(lang, "reminder", title=activity.title, school=activity.school_name, when=when)
-    await deliver(context, activity, text)
+REMINDER, CHECKIN = "reminder", "checkin"
 
 
-async def send_checkin(context: MinkaContext, activity: Activity) -> None:
-    lang = await author_language(context, activity)
-    when = format_when(activity.starts_at, date_language(lang), tz=context.settings.tz)
-    text = t(lang, "checkin", title=activity.title, school=activity.school_name, when=when)
-    await deliver(context, activity, text, checkin_keyboard(activity.id, lang))
+def enqueue_for(context: MinkaContext, kind: str) -> ClaimHook:
+    settings = context.settings
+
+    async def enqueue_messages(session: Session, claimed: list[Activity]) -> None:
+        languages = await languages_in(session, [a.author_id for a in claimed if a.author_id])
+        for activity in claimed:
+            assert activity.author_id is not None  # claims only return activities with an author
+            lang = languages.get(activity.author_id, settings.default_language)
+            item = message_for(activity, kind, lang, settings.tz)
+            await enqueue(session, f"{kind}:{activity.id}:{to_db(activity.starts_at)}", [item])
+
+    return enqueue_messages
 
 
-async def author_language(context: MinkaContext, activity: Activity) -> str:
-    member = await context.storage.members.get(activity.author_id) if activity.author_id else None
-    return member.language if member else context.settings.default_language
+def message_for(activity: Activity, kind: str, lang: str, tz: ZoneInfo) -> OutboxItem:
+    assert activity.author_id is not None
+    when = format_when(activity.starts_at, date_language(lang), tz=tz)
+    text = t(lang, kind, title=activity.title, school=activity.school_name, when=when)
+    markup = checkin_keyboard(activity.id, lang).to_dict() if kind == CHECKIN else None
+    return OutboxItem(activity.author_id, str(text), markup)
 
 
-async def deliver(
-    context: MinkaContext, activity: Activity, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    assert activity.author_id is not None  # claims only return activities with an author
-    try:
-        await context.bot.send_message(activity.author_id, text, reply_markup=markup)
-    except (Forbidden, BadRequest) as exc:  # blocked the bot or the chat is gone: nothing to retry
-        log.info("could not reach the author of activity %s: %s", activity.id, exc)
+DIGEST_JOB = "daily-digests"
+DIGEST_TIME = time(7, 0)
+MAX_DIGEST_LINES = 30  # a busy day is cut short rather than over Telegram's 4096 characters
+
+
+async def send_daily_digests(context: MinkaContext) -> None:
+    """From 07:00 local time on, each daily follower gets one summary of what waited; nothing
+    when nothing waited. Runs every minute, so a bot that was down at 07:00 catches up."""
+    local = context.now().astimezone(context.settings.tz)
+    if local.time() < DIGEST_TIME:
+        return
+    sent = 0
+    for digest in await context.storage.digests.waiting():
+        lang = digest.language or context.settings.default_language
+        lines = [str(t(lang, "digest_header")), *digest.lines[:MAX_DIGEST_LINES]]
+        item = OutboxItem(digest.chat_id, "\n\n".join(lines))
+        sent += await context.storage.digests.send(digest, local.date(), item)
+    if sent:
+        log.info("queued %d daily digests", sent)
+        wake_delivery(context)

@@ -24,8 +24,9 @@ import io
 import itertools
 import logging
 import math
-import multiprocessing
+import pickle
 import re
+import sys
 import tempfile
 import time
 import unicodedata
@@ -36,10 +37,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from importlib import resources
-from multiprocessing.process import BaseProcess
 from pathlib import Path
-from queue import Empty
-from typing import IO, NamedTuple
+from typing import IO, NamedTuple, cast
 
 import dbfread
 
@@ -53,7 +52,6 @@ BATCH_SIZE = 5000  # changed rows per write transaction
 PARSE_CHUNK = 1000  # rows classified between progress calls
 PARALLEL_FROM_ROWS = 20_000  # below this, starting a second process costs more than it saves
 WORKER_CHUNK = 5000  # rows per message from the reader process
-WORKER_QUEUE = 8  # messages in flight: bounds memory if writing falls behind
 ENCODING_SAMPLE_BYTES = 16 * 1024 * 1024
 
 # Canonical field -> accepted column names, most preferred first. Column names are compared
@@ -661,57 +659,65 @@ async def _chunks_from_worker(
     path: Path, encoding: str, known: Mapping[tuple[str, str], str], include_inactive: bool
 ) -> AsyncIterator[Chunk]:
     """Classify in a second process while this one writes: the two halves of an import take
-    about the same time, and only a process gets its own core past the GIL."""
-    context = multiprocessing.get_context("spawn")  # fork is unsafe with aiosqlite's thread
-    queue: multiprocessing.Queue[Chunk | str | None] = context.Queue(maxsize=WORKER_QUEUE)
-    worker = context.Process(
-        target=classify_in_worker, args=(path, encoding, dict(known), include_inactive, queue),
-        name="minka-registry-reader", daemon=True,
+    about the same time, and only a process gets its own core past the GIL.
+
+    The worker is `python -c ...` on a pipe (not multiprocessing, whose spawn re-runs the
+    caller's main script). Messages are length-prefixed pickles; both ends are this module."""
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _WORKER_COMMAND, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    worker.start()
+    assert worker.stdin is not None and worker.stdout is not None  # both are PIPE
     try:
-        while (item := await asyncio.to_thread(_receive, queue, worker)) is not None:
+        worker.stdin.write(_frame((str(path), encoding, dict(known), include_inactive)))
+        await worker.stdin.drain()
+        worker.stdin.close()
+        while (item := await _receive(worker.stdout)) is not None:
             yield item
-        worker.join()
+        await worker.wait()
     finally:
-        if worker.is_alive():
-            worker.terminate()
+        if worker.returncode is None:
+            worker.kill()
+            await worker.wait()
 
 
-def _receive(queue: multiprocessing.Queue[Chunk | str | None], worker: BaseProcess) -> Chunk | None:
-    while True:
-        try:
-            item = queue.get(timeout=1.0)
-        except Empty:
-            if not worker.is_alive():
-                raise RuntimeError(
-                    f"the registry reader process stopped (exit code {worker.exitcode})"
-                ) from None
-            continue
-        if isinstance(item, str):
-            raise RuntimeError(f"the registry reader process failed: {item}")
-        return item
+_WORKER_COMMAND = "from bot.registry_import import classify_in_worker; classify_in_worker()"
 
 
-def classify_in_worker(
-    path: Path,
-    encoding: str,
-    known: dict[tuple[str, str], str],
-    include_inactive: bool,
-    queue: multiprocessing.Queue[Chunk | str | None],
-) -> None:
-    """The second process of a parallel import: read, classify, send chunks; None at the end,
-    or the error as text (exceptions may not pickle)."""
+def _frame(item: object) -> bytes:
+    payload = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(payload).to_bytes(8, "little") + payload
+
+
+async def _receive(stream: asyncio.StreamReader) -> Chunk | None:
+    try:
+        size = int.from_bytes(await stream.readexactly(8), "little")
+        item = pickle.loads(await stream.readexactly(size))  # our own child: trusted
+    except asyncio.IncompleteReadError:
+        raise RuntimeError("the registry reader process stopped unexpectedly") from None
+    if isinstance(item, str):
+        raise RuntimeError(f"the registry reader process failed: {item}")
+    return cast(Chunk | None, item)
+
+
+def classify_in_worker() -> None:
+    """The second process of a parallel import: read the job from stdin, send chunks of
+    classified rows to stdout, then None; or the error as text (exceptions may not pickle)."""
+    source_in, out = sys.stdin.buffer, sys.stdout.buffer
+    path, encoding, known, include_inactive = pickle.loads(
+        source_in.read(int.from_bytes(source_in.read(8), "little"))
+    )
     try:
         classifier = RowClassifier(known, include_inactive)
-        with open_registry(path, encoding=encoding) as source:
+        with open_registry(Path(path), encoding=encoding) as source:
             while (chunk := classifier.classify_chunk(source.rows, WORKER_CHUNK)).rows:
                 for record in chunk.records:
                     _ = record.search_keys  # cached on the record: computed on this core
-                queue.put(chunk)
-        queue.put(None)
+                out.write(_frame(chunk))
+        out.write(_frame(None))
     except Exception as exc:  # reported to the parent, which raises it there
-        queue.put(f"{type(exc).__name__}: {exc}")
+        out.write(_frame(f"{type(exc).__name__}: {exc}"))
+    out.flush()
 
 
 def write_skipped_report(skipped: Sequence[SkippedRow], path: Path) -> Path | None:

@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 
 from bot.app import MinkaApplication, build_application, publish_commands
 from bot.dates import warm_up
+from bot.delivery import attach_delivery
 from bot.settings import Settings
 from storage import Storage
 
@@ -39,9 +40,13 @@ async def running(
             await _announce_commands(app)
             await _start_receiving(app, settings)
             await app.start()
+            # Proactive messages go out through the outbox; the worker needs the running bot.
+            delivery = attach_delivery(app)
+            await delivery.start()
             try:
                 yield app
             finally:
+                await delivery.stop()  # in-flight sends finish; the rest stays pending
                 await app.updater.stop()  # type: ignore[union-attr]
                 await app.stop()
     finally:

@@ -7,10 +7,12 @@ Pure Python over storage, no Telegram. Three steps:
    registry's vocabulary: exactly, within one or two typos (deletion variants, then a real edit
    distance), or as a prefix. A word matching nothing is left out.
 2. Candidates. The word index returns schools having, for every word, one of its matches in the
-   name, place or level (up to a few hundred, BM25 order when there are more). If that finds
-   nothing, each word in turn is left out.
-3. Ranking, in Python: each word scores its best match (exact 1, one typo 0.8, two 0.65, prefix
-   less), counted fully in the name and at 75% in the place (district over province over
+   name, place or level (up to a few hundred). If that finds nothing, each word in turn is left
+   out.
+   Too many (an ambiguous "san jose"): those with the most typed words in the name, shortest
+   names first.
+3. Ranking, in Python: each word scores its best match (exact 1, one typo 0.75-0.85, two 0.65,
+   prefix less), counted fully in the name and at 75% in the place (district over province over
    region) or level; plus how much of the name the query covers, and active services first.
 """
 
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 
 from storage import Storage
 from storage.schools import (
+    NOISE_WORDS,
     Candidate,
     School,
     Schools,
@@ -32,16 +35,17 @@ from storage.schools import (
     school_words,
 )
 
-CANDIDATE_LIMIT = 300
+CANDIDATE_LIMIT = 300  # all of them ranked in Python
+AMBIGUOUS_CANDIDATES = 100  # when thousands match, the best-looking few: a page must say "more"
 MAX_QUERY_WORDS = 8
 MAX_ALTERNATIVES = 16
-MAX_RELAXED_QUERIES = 4
+MAX_RELAXED_QUERIES = 6
+LONG_NOISE_WORDS = tuple(word for word in NOISE_WORDS if len(word) >= 6)
 
-SIMILARITY_BY_DISTANCE = {0: 1.0, 1: 0.8, 2: 0.65}
 PLACE_WEIGHT = 0.75  # a word found in the place counts less than one found in the name
 LEVEL_WEIGHT = 0.7
 PLACE_PARTS = (("district", 1.0), ("province", 0.9), ("region", 0.85))
-COVERAGE_WEIGHT = 0.15
+COVERAGE_WEIGHT = 0.1
 ACTIVE_BONUS = 0.05
 
 # "0325753", "0325753-0", "0325753 / 1": a código modular, optionally with its anexo.
@@ -157,6 +161,21 @@ def allowed_typos(word: str, exists: bool) -> int:
     return 1
 
 
+def is_misspelt_noise(word: str) -> bool:
+    return len(word) >= 6 and any(
+        edit_distance(word, noise, 1) <= 1 for noise in LONG_NOISE_WORDS
+    )
+
+
+def typo_similarity(distance: int, length: int) -> float:
+    """How much a word within `distance` edits counts: a typo weighs more in a short word."""
+    if distance == 0:
+        return 1.0
+    if distance == 1:
+        return 0.75 if length <= 5 else 0.85 if length >= 8 else 0.8
+    return 0.65
+
+
 async def match_words(schools: Schools, words: Sequence[str]) -> list[WordMatch]:
     """The vocabulary words each typed word may stand for (one database round trip)."""
     variants_of = {word: deletion_variants(word, allowed_typos(word, False)) for word in words}
@@ -172,12 +191,14 @@ def _match_word(
 ) -> WordMatch:
     near = {term: docs for variant in variants for term, docs in by_variant.get(variant, ())}
     exists = word in near
+    if not exists and is_misspelt_noise(word):
+        return WordMatch(word, {}, None)  # "colegio" typed "coelgio" is still just "colegio"
     typos = allowed_typos(word, exists)
     scored = []
     for term, docs in near.items():
         distance = 0 if term == word else edit_distance(word, term, typos)
         if distance <= typos:
-            scored.append((SIMILARITY_BY_DISTANCE[distance], docs, term))
+            scored.append((typo_similarity(distance, len(word)), docs, term))
     scored.sort(reverse=True)
     similar = {term: similarity for similarity, _, term in scored[:MAX_ALTERNATIVES]}
     prefix = word if not exists and len(word) >= 3 and not word.isdigit() else None
@@ -189,24 +210,37 @@ def _match_word(
 
 async def find_candidates(schools: Schools, matches: Sequence[WordMatch]) -> list[Candidate]:
     groups = [match.group() for match in matches]
-    found = await _candidates(schools, groups)
+    found = await _best_candidates(schools, groups)
     if found or len(groups) < 2:
         return found
-    # Nothing has every word: maybe one is wrong (another district, a stray word). Leave each
-    # out in turn, last first (place words tend to come last), and pool what that finds.
+    # Nothing has every word: maybe one is wrong (a typo too far, another district). Leave each
+    # out in turn and pool what that finds: first words that matched only approximately, then
+    # from the last (place words tend to come last).
+    suspects = sorted(range(len(groups)), key=lambda i: (1.0 in matches[i].similar.values(), -i))
     pooled: dict[int, Candidate] = {}
-    for index in reversed(range(len(groups))[-MAX_RELAXED_QUERIES:]):
-        for candidate in await _candidates(schools, groups[:index] + groups[index + 1 :]):
+    for index in suspects[:MAX_RELAXED_QUERIES]:
+        for candidate in await _best_candidates(schools, groups[:index] + groups[index + 1 :]):
             pooled.setdefault(candidate.school.id, candidate)
     return list(pooled.values())
 
 
-async def _candidates(schools: Schools, groups: list[TermGroup]) -> list[Candidate]:
-    found = await schools.candidates(groups, CANDIDATE_LIMIT + 1)
-    if len(found) <= CANDIDATE_LIMIT:
-        return found
-    # Too many to rank them all in Python: let BM25 (name words weigh most) pick the best.
-    return await schools.candidates(groups, CANDIDATE_LIMIT, ranked=True)
+async def _best_candidates(schools: Schools, groups: list[TermGroup]) -> list[Candidate]:
+    total = await schools.count_matches(groups)
+    if total <= CANDIDATE_LIMIT:
+        return await schools.candidates(groups, CANDIDATE_LIMIT) if total else []
+    # Too many to rank in Python: an ambiguous query such as "san jose". Take first the schools
+    # with the most typed words in their name (people type the name first and the place last),
+    # shortest names first; then fewer words in the name.
+    found: dict[int, Candidate] = {}
+    for in_name in range(len(groups), -1, -1):
+        tier = await schools.candidates(
+            groups, AMBIGUOUS_CANDIDATES, in_name=in_name, shortest_names_first=True
+        )
+        for candidate in tier:
+            found.setdefault(candidate.school.id, candidate)
+        if len(found) >= AMBIGUOUS_CANDIDATES:
+            break
+    return list(found.values())[:AMBIGUOUS_CANDIDATES]
 
 
 # --- 3. ranking -----------------------------------------------------------------------------
@@ -231,6 +265,7 @@ def score(candidate: Candidate, matches: Sequence[WordMatch]) -> float:
         total += max(in_name, elsewhere)
         if name_word is not None and in_name >= elsewhere:
             covered.add(name_word)
-    name_words = set(candidate.name_words)
-    coverage = len(covered) / len(name_words) if name_words else 0.0
+    # Numbers do not count: a query without one fits "N° 2045 Santa Rosa" as well as "Santa Rosa".
+    name_words = {word for word in candidate.name_words if not word.isdigit()}
+    coverage = len(covered & name_words) / len(name_words) if name_words else 0.0
     return total / len(matches) + COVERAGE_WEIGHT * coverage + ACTIVE_BONUS * school.active

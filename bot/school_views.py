@@ -76,14 +76,41 @@ def school_card(school: School, life: SchoolLife, lang: str, tz: ZoneInfo) -> Ma
     return _joined([lines, counts, upcoming_lines(life.upcoming, lang, tz)])
 
 
-def card_keyboard(school: School, lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def card_keyboard(school: School, lang: str, follows: FollowState) -> InlineKeyboardMarkup:
+    school_toggle = cb.FollowToggle("s", str(school.id), not follows.school)
+    rows = [
+        [_button(label(lang, "btn_who"), cb.SchoolAction(cb.WHO, school.id))],
+        [_button(label(lang, "btn_announce_here"), cb.SchoolAction(cb.ANNOUNCE, school.id))],
+        [_button(label(lang, "btn_unfollow" if follows.school else "btn_follow"), school_toggle)],
+    ]
+    if school.ubigeo and not follows.district:
+        district = label(lang, "btn_follow_district", district=display_place(school.district))
+        rows.append([_button(district, cb.FollowToggle("d", school.ubigeo, True))])
+    rows.append([_button(label(lang, "btn_qr"), cb.SchoolAction(cb.QR, school.id))])
+    return InlineKeyboardMarkup(rows)
+
+
+@dataclass(frozen=True)
+class FollowState:
+    """Whether the chat looking at a card already follows the school and its district."""
+
+    school: bool = False
+    district: bool = False
+
+
+def who_keyboard(life: SchoolLife, lang: str) -> InlineKeyboardMarkup | None:
+    """ "Seguir" next to each organization working at the school."""
+    rows = [
         [
-            [_button(label(lang, "btn_who"), cb.SchoolAction(cb.WHO, school.id))],
-            [_button(label(lang, "btn_announce_here"), cb.SchoolAction(cb.ANNOUNCE, school.id))],
-            [_button(label(lang, "btn_qr"), cb.SchoolAction(cb.QR, school.id))],
+            _button(
+                label(lang, "btn_follow_org", org=p.name)[:60],
+                cb.FollowToggle("o", str(p.organization_id), True),
+            )
         ]
-    )
+        for p in life.organizations[:8]
+        if p.organization_id is not None and p.name
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def who_text(school: School, life: SchoolLife, link: str, lang: str, tz: ZoneInfo) -> Markup:

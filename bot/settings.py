@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     reminder_hours: int = Field(default=24, ge=1, le=168)
+    # Proactive messages per second, all chats together; Telegram allows about 30.
+    send_rate: int = Field(default=25, ge=1, le=30)
 
     @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
     @classmethod

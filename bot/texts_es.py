@@ -261,6 +261,53 @@ ES: dict[str, str] = {
     "kind_institution": "institución",
     "kind_teachers": "docentes",
     "no_date": "—",
+    # Following and notifications
+    "btn_follow": "🔔 Seguir",
+    "btn_unfollow": "🔕 Dejar de seguir",
+    "btn_follow_district": "🔔 Seguir distrito {district}",
+    "btn_follow_org": "🔔 Seguir a {org}",
+    "followed": "🔔 Listo: te avisaré de las actividades de {name}.",
+    "already_following": "Ya sigues {name}.",
+    "unfollowed": "🔕 Ya no sigues {name}.",
+    "not_following": "No seguías {name}; no había nada que quitar.",
+    "district_name": "el distrito {name}",
+    "subscriptions_none": "No sigues nada todavía. Abre la ficha de una escuela y toca «🔔 "
+    "Seguir», o escribe /suscribir y el nombre de una escuela.",
+    "subscriptions": "<b>Lo que sigues</b>\n{lines}\n\nModo: {mode}. Toca un elemento para dejar "
+    "de seguirlo.",
+    "subscription_line": "• {kind}: {name}",
+    "follow_kind_school": "Escuela",
+    "follow_kind_district": "Distrito",
+    "follow_kind_organization": "Organización",
+    "mode_instant": "instantáneo (cada novedad al momento)",
+    "mode_daily": "resumen diario a las 7:00",
+    "btn_mode_daily": "⏰ Cambiar a resumen diario",
+    "btn_mode_instant": "⚡ Cambiar a instantáneo",
+    "btn_remove": "✖ {name}",
+    "mode_set": "Listo: modo {mode}.",
+    "usage_subscribe": "Escribe /suscribir y el nombre o código de la escuela, por ejemplo "
+    "«/suscribir 0325753».",
+    "group_greeting": "¡Hola! Soy Minka 👋 Aviso de las actividades en las escuelas. Un "
+    "administrador del grupo puede vincularlo a su escuela con /vincular y el nombre o código "
+    "de la escuela.",
+    "link_admins_only": "Solo los administradores del grupo pueden vincularlo o desvincularlo.",
+    "link_groups_only": "Esto se usa dentro de un grupo: agrégame al grupo de tu escuela y "
+    "escribe allí /vincular.",
+    "linked": "✅ Este grupo recibirá las novedades de {name}.",
+    "unlinked": "Listo: este grupo ya no recibirá novedades de escuelas.",
+    "not_linked": "Este grupo no estaba vinculado a ninguna escuela.",
+    "usage_link": "Escribe /vincular y el nombre o código de la escuela, por ejemplo "
+    "«/vincular 0325753».",
+    "notification_created": "🆕 {who} anunció «{title}» en {school}: {when}.",
+    "notification_updated": "✏️ Cambió «{title}» en {school}: ahora es {when}.",
+    "notification_cancelled": "❌ Se canceló «{title}» en {school} ({when}).",
+    "notification_reason": "Motivo: {reason}",
+    "btn_view_school": "Ver escuela",
+    "digest_header": "<b>Tu resumen diario de Minka</b>",
+    "cmd_subscribe": "Seguir una escuela",
+    "cmd_subscriptions": "Ver y cambiar lo que sigues",
+    "cmd_link": "Vincular este grupo a una escuela",
+    "cmd_unlink": "Desvincular este grupo",
     # Errors
     "error_generic": "Uy, algo salió mal de nuestro lado. Ya avisamos al equipo; inténtalo de "
     "nuevo en un momento.",

@@ -29,6 +29,8 @@ from bot.announcing import can_manage
 from bot.commands import ACTIVITIES
 from bot.context import MinkaContext, language_for
 from bot.dates import format_when, parse_when
+from bot.delivery_hooks import wake_delivery
+from bot.notifications import Change, notify_followers
 from bot.texts import label, t
 from handlers.common import Handler, conversation
 from storage.activities import (
@@ -37,6 +39,7 @@ from storage.activities import (
     ActivityNotFound,
     ActivityNotScheduled,
     ActivityStatus,
+    AfterWrite,
     InvalidActivity,
     clean_cancel_reason,
     clean_description,
@@ -155,11 +158,13 @@ async def on_new_value(update: Update, context: MinkaContext) -> str | int:
     if changes is None:
         return VALUE
     try:
-        updated = await context.storage.activities.update(activity.id, **changes)
+        then = None if set(changes) == {"description"} else followers_hook(context, Change.UPDATED)
+        updated = await context.storage.activities.update(activity.id, **changes, then=then)
     except ActivityNotScheduled as error:
         await say_not_scheduled(update, lang, error)
         return END
     await context.storage.drafts.clear(user.id, EDIT_FLOW)
+    wake_delivery(context)
     text = activity_text(facts_of(updated, lang), lang, context.settings.tz)
     await send(update, t(lang, "activity_updated", activity=text))
     return END
@@ -248,12 +253,20 @@ async def cancel_with(update: Update, context: MinkaContext, reason: str | None)
     draft = await context.storage.drafts.get(user.id, CANCEL_FLOW)
     await context.storage.drafts.clear(user.id, CANCEL_FLOW)
     try:
-        activity = await context.storage.activities.cancel(draft.get("activity_id", 0), reason)
+        activity = await context.storage.activities.cancel(
+            draft.get("activity_id", 0), reason, then=followers_hook(context, Change.CANCELLED)
+        )
     except ActivityNotScheduled as error:
         await say_not_scheduled(update, lang, error)
         return END
+    wake_delivery(context)
     await send(update, t(lang, "activity_cancelled", title=activity.title))
     return END
+
+
+def followers_hook(context: MinkaContext, change: Change) -> AfterWrite:
+    """Notify followers of title/time changes and cancellations, in the change's transaction."""
+    return notify_followers(change, context.settings.tz, context.settings.default_language)
 
 
 # Check-ins --------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -42,7 +42,9 @@ from bot.announcing import OneLineError, apply_duration, end_for, parse_one_line
 from bot.commands import ANNOUNCE
 from bot.context import MinkaContext, language_for
 from bot.dates import DateFlag, ParsedWhen, format_when, parse_when
+from bot.delivery_hooks import all_of, enqueue_as, wake_delivery
 from bot.keyboards import column
+from bot.notifications import Change, notify_followers
 from bot.school_views import school_button_label
 from bot.texts import Markup, label, t
 from handlers.common import Handler, conversation
@@ -56,6 +58,7 @@ from storage.activities import (
     clean_title,
 )
 from storage.clock import from_db, to_db
+from storage.outbox import OutboxItem
 from storage.schools import School
 
 log = logging.getLogger(__name__)
@@ -462,66 +465,70 @@ async def on_publish(update: Update, context: MinkaContext) -> int | str:
         await context.storage.drafts.clear(user.id, FLOW)
         await send(update, t(lang, "announce_discarded"))
         return END
-    activity, clashes = await publish(update, context)
+    activity = await publish(update, context)
     await send(update, t(lang, "published", school=activity.school_name))
-    await send_heads_ups(context, activity, clashes)
     return END
 
 
-async def publish(update: Update, context: MinkaContext) -> tuple[Activity, list[Activity]]:
-    """Create the activity from the draft, and find what it clashes with (before it existed)."""
+async def publish(update: Update, context: MinkaContext) -> Activity:
+    """Create the activity from the draft. In the same transaction: the notifications to its
+    followers and the heads-ups to the authors of clashing activities (both via the outbox)."""
     assert update.effective_user is not None
     user_id = update.effective_user.id
     draft = await draft_of(update, context)
     member = await context.storage.members.require(user_id)
     start, end = from_db(draft["starts_at"]), from_db(draft["ends_at"])
     assert start is not None and end is not None
-    clashes = await context.storage.activities.clashes(draft["school_id"], start, end)
-    organization_id = member.organization.id if member.organization else None
-    activity = await context.storage.activities.create(
-        NewActivity(
-            school_id=draft["school_id"],
-            organization_id=organization_id,
-            author_id=user_id,
-            title=draft["title"],
-            description=draft.get("description"),
-            category=Category(draft["category"]),
-            starts_at=start,
-            ends_at=end,
-        )
+    organization = member.organization
+    new = NewActivity(
+        school_id=draft["school_id"],
+        organization_id=organization.id if organization else None,
+        author_id=user_id,
+        title=draft["title"],
+        description=draft.get("description"),
+        category=Category(draft["category"]),
+        starts_at=start,
+        ends_at=end,
     )
+    clashes = await context.storage.activities.clashes(new.school_id, start, end)
+    heads_ups = await heads_up_items(
+        context, new, organization.name if organization else None, clashes
+    )
+    settings = context.settings
+    then = all_of(
+        notify_followers(Change.CREATED, settings.tz, settings.default_language),
+        enqueue_as("heads-up", heads_ups),
+    )
+    activity = await context.storage.activities.create(new, then=then)
     await context.storage.drafts.clear(user_id, FLOW)
-    return activity, clashes
+    wake_delivery(context)
+    return activity
 
 
-async def send_heads_ups(context: MinkaContext, new: Activity, clashes: list[Activity]) -> None:
-    """Tell the authors of overlapping activities, once each, in their language."""
-    told: set[int] = {new.author_id} if new.author_id else set()
+async def heads_up_items(
+    context: MinkaContext, new: NewActivity, organization: str | None, clashes: list[Activity]
+) -> list[OutboxItem]:
+    """One note per author of an overlapping activity, in their language."""
+    school = await context.storage.schools.get_by_id(new.school_id)
+    items: dict[int, OutboxItem] = {}
     for other in clashes:
-        if other.author_id is None or other.author_id in told:
+        if other.author_id is None or other.author_id in items or other.author_id == new.author_id:
             continue
-        told.add(other.author_id)
         member = await context.storage.members.get(other.author_id)
         lang = member.language if member else context.settings.default_language
-        tz = context.settings.tz
+        tz, dl = context.settings.tz, date_language(lang)
         text = t(
             lang,
             "heads_up",
-            who=who_of(new.organization_name, lang),
+            who=who_of(organization, lang),
             title=new.title,
-            school=new.school_name,
-            when=format_when(new.starts_at, date_language(lang), tz=tz),
+            school=school.name if school else "",
+            when=format_when(new.starts_at, dl, tz=tz),
             mine=other.title,
-            mine_when=format_when(other.starts_at, date_language(lang), tz=tz),
+            mine_when=format_when(other.starts_at, dl, tz=tz),
         )
-        await notify(context, other.author_id, text)
-
-
-async def notify(context: MinkaContext, chat_id: int, text: str) -> None:
-    try:
-        await context.bot.send_message(chat_id, text)
-    except (Forbidden, BadRequest) as exc:  # blocked the bot, or the chat is gone
-        log.info("could not notify chat %s: %s", chat_id, exc)
+        items[other.author_id] = OutboxItem(other.author_id, str(text))
+    return list(items.values())
 
 
 # One-line form ----------------------------------------------------------------------------------

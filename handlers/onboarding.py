@@ -55,6 +55,8 @@ async def start(update: Update, context: MinkaContext) -> str | int:
         if payload:
             context.user_data["start_payload"] = payload  # type: ignore[index]
         return await ask_consent(update, context)
+    # A member who blocked the bot and comes back: deliver to them again.
+    await context.storage.chats.reactivate(user.id)
     if payload and not member.is_registered:
         await context.storage.drafts.update(user.id, FLOW, start_payload=payload)
     if member.is_registered:

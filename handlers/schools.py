@@ -23,16 +23,19 @@ from bot.deeplinks import school_link
 from bot.qr import school_qr_png
 from bot.school_search import search_schools
 from bot.school_views import (
+    FollowState,
     SchoolLife,
     card_keyboard,
     nearest_keyboard,
     place_of,
     results_keyboard,
     school_card,
+    who_keyboard,
     who_text,
 )
 from bot.texts import label, t
 from handlers.common import Handler, stale_button
+from storage.follows import FollowKind
 from storage.normalize import fold
 from storage.schools import School
 
@@ -155,13 +158,24 @@ async def school_life(context: MinkaContext, school: School) -> SchoolLife:
 
 async def send_card(message: Message, context: MinkaContext, school: School, lang: str) -> None:
     card = school_card(school, await school_life(context, school), lang, context.settings.tz)
-    await message.reply_text(card, reply_markup=card_keyboard(school, lang))
+    follows = await follow_state(context, message.chat_id, school)
+    await message.reply_text(card, reply_markup=card_keyboard(school, lang, follows))
+
+
+async def follow_state(context: MinkaContext, chat_id: int, school: School) -> FollowState:
+    follows = context.storage.follows
+    return FollowState(
+        school=await follows.is_following(chat_id, FollowKind.SCHOOL, str(school.id)),
+        district=bool(school.ubigeo)
+        and await follows.is_following(chat_id, FollowKind.DISTRICT, school.ubigeo or ""),
+    )
 
 
 async def send_who(message: Message, context: MinkaContext, school: School, lang: str) -> None:
     life = await school_life(context, school)
     link = school_link(context.bot.username, school.cod_mod, school.anexo)
-    await message.reply_text(who_text(school, life, link, lang, context.settings.tz))
+    text = who_text(school, life, link, lang, context.settings.tz)
+    await message.reply_text(text, reply_markup=who_keyboard(life, lang))
 
 
 async def send_qr(message: Message, context: MinkaContext, school: School, lang: str) -> None:

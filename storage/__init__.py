@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.activities import Activities
+from storage.chats import Chats
 from storage.conversations import ConversationStates, Drafts
 from storage.db import Database, DatabaseUnavailable, StorageError
+from storage.digests import Digests
+from storage.follows import Follows
 from storage.members import Members
 from storage.migrate import MigrationError, migrate
 from storage.organizations import Organizations
+from storage.outbox import Outbox
 from storage.privacy import PersonalData
 from storage.schools import Schools
 
@@ -28,6 +32,10 @@ class Storage:
         self.schools = Schools(self.db)
         self.activities = Activities(self.db)
         self.personal_data = PersonalData(self.db)
+        self.chats = Chats(self.db)
+        self.outbox = Outbox(self.db)
+        self.follows = Follows(self.db)
+        self.digests = Digests(self.db)
 
     async def open(self) -> None:
         """Open the connection and bring the schema up to date (idempotent)."""

@@ -12,6 +12,7 @@ once": if the process dies between claiming and sending, that one message is not
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -299,6 +300,17 @@ def row_to_presence(row: aiosqlite.Row) -> OrganizationPresence:
     )
 
 
+AfterWrite = Callable[[Session, "Activity"], Awaitable[None]]
+ClaimHook = Callable[[Session, list["Activity"]], Awaitable[None]]
+
+
+async def _after(session: Session, activity_id: int, then: AfterWrite | None) -> Activity:
+    activity = await _fetch(session, activity_id)
+    if then is not None:
+        await then(session, activity)
+    return activity
+
+
 async def _fetch(session: Session, activity_id: int) -> Activity:
     row = await session.fetchone(_SELECT + " WHERE a.id = ?", (activity_id,))
     if row is None:
@@ -335,7 +347,9 @@ class Activities:
 
     # --- creating and reading ---
 
-    async def create(self, new: NewActivity) -> Activity:
+    async def create(self, new: NewActivity, *, then: AfterWrite | None = None) -> Activity:
+        """Insert; `then` runs inside the same transaction (e.g. enqueueing notifications), so
+        the activity and what it causes are written together or not at all."""
         params = self._insert_params(new)
         async with self._db.transaction() as session:
             await self._check_references(session, new.school_id, new.organization_id)
@@ -346,7 +360,7 @@ class Activities:
                 " :category, :starts_at, :ends_at, 'scheduled', :now, :now)",
                 params,
             )
-            return await _fetch(session, activity_id)
+            return await _after(session, activity_id, then)
 
     @staticmethod
     def _insert_params(new: NewActivity) -> dict[str, Any]:
@@ -457,9 +471,11 @@ class Activities:
         description: str | None = None,
         starts_at: datetime | None = None,
         ends_at: datetime | None = None,
+        then: AfterWrite | None = None,
     ) -> Activity:
         """Change what is given (None: unchanged; description "" removes it). Only a scheduled
-        activity may change. A new time gets its own reminder and check-in."""
+        activity may change. A new time gets its own reminder and check-in. `then` runs in the
+        same transaction."""
         async with self._db.transaction() as session:
             row = await _require_status(session, activity_id, _SCHEDULED_ONLY)
             changes = _updated_fields(row, title, description, starts_at, ends_at)
@@ -471,11 +487,14 @@ class Activities:
                 " WHERE id = :id",
                 {**changes, "now": to_db(utc_now()), "id": activity_id},
             )
-            return await _fetch(session, activity_id)
+            return await _after(session, activity_id, then)
 
-    async def cancel(self, activity_id: int, reason: str | None = None) -> Activity:
+    async def cancel(
+        self, activity_id: int, reason: str | None = None, *, then: AfterWrite | None = None
+    ) -> Activity:
         """Only a scheduled activity can be cancelled: a second cancel raises
-        ActivityNotScheduled (status CANCELLED), so a double tap is told, not hidden."""
+        ActivityNotScheduled (status CANCELLED), so a double tap is told, not hidden. `then`
+        runs in the same transaction."""
         cleaned = clean_cancel_reason(reason)
         async with self._db.transaction() as session:
             await _require_status(session, activity_id, _SCHEDULED_ONLY)
@@ -484,7 +503,7 @@ class Activities:
                 " WHERE id = ?",
                 (cleaned, to_db(utc_now()), activity_id),
             )
-            return await _fetch(session, activity_id)
+            return await _after(session, activity_id, then)
 
     async def record_outcome(
         self, activity_id: int, status: ActivityStatus, participants: int | None = None
@@ -508,32 +527,47 @@ class Activities:
     # --- the periodic job ---
 
     async def claim_due_reminders(
-        self, now: datetime, lead: timedelta, *, limit: int = CLAIM_BATCH
+        self,
+        now: datetime,
+        lead: timedelta,
+        *,
+        limit: int = CLAIM_BATCH,
+        then: ClaimHook | None = None,
     ) -> list[Activity]:
         """Scheduled activities starting within `lead` from now whose author has not been
-        reminded, marked as reminded. One that already started gets no late reminder."""
+        reminded, marked as reminded. One that already started gets no late reminder. `then`
+        runs in the claiming transaction (enqueue the reminders there: claimed = queued)."""
         return await self._claim(
             _SELECT + " WHERE a.status = 'scheduled' AND a.reminder_sent_at IS NULL"
             " AND a.author_id IS NOT NULL AND a.starts_at > :now AND a.starts_at <= :horizon"
             " ORDER BY a.starts_at, a.id LIMIT :limit",
             "UPDATE activities SET reminder_sent_at = :now WHERE id = :id",
             {"now": to_db(now), "horizon": to_db(now + lead), "limit": limit},
+            then,
         )
 
     async def claim_due_checkins(
-        self, now: datetime, *, max_age: timedelta = CHECKIN_MAX_AGE, limit: int = CLAIM_BATCH
+        self,
+        now: datetime,
+        *,
+        max_age: timedelta = CHECKIN_MAX_AGE,
+        limit: int = CLAIM_BATCH,
+        then: ClaimHook | None = None,
     ) -> list[Activity]:
         """Scheduled activities that ended (at most `max_age` ago) and whose author has not been
-        asked "¿Se realizó?", marked as asked."""
+        asked "¿Se realizó?", marked as asked. `then` runs in the claiming transaction."""
         return await self._claim(
             _SELECT + " WHERE a.status = 'scheduled' AND a.checkin_sent_at IS NULL"
             " AND a.author_id IS NOT NULL AND a.ends_at <= :now AND a.ends_at > :oldest"
             " ORDER BY a.ends_at, a.id LIMIT :limit",
             "UPDATE activities SET checkin_sent_at = :now WHERE id = :id",
             {"now": to_db(now), "oldest": to_db(now - max_age), "limit": limit},
+            then,
         )
 
-    async def _claim(self, select: str, mark: str, params: dict[str, Any]) -> list[Activity]:
+    async def _claim(
+        self, select: str, mark: str, params: dict[str, Any], then: ClaimHook | None
+    ) -> list[Activity]:
         # Select and mark in one write transaction (BEGIN IMMEDIATE): another coroutine or
         # process claiming at the same time waits, then finds these rows already marked.
         async with self._db.transaction() as session:
@@ -541,7 +575,10 @@ class Activities:
             await session.executemany(
                 mark, [{"now": params["now"], "id": row["id"]} for row in rows]
             )
-        return [row_to_activity(row) for row in rows]
+            claimed = [row_to_activity(row) for row in rows]
+            if then is not None and claimed:
+                await then(session, claimed)
+        return claimed
 
 
 def _updated_fields(

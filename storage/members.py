@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aiosqlite
 
 from storage.clock import from_db, to_db, utc_now
-from storage.db import Database, StorageError
+from storage.db import Database, Session, StorageError
 from storage.models import Contact, Member, Organization, OrgKind, Role, SchoolPeople
 from storage.normalize import clean_text
 from storage.organizations import Organizations, clean_organization_name
@@ -173,3 +175,15 @@ class Members:
         async with self._db.transaction() as session:
             if await session.execute(sql, params) == 0:
                 raise NotAMember(user_id)
+
+
+async def languages_in(session: Session, user_ids: Sequence[int]) -> dict[int, str]:
+    """Each member's language, for messages rendered inside another transaction."""
+    languages: dict[int, str] = {}
+    for user_id in set(user_ids):
+        language = await session.scalar(
+            "SELECT language FROM members WHERE user_id = ?", (user_id,)
+        )
+        if language:
+            languages[user_id] = language
+    return languages

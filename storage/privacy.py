@@ -32,12 +32,16 @@ class PersonalData:
                 "SELECT name FROM organizations WHERE created_by = ? ORDER BY name", (user_id,)
             )
             activities = await _activities_announced(session, user_id)
-        if member is None and not drafts and not created and not activities:
+            follows = await session.fetchall(
+                "SELECT kind, target, mode, created_at FROM follows WHERE chat_id = ?", (user_id,)
+            )
+        if member is None and not drafts and not created and not activities and not follows:
             return None
         return {
             "profile": dict(member) if member is not None else None,
             "organizations_created": [row["name"] for row in created],
             "activities_announced": activities,
+            "follows": [dict(row) for row in follows],
             "unfinished_steps": [
                 {"flow": row["flow"], "data": json.loads(row["data"]), "since": row["updated_at"]}
                 for row in drafts
@@ -59,6 +63,7 @@ class PersonalData:
             await session.execute(
                 "UPDATE activities SET author_id = NULL WHERE author_id = ?", (user_id,)
             )
+            await _forget_private_chat(session, user_id)
             removed = await session.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
         return removed > 0
 
@@ -71,3 +76,15 @@ async def _activities_announced(session: Session, user_id: int) -> list[dict[str
         (user_id,),
     )
     return [dict(row) for row in rows]
+
+
+async def _forget_private_chat(session: Session, chat_id: int) -> None:
+    """Follows, waiting summaries and undelivered messages of the person's private chat go;
+    sent outbox rows lose their text (the row stays: it keeps the event from being resent)."""
+    await session.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
+    await session.execute("DELETE FROM digest_entries WHERE chat_id = ?", (chat_id,))
+    await session.execute(
+        "DELETE FROM outbox WHERE chat_id = ? AND status IN ('pending', 'claimed')", (chat_id,)
+    )
+    await session.execute("UPDATE outbox SET text = '' WHERE chat_id = ?", (chat_id,))
+    await session.execute("DELETE FROM chats WHERE id = ?", (chat_id,))

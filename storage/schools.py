@@ -75,6 +75,7 @@ _FTS_REMOVE = (
     "INSERT INTO schools_fts (schools_fts, rowid, name_key, place_key, level_key)"
     " VALUES ('delete', ?, ?, ?, ?)"
 )
+CANDIDATE_SCAN = 1000  # matches read to pick the shortest names of a big set
 _KEYS_PER_QUERY = 10_000  # SQLite allows 32,766 parameters
 
 
@@ -255,14 +256,16 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def fts_query(groups: Sequence[TermGroup]) -> str:
-    """An FTS5 MATCH expression: every group must match, any alternative within a group."""
+def fts_query(groups: Sequence[TermGroup], *, in_name: int = 0) -> str:
+    """An FTS5 MATCH expression: every group must match (the first `in_name` of them in the
+    name), through any one of its alternatives."""
     clauses = []
-    for group in groups:
+    for index, group in enumerate(groups):
         options = [_quoted(term) for term in group.terms]
         if group.prefix:
             options.append(_quoted(group.prefix) + "*")
-        clauses.append("(" + " OR ".join(options) + ")")
+        clause = "(" + " OR ".join(options) + ")"
+        clauses.append(f"name_key : {clause}" if index < in_name else clause)
     return " AND ".join(clauses)
 
 
@@ -402,19 +405,43 @@ class Schools:
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
+    async def count_matches(self, groups: Sequence[TermGroup], *, in_name: int = 0) -> int:
+        """How many schools match every group (cheap: reads only the word index)."""
+        if not groups:
+            return 0
+        return int(await self._db.scalar(
+            "SELECT count(*) FROM schools_fts WHERE schools_fts MATCH ?",
+            (fts_query(groups, in_name=in_name),),
+        ))  # fmt: skip
+
     async def candidates(
-        self, groups: Sequence[TermGroup], limit: int, *, ranked: bool = False
+        self,
+        groups: Sequence[TermGroup],
+        limit: int,
+        *,
+        in_name: int = 0,
+        shortest_names_first: bool = False,
     ) -> list[Candidate]:
-        """Schools matching every group. `ranked` orders by BM25 (name words weigh most) before
-        the limit applies; unranked is faster and fine when everything fits under the limit."""
+        """Schools matching every group, the first `in_name` groups in the name.
+
+        `shortest_names_first` is for match sets too big to rank in Python: of the first
+        CANDIDATE_SCAN matches, those whose name has the fewest other words."""
         if not groups:
             return []
-        order = " ORDER BY bm25(schools_fts, 10.0, 3.0, 2.0)" if ranked else ""
-        rows = await self._db.fetchall(
-            "SELECT s.* FROM schools s JOIN (SELECT rowid FROM schools_fts"
-            f" WHERE schools_fts MATCH ?{order} LIMIT ?) f ON s.id = f.rowid",
-            (fts_query(groups), limit),
-        )
+        match = fts_query(groups, in_name=in_name)
+        if shortest_names_first:
+            sql = (
+                "SELECT * FROM schools WHERE id IN (SELECT rowid FROM schools_fts"
+                " WHERE schools_fts MATCH ? LIMIT ?) ORDER BY length(name_key), id LIMIT ?"
+            )
+            params: tuple[object, ...] = (match, CANDIDATE_SCAN, limit)
+        else:
+            sql = (
+                "SELECT s.* FROM schools s JOIN (SELECT rowid FROM schools_fts"
+                " WHERE schools_fts MATCH ? LIMIT ?) f ON s.id = f.rowid"
+            )
+            params = (match, limit)
+        rows = await self._db.fetchall(sql, params)
         return [
             Candidate(row_to_school(row), tuple(row["name_key"].split()),
                       tuple(row["level_key"].split()))
@@ -450,7 +477,7 @@ class Schools:
         cos_lat = max(math.cos(math.radians(latitude)), 0.01)
         d_lon = min(radius_km / (KM_PER_DEGREE_LAT * cos_lat), 180.0)
         rows = await self._db.fetchall(
-            "SELECT id, latitude, longitude FROM schools INDEXED BY schools_location"
+            "SELECT id, latitude, longitude FROM schools"
             " WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?"
             " AND (active = 1 OR ?)",
             (latitude - d_lat, latitude + d_lat, longitude - d_lon, longitude + d_lon,

@@ -53,7 +53,13 @@ async def test_card_shows_the_registry_data(fake: FakeTelegram, bot: MinkaApplic
         "1 docentes registrados",
     ):
         assert expected in text
-    assert card.button_labels == ["¿Quién trabaja aquí?", "📣 Anunciar aquí", "📌 Código QR"]
+    assert card.button_labels == [
+        "¿Quién trabaja aquí?",
+        "📣 Anunciar aquí",
+        "🔔 Seguir",
+        "🔔 Seguir distrito San Martín de Porres",
+        "📌 Código QR",
+    ]
 
 
 async def test_location_lists_the_nearest_five(fake: FakeTelegram, bot: MinkaApplication) -> None:

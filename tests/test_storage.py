@@ -172,3 +172,19 @@ def test_clean_text(raw: str, multiline: bool, expected: str) -> None:
     from storage.normalize import clean_text
 
     assert clean_text(raw, keep_newlines=multiline) == expected
+
+
+async def test_forget_also_drops_follows_and_undelivered_messages(storage: Storage) -> None:
+    from storage.follows import FollowKind
+    from storage.outbox import OutboxItem
+
+    await storage.members.record_consent(9, "es")
+    await storage.chats.remember(9, "private")
+    await storage.follows.follow(9, FollowKind.DISTRICT, "150135")
+    await storage.outbox.enqueue("event:1", [OutboxItem(9, "hola")])
+    exported = await storage.personal_data.export(9)
+    assert exported is not None and exported["follows"][0]["target"] == "150135"
+    assert await storage.personal_data.forget(9)
+    assert await storage.personal_data.export(9) is None
+    assert await storage.chats.get(9) is None
+    assert await storage.db.scalar("SELECT count(*) FROM outbox WHERE chat_id = 9") == 0

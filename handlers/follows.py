@@ -1,0 +1,284 @@
+"""Following schools, districts and organizations; linking a group chat to its school.
+
+A chat (a person's private chat or a group) follows things. In a group only administrators
+(checked with getChatMember) may change what the group follows.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, ChatMemberUpdated, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
+
+from bot import callbacks as cb
+from bot.commands import LINK, SUBSCRIBE, SUBSCRIPTIONS, UNLINK
+from bot.context import MinkaContext, language_for
+from bot.keyboards import Button, column
+from bot.school_search import search_schools
+from bot.school_views import display_place, results_keyboard
+from bot.texts import Markup, label, t
+from handlers.common import Handler, stale_button
+from handlers.schools import MAX_QUERY_CHARS, PAGE_SIZE
+from storage.follows import FollowKind, FollowMode
+from storage.normalize import fold
+from storage.schools import School
+
+log = logging.getLogger(__name__)
+
+KINDS = {code: FollowKind(kind) for code, kind in cb.FOLLOW_KINDS.items()}
+ADMIN_STATUSES = {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
+GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
+
+
+# Who may change a chat's follows -----------------------------------------------------------------
+
+
+async def may_change_follows(update: Update, context: MinkaContext) -> bool:
+    """Anyone in their private chat; in a group, its administrators only."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return False
+    if chat.type not in GROUP_TYPES:
+        return True
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except (BadRequest, Forbidden) as exc:  # not in the group any more, or we were removed
+        log.info("could not check admin status in chat %s: %s", chat.id, exc)
+        return False
+    return member.status in ADMIN_STATUSES
+
+
+async def remember_chat(update: Update, context: MinkaContext) -> int:
+    """Make sure the chat is known (and active) before it follows anything."""
+    chat = update.effective_chat
+    assert chat is not None
+    language = None
+    if chat.type in GROUP_TYPES:  # a group speaks the language of whoever set it up
+        language = await language_for(update, context)
+    await context.storage.chats.remember(chat.id, chat.type, chat.title, language)
+    return chat.id
+
+
+# Following and unfollowing ----------------------------------------------------------------------
+
+
+async def on_follow_button(update: Update, context: MinkaContext) -> None:
+    """🔔 Seguir / 🔕 Dejar de seguir on cards, /quien, notifications and /suscripciones."""
+    query = update.callback_query
+    assert query is not None
+    toggle = cb.FollowToggle.unpack(query.data)
+    lang = await language_for(update, context)
+    name = await target_name(context, toggle, lang) if toggle and toggle.kind in KINDS else None
+    if toggle is None or name is None:
+        await stale_button(update, context)
+        return
+    if not await may_change_follows(update, context):
+        await query.answer(label(lang, "link_admins_only"), show_alert=True)
+        return
+    key = await change_follow(update, context, KINDS[toggle.kind], toggle.target, toggle.on)
+    await query.answer()
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(t(lang, key, name=name))
+
+
+async def change_follow(
+    update: Update, context: MinkaContext, kind: FollowKind, target: str, on: bool
+) -> str:
+    """Follow or unfollow; the text key that says what happened."""
+    chat_id = await remember_chat(update, context)
+    follows = context.storage.follows
+    if on:
+        return "followed" if await follows.follow(chat_id, kind, target) else "already_following"
+    return "unfollowed" if await follows.unfollow(chat_id, kind, target) else "not_following"
+
+
+async def target_name(context: MinkaContext, toggle: cb.FollowToggle, lang: str) -> str | None:
+    """What is followed, as people call it; None when it does not exist (stale button)."""
+    kind = KINDS[toggle.kind]
+    if kind is FollowKind.SCHOOL and toggle.target.isdigit():
+        school = await context.storage.schools.get_by_id(int(toggle.target))
+        return school.name if school else None
+    if kind is FollowKind.DISTRICT and len(toggle.target) == 6 and toggle.target.isdigit():
+        found = await context.storage.schools.in_ubigeo_prefix(toggle.target, limit=1)
+        return (
+            label(lang, "district_name", name=display_place(found[0].district)) if found else None
+        )
+    if kind is FollowKind.ORGANIZATION and toggle.target.isdigit():
+        org = await context.storage.organizations.get(int(toggle.target))
+        return org.name if org else None
+    return None
+
+
+# /suscribir and /suscripciones -------------------------------------------------------------------
+
+
+async def subscribe_command(update: Update, context: MinkaContext) -> None:
+    await resolve_school_then(update, context, cb.FOLLOW, "usage_subscribe")
+
+
+async def resolve_school_then(
+    update: Update, context: MinkaContext, action: str, usage: str
+) -> None:
+    """Follow (or link) an unambiguous school at once; else offer the matches as buttons."""
+    message = update.effective_message
+    assert message is not None
+    lang = await language_for(update, context)
+    query = " ".join(context.args or []).strip()[:MAX_QUERY_CHARS]
+    if not query:
+        await message.reply_text(t(lang, usage))
+        return
+    result = await search_schools(context.storage, query, limit=PAGE_SIZE)
+    if len(result.schools) == 1 and not result.has_more:
+        await follow_school(update, context, result.schools[0], action)
+        return
+    if not result.schools:
+        await message.reply_text(t(lang, "search_none", query=query))
+        return
+    more = cb.SearchMore.fitting(action, PAGE_SIZE, fold(query)) if result.has_more else None
+    markup = results_keyboard(result.schools, action, lang, more)
+    await message.reply_text(t(lang, "pick_school"), reply_markup=markup)
+
+
+async def follow_school(update: Update, context: MinkaContext, school: School, action: str) -> None:
+    lang = await language_for(update, context)
+    assert update.effective_chat is not None
+    if not await may_change_follows(update, context):
+        await update.effective_chat.send_message(t(lang, "link_admins_only"))
+        return
+    key = await change_follow(update, context, FollowKind.SCHOOL, str(school.id), True)
+    if action == cb.LINK:
+        key = "linked"
+    await update.effective_chat.send_message(t(lang, key, name=school.name))
+
+
+async def on_follow_school_button(update: Update, context: MinkaContext) -> None:
+    """A school picked after an ambiguous /suscribir or /vincular."""
+    query = update.callback_query
+    assert query is not None
+    payload = cb.SchoolAction.unpack(query.data)
+    school = await context.storage.schools.get_by_id(payload.school_id) if payload else None
+    if payload is None or school is None:
+        await stale_button(update, context)
+        return
+    await query.answer()
+    await follow_school(update, context, school, payload.action)
+
+
+async def list_subscriptions(update: Update, context: MinkaContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    lang = await language_for(update, context)
+    follows = await context.storage.follows.of_chat(chat.id)
+    if not follows:
+        await chat.send_message(t(lang, "subscriptions_none"))
+        return
+    lines: list[Markup] = []
+    buttons: list[Button] = []
+    for follow in follows:
+        toggle = cb.FollowToggle(_code(follow.kind), follow.target, False)
+        name = await target_name(context, toggle, lang) or follow.target
+        kind = label(lang, f"follow_kind_{follow.kind}")
+        lines.append(t(lang, "subscription_line", kind=kind, name=name))
+        buttons.append((label(lang, "btn_remove", name=name)[:60], toggle))
+    mode = await context.storage.follows.mode_of(chat.id)
+    other = FollowMode.DAILY if mode is FollowMode.INSTANT else FollowMode.INSTANT
+    buttons.append((label(lang, f"btn_mode_{other}"), cb.FollowModeChoice(other.value)))
+    mode_name = label(lang, f"mode_{mode}")
+    text = t(lang, "subscriptions", lines=Markup("\n".join(lines)), mode=mode_name)
+    await chat.send_message(text, reply_markup=column(buttons))
+
+
+def _code(kind: FollowKind) -> str:
+    return next(code for code, value in KINDS.items() if value is kind)
+
+
+async def on_mode_button(update: Update, context: MinkaContext) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    choice = cb.FollowModeChoice.unpack(query.data)
+    lang = await language_for(update, context)
+    if choice is None or choice.mode not in {m.value for m in FollowMode}:
+        await stale_button(update, context)
+        return
+    if not await may_change_follows(update, context):
+        await query.answer(label(lang, "link_admins_only"), show_alert=True)
+        return
+    await context.storage.follows.set_mode(chat.id, FollowMode(choice.mode))
+    await query.answer()
+    await chat.send_message(t(lang, "mode_set", mode=label(lang, f"mode_{choice.mode}")))
+
+
+# Groups ---------------------------------------------------------------------------------------
+
+
+async def on_my_chat_member(update: Update, context: MinkaContext) -> None:
+    """Added to a group: greet once. Unblocked in a private chat: deliver again."""
+    change = update.my_chat_member
+    assert change is not None
+    joined = _was_outside(change) and not _is_outside(change)
+    if change.chat.type in GROUP_TYPES and joined:
+        await remember_chat(update, context)
+        lang = await language_for(update, context)
+        await context.bot.send_message(change.chat.id, t(lang, "group_greeting"))
+    elif change.chat.type == ChatType.PRIVATE and joined:
+        await context.storage.chats.reactivate(change.chat.id)
+
+
+def _is_outside(change: ChatMemberUpdated) -> bool:
+    return change.new_chat_member.status in {ChatMember.LEFT, ChatMember.BANNED}
+
+
+def _was_outside(change: ChatMemberUpdated) -> bool:
+    return change.old_chat_member.status in {ChatMember.LEFT, ChatMember.BANNED}
+
+
+async def link_command(update: Update, context: MinkaContext) -> None:
+    if not await in_group_as_admin(update, context):
+        return
+    await resolve_school_then(update, context, cb.LINK, "usage_link")
+
+
+async def unlink_command(update: Update, context: MinkaContext) -> None:
+    if not await in_group_as_admin(update, context):
+        return
+    assert update.effective_chat is not None
+    lang = await language_for(update, context)
+    chat_id = update.effective_chat.id
+    removed = await context.storage.follows.unfollow_kind(chat_id, FollowKind.SCHOOL)
+    await update.effective_chat.send_message(t(lang, "unlinked" if removed else "not_linked"))
+
+
+async def in_group_as_admin(update: Update, context: MinkaContext) -> bool:
+    """True in a group for its administrators; otherwise says why not."""
+    chat = update.effective_chat
+    message = update.effective_message
+    assert chat is not None and isinstance(message, Message)
+    lang = await language_for(update, context)
+    if chat.type not in GROUP_TYPES:
+        await message.reply_text(t(lang, "link_groups_only"))
+        return False
+    if not await may_change_follows(update, context):
+        await message.reply_text(t(lang, "link_admins_only"))
+        return False
+    return True
+
+
+def build_follow_handlers() -> list[Handler]:
+    return [
+        CommandHandler(SUBSCRIBE.names, subscribe_command),
+        CommandHandler(SUBSCRIPTIONS.names, list_subscriptions),
+        CommandHandler(LINK.names, link_command),
+        CommandHandler(UNLINK.names, unlink_command),
+        CallbackQueryHandler(on_follow_button, pattern=cb.FollowToggle.matches()),
+        CallbackQueryHandler(on_mode_button, pattern=cb.FollowModeChoice.matches()),
+        CallbackQueryHandler(on_follow_school_button, pattern=_follow_or_link),
+        ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+    ]
+
+
+def _follow_or_link(data: object) -> bool:
+    payload = cb.SchoolAction.unpack(data)
+    return payload is not None and payload.action in (cb.FOLLOW, cb.LINK)
