@@ -134,10 +134,11 @@ class ForgetAnswer(Payload):
 # Schools ------------------------------------------------------------------------------------
 
 # What a school button does: open the card, answer "who works here", send the QR code, make it
-# the teacher's own school, announce an activity there, follow it, or link a group to it.
+# the teacher's own school, announce an activity there, follow it, link a group to it, or make
+# it the audience of a broadcast.
 CARD, WHO, QR, MINE, ANNOUNCE = "c", "w", "q", "m", "a"
-FOLLOW, LINK = "f", "l"  # follow the school, or link a group to it
-SCHOOL_ACTIONS = (CARD, WHO, QR, MINE, ANNOUNCE, FOLLOW, LINK)
+FOLLOW, LINK, BROADCAST = "f", "l", "b"  # follow it, link a group to it, broadcast to it
+SCHOOL_ACTIONS = (CARD, WHO, QR, MINE, ANNOUNCE, FOLLOW, LINK, BROADCAST)
 
 
 @dataclass(frozen=True)
@@ -316,3 +317,47 @@ class FollowToggle(Payload):
 class FollowModeChoice(Payload):
     prefix = "fm"
     mode: str
+
+
+# Coordinators ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AudienceChoice(Payload):
+    """school, district, province, region, organization or everyone."""
+
+    prefix = "ba"
+    kind: str
+
+
+@dataclass(frozen=True)
+class PlaceChoice(Payload):
+    """A district, province or region, by its ubigeo prefix (6, 4 or 2 digits)."""
+
+    prefix = "bp"
+    ubigeo: str
+
+
+@dataclass(frozen=True)
+class AckChoice(Payload):
+    prefix = "bk"
+    with_ack: bool
+
+
+@dataclass(frozen=True)
+class SendBroadcast(Payload):
+    prefix = "bs"
+    send: bool
+
+
+@dataclass(frozen=True)
+class BroadcastAck(Payload):
+    """"Recibido ✅" under a broadcast."""
+
+    prefix = "br"
+    broadcast_id: int
+
+
+@dataclass(frozen=True)
+class VerifyOrganization(Payload):
+    prefix = "vo"
+    org_id: int

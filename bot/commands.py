@@ -42,6 +42,13 @@ ANNOUNCE = Command("anunciar", "announce", "cmd_announce")
 ACTIVITIES = Command("actividades", "activities", "cmd_activities")
 SUBSCRIBE = Command("suscribir", "subscribe", "cmd_subscribe")
 SUBSCRIPTIONS = Command("suscripciones", "subscriptions", "cmd_subscriptions")
+BROADCAST = Command("difundir", "broadcast", "cmd_broadcast")
+BROADCASTS = Command("difusiones", "broadcasts", "cmd_broadcasts")
+VERIFY = Command("verificar", "verify", "cmd_verify")
+# Admin commands work for admins only; the menu of everyone else does not list them.
+GRANT = Command("otorgar", "grant", "cmd_grant", in_menu=False)
+REVOKE = Command("revocar", "revoke", "cmd_revoke", in_menu=False)
+BAN = Command("bloquear", "ban", "cmd_ban", in_menu=False)
 # Group commands: the greeting in a new group explains them, the private menu does not list them.
 LINK = Command("vincular", "link", "cmd_link", in_menu=False)
 UNLINK = Command("desvincular", "unlink", "cmd_unlink", in_menu=False)
@@ -55,6 +62,9 @@ COMMANDS: tuple[Command, ...] = (
     WHO,
     SUBSCRIBE,
     SUBSCRIPTIONS,
+    BROADCAST,
+    BROADCASTS,
+    VERIFY,
     MY_SCHOOL,
     QR,
     PROFILE,
@@ -66,12 +76,24 @@ COMMANDS: tuple[Command, ...] = (
     CANCEL,
     LINK,
     UNLINK,
+    GRANT,
+    REVOKE,
+    BAN,
 )
 
 
 def menu_entries(lang: str) -> list[tuple[str, str]]:
     """(command, description) pairs for setMyCommands in `lang`."""
     return [(c.name_in(lang), label(lang, c.description)) for c in COMMANDS if c.in_menu]
+
+
+MAIN_MENU_SIZE = 7  # the main menu shows what people use most; /ayuda shows everything
+
+
+def main_menu_list(lang: str) -> Markup:
+    lines = command_list(lang).split("\n")[:MAIN_MENU_SIZE]
+    more = t(lang, "help_line", command=HELP.name_in(lang), description=label(lang, "cmd_more"))
+    return Markup("\n".join([*lines, more]))
 
 
 def command_list(lang: str) -> Markup:

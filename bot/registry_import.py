@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import IO, NamedTuple, cast
 
 import dbfread
+import dbfread.codepages
 
 from storage import Storage
 from storage.normalize import clean_text, fold
@@ -100,9 +101,8 @@ _SPANISH_LETTERS = frozenset("ÁÉÍÓÚÜÑáéíóúüñ°º")
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 _DBF_VERSIONS = frozenset({0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x83, 0x8B, 0x8E, 0xCB,
                            0xF5, 0xFB})  # fmt: skip
-_CP850_DRIVERS = frozenset({0x01, 0x02, 0x0A, 0x0B, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x14,
-                            0x24, 0x25, 0x26, 0x37, 0x40, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69,
-                            0x6A, 0x6B, 0x6C})  # fmt: skip
+# What a DBF's language driver byte suggests, when the bytes themselves do not tell.
+_DRIVER_HINTS = {"cp850": "cp850", "cp437": "cp850", "cp1252": "latin-1"}
 
 
 class RegistryFormatError(Exception):
@@ -212,6 +212,8 @@ def open_registry(path: Path, *, encoding: str | None = None) -> Iterator[Regist
     to disk: a DBF inside a ZIP is read straight from the archive."""
     if not path.is_file():
         raise RegistryFormatError(f"no such file: {path}")
+    if encoding is not None:
+        _check_encoding(encoding)
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as bundle:
             member, kind = _registry_member(bundle)
@@ -222,6 +224,13 @@ def open_registry(path: Path, *, encoding: str | None = None) -> Iterator[Regist
         kind = "dbf" if _looks_like_dbf(stream.read(32), path.stat().st_size) else "csv"
         stream.seek(0)
         yield _open_stream(stream, encoding, kind)
+
+
+def _check_encoding(encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise RegistryFormatError(f"unknown encoding {encoding!r} (try cp850 or latin-1)") from None
 
 
 def _open_stream(stream: IO[bytes], encoding: str | None, kind: str) -> RegistrySource:
@@ -270,12 +279,19 @@ def _dbf_source(stream: IO[bytes], encoding: str | None, kind: str) -> RegistryS
     mapped = map_columns(table.field_names)
     first_block = stream.read(ENCODING_SAMPLE_BYTES)
     if encoding is None:
-        hint = "cp850" if table.header.language_driver in _CP850_DRIVERS else None
+        hint = _DRIVER_HINTS.get(_driver_encoding(table.header.language_driver))  # or None
         encoding = detect_encoding(first_block, hint)
     columns = {name: table.field_names[index] for name, index in mapped.items()}
     blocks = itertools.chain([first_block], iter(lambda: stream.read(1 << 20), b""))
     rows = _dbf_rows(table, mapped, encoding, blocks)
     return RegistrySource(kind, encoding, columns, table.header.numrecords, rows)
+
+
+def _driver_encoding(language_driver: int) -> str:
+    try:
+        return str(dbfread.codepages.guess_encoding(language_driver))
+    except LookupError:
+        return "unknown"
 
 
 def _dbf_header_bytes(stream: IO[bytes]) -> bytes:

@@ -6,11 +6,10 @@ Pure Python over storage, no Telegram. Three steps:
    folded, "I.E."/"N°"/"colegio" dropped, "sta" -> "santa"). Each word is matched against the
    registry's vocabulary: exactly, within one or two typos (deletion variants, then a real edit
    distance), or as a prefix. A word matching nothing is left out.
-2. Candidates. The word index returns schools having, for every word, one of its matches in the
-   name, place or level (up to a few hundred). If that finds nothing, each word in turn is left
-   out.
-   Too many (an ambiguous "san jose"): those with the most typed words in the name, shortest
-   names first.
+2. Candidates. The word index returns the schools having, for every word, one of its matches in
+   the name, place or level. If none has, each word in turn is left out. If thousands have (an
+   ambiguous "san jose"), those with the most typed words in the name come first, shortest names
+   first, and only a hundred are ranked.
 3. Ranking, in Python: each word scores its best match (exact 1, one typo 0.75-0.85, two 0.65,
    prefix less), counted fully in the name and at 75% in the place (district over province over
    region) or level; plus how much of the name the query covers, and active services first.
@@ -162,6 +161,8 @@ def allowed_typos(word: str, exists: bool) -> int:
 
 
 def is_misspelt_noise(word: str) -> bool:
+    """'coelgio', 'esculea': noise words are not in the vocabulary, so a typo in one would
+    otherwise find something unrelated, or nothing."""
     return len(word) >= 6 and any(
         edit_distance(word, noise, 1) <= 1 for noise in LONG_NOISE_WORDS
     )
@@ -200,7 +201,8 @@ def _match_word(
         if distance <= typos:
             scored.append((typo_similarity(distance, len(word)), docs, term))
     scored.sort(reverse=True)
-    similar = {term: similarity for similarity, _, term in scored[:MAX_ALTERNATIVES]}
+    # Nothing near it: keep the word itself anyway, in case the vocabulary lags behind the index.
+    similar = {term: similarity for similarity, _, term in scored[:MAX_ALTERNATIVES]} or {word: 1.0}
     prefix = word if not exists and len(word) >= 3 and not word.isdigit() else None
     return WordMatch(word, similar, prefix)
 

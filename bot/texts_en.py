@@ -41,6 +41,7 @@ EN: dict[str, str] = {
     "help": "<b>What I can do</b>\n\n{commands}\n\nYou can send /cancel at any time to leave "
     "whatever you are doing.",
     "help_line": "/{command} — {description}",
+    "cmd_more": "See everything I can do",
     "cmd_start": "Start or see the menu",
     "cmd_help": "See the commands",
     "cmd_language": "Change the language",
@@ -303,6 +304,75 @@ EN: dict[str, str] = {
     "cmd_subscriptions": "See and change what you follow",
     "cmd_link": "Link this group to a school",
     "cmd_unlink": "Unlink this group",
+    # Coordinators: broadcasts, roles, verification, bans
+    "cmd_broadcast": "Broadcast a notice (coordinators)",
+    "cmd_broadcasts": "See your broadcasts",
+    "cmd_verify": "Verify an organization (coordinators)",
+    "cmd_grant": "Grant a role (administrators)",
+    "cmd_revoke": "Revoke a role (administrators)",
+    "cmd_ban": "Make Minka ignore someone (administrators)",
+    "coordinators_only": "Only coordinators can broadcast notices. If you coordinate a network, "
+    "a UGEL or a foundation, ask a Minka administrator to give you that role.",
+    "admins_only": "Only Minka administrators can do this.",
+    "broadcast_pick_audience": "📢 Who is the notice for?",
+    "audience_school": "A school",
+    "audience_district": "A district",
+    "audience_province": "A province",
+    "audience_region": "A region",
+    "audience_organization": "My organization",
+    "audience_everyone": "Everyone",
+    "broadcast_ask_school": "Type the school's name or código modular.",
+    "broadcast_ask_place": "Type the place's name (for example “Ate” or “Puno”).",
+    "broadcast_places": "Which of these places?",
+    "broadcast_no_places": "I found no places for “{text}” within what you coordinate. Try "
+    "another name.",
+    "broadcast_out_of_scope": "That audience is outside what you coordinate.",
+    "broadcast_ask_text": "Audience: <b>{audience}</b>.\nType the notice (up to 3500 characters).",
+    "broadcast_text_invalid": "The notice must have 1 to 3500 characters; yours has {length}.",
+    "broadcast_ask_ack": "Shall I add a “Received ✅” button to know who read it?",
+    "btn_with_ack": "Yes, with “Received ✅”",
+    "btn_without_ack": "No, no button",
+    "broadcast_header": "📢 <b>Notice from {name}</b>{organization}",
+    "broadcast_header_org": " ({organization})",
+    "broadcast_preview": "<b>This is what they will see:</b>\n\n{message}\n\n──────\nIt will "
+    "reach {people} people and {groups} groups. Shall I send it?",
+    "broadcast_nobody": "That audience has nobody on Minka yet; there is no one to send to.",
+    "btn_send": "Send",
+    "btn_received": "Received ✅",
+    "broadcast_sending": "📤 Sending to {count} chats. I'll tell you when it's done.",
+    "broadcast_discarded": "Done, I sent nothing.",
+    "broadcast_report": "📢 Your notice “{excerpt}”: delivered to {delivered}; {blocked} "
+    "blocked the bot; {failed} failed; {acknowledged} marked Received ✅.",
+    "broadcast_limit_hour": "You already sent {count} notices in the last hour, the maximum. "
+    "Please wait a little before the next one.",
+    "broadcast_limit_everyone": "A notice to everyone was already sent today; that is the daily "
+    "maximum.",
+    "announce_limit_day": "You already announced {count} activities today, the daily maximum. "
+    "You can announce more tomorrow.",
+    "ack_thanks": "Thank you! Marked as received.",
+    "ack_already": "You had already marked it as received.",
+    "broadcasts_none": "You haven't broadcast any notice yet.",
+    "broadcasts_list": "<b>Your notices</b>\n{lines}",
+    "broadcast_line": "• {date} — “{excerpt}” ({audience}): {delivered}/{recipients} delivered, "
+    "{blocked} blocked, {failed} failed, {acknowledged} ✅, {pending} pending",
+    "usage_verify": "Send /verify and the organization's name.",
+    "verify_pick": "Which organization shall I verify?",
+    "verified_done": "✔️ {name} now shows as verified.",
+    "org_not_found": "I found no organization “{name}”.",
+    "usage_grant": "Usage: /grant <id or @username> coordinator [scope: 2, 4 or 6 ubigeo "
+    "digits]. For example: /grant 123456789 coordinator 1501",
+    "usage_revoke": "Usage: /revoke <id or @username> coordinator [scope]",
+    "usage_ban": "Usage: /ban <id or @username> [reason]",
+    "user_unknown": "I don't know “{who}”. Use their Telegram number, or their @username if "
+    "they share it on Minka.",
+    "scope_invalid": "The scope “{scope}” is not valid: use 2, 4 or 6 digits of an existing "
+    "ubigeo.",
+    "role_granted": "Done: {who} is now {role}{scope}.",
+    "role_revoked": "Done: I removed the {role} role from {who} ({count}).",
+    "role_coordinator": "a coordinator",
+    "role_admin": "an administrator",
+    "scope_suffix": " in {scope}",
+    "banned_done": "Done: Minka will ignore {who}.",
     # Errors
     "error_generic": "Oops, something went wrong on our side. The team has been told; please "
     "try again in a moment.",

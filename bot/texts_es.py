@@ -42,6 +42,7 @@ ES: dict[str, str] = {
     "help": "<b>Lo que puedo hacer</b>\n\n{commands}\n\nPuedes escribir /cancelar en cualquier "
     "momento para salir de lo que estés haciendo.",
     "help_line": "/{command} — {description}",
+    "cmd_more": "Ver todo lo que puedo hacer",
     "cmd_start": "Empezar o ver el menú",
     "cmd_help": "Ver los comandos",
     "cmd_language": "Cambiar el idioma",
@@ -308,6 +309,75 @@ ES: dict[str, str] = {
     "cmd_subscriptions": "Ver y cambiar lo que sigues",
     "cmd_link": "Vincular este grupo a una escuela",
     "cmd_unlink": "Desvincular este grupo",
+    # Coordinators: broadcasts, roles, verification, bans
+    "cmd_broadcast": "Difundir un aviso (coordinadores)",
+    "cmd_broadcasts": "Ver tus avisos difundidos",
+    "cmd_verify": "Verificar una organización (coordinadores)",
+    "cmd_grant": "Dar un rol (administradores)",
+    "cmd_revoke": "Quitar un rol (administradores)",
+    "cmd_ban": "Hacer que Minka ignore a alguien (administradores)",
+    "coordinators_only": "Solo los coordinadores pueden difundir avisos. Si coordinas una red, "
+    "una UGEL o una fundación, pide a un administrador de Minka que te dé ese rol.",
+    "admins_only": "Solo los administradores de Minka pueden hacer esto.",
+    "broadcast_pick_audience": "📢 ¿A quién va el aviso?",
+    "audience_school": "Una escuela",
+    "audience_district": "Un distrito",
+    "audience_province": "Una provincia",
+    "audience_region": "Una región",
+    "audience_organization": "Mi organización",
+    "audience_everyone": "Todos",
+    "broadcast_ask_school": "Escribe el nombre o código modular de la escuela.",
+    "broadcast_ask_place": "Escribe el nombre del lugar (por ejemplo «Ate» o «Puno»).",
+    "broadcast_places": "¿Cuál de estos lugares?",
+    "broadcast_no_places": "No encontré lugares para «{text}» dentro de lo que coordinas. "
+    "Prueba con otro nombre.",
+    "broadcast_out_of_scope": "Ese público está fuera de lo que coordinas.",
+    "broadcast_ask_text": "Destino: <b>{audience}</b>.\nEscribe el aviso (hasta 3500 caracteres).",
+    "broadcast_text_invalid": "El aviso debe tener entre 1 y 3500 caracteres; el tuyo tiene "
+    "{length}.",
+    "broadcast_ask_ack": "¿Agrego un botón «Recibido ✅» para saber quién lo leyó?",
+    "btn_with_ack": "Sí, con «Recibido ✅»",
+    "btn_without_ack": "No, sin botón",
+    "broadcast_header": "📢 <b>Aviso de {name}</b>{organization}",
+    "broadcast_header_org": " ({organization})",
+    "broadcast_preview": "<b>Así lo verán:</b>\n\n{message}\n\n──────\nSe enviará a {people} "
+    "personas y {groups} grupos. ¿Lo envío?",
+    "broadcast_nobody": "Ese público todavía no tiene a nadie en Minka; no hay a quién enviar.",
+    "btn_send": "Enviar",
+    "btn_received": "Recibido ✅",
+    "broadcast_sending": "📤 Enviando a {count} chats. Te aviso cuando termine.",
+    "broadcast_discarded": "Listo, no envié nada.",
+    "broadcast_report": "📢 Tu aviso «{excerpt}»: entregado a {delivered}; {blocked} "
+    "bloquearon el bot; {failed} falló; {acknowledged} marcaron Recibido ✅.",
+    "broadcast_limit_hour": "Ya enviaste {count} avisos en la última hora, el máximo. Espera "
+    "un poco antes del siguiente.",
+    "broadcast_limit_everyone": "Ya se envió un aviso a todos hoy; es el máximo por día.",
+    "announce_limit_day": "Ya anunciaste {count} actividades hoy, el máximo por día. Mañana "
+    "podrás anunciar más.",
+    "ack_thanks": "¡Gracias! Marcado como recibido.",
+    "ack_already": "Ya lo habías marcado como recibido.",
+    "broadcasts_none": "Todavía no difundiste avisos.",
+    "broadcasts_list": "<b>Tus avisos</b>\n{lines}",
+    "broadcast_line": "• {date} — «{excerpt}» ({audience}): {delivered}/{recipients} entregados, "
+    "{blocked} bloquearon, {failed} fallaron, {acknowledged} ✅, {pending} pendientes",
+    "usage_verify": "Escribe /verificar y el nombre de la organización.",
+    "verify_pick": "¿Cuál organización verifico?",
+    "verified_done": "✔️ {name} ahora aparece como verificada.",
+    "org_not_found": "No encontré la organización «{name}».",
+    "usage_grant": "Uso: /otorgar <id o @usuario> coordinador [ámbito: 2, 4 o 6 dígitos de "
+    "ubigeo]. Por ejemplo: /otorgar 123456789 coordinador 1501",
+    "usage_revoke": "Uso: /revocar <id o @usuario> coordinador [ámbito]",
+    "usage_ban": "Uso: /bloquear <id o @usuario> [motivo]",
+    "user_unknown": "No conozco a «{who}». Usa su número de Telegram, o su @usuario si lo "
+    "comparte en Minka.",
+    "scope_invalid": "El ámbito «{scope}» no es válido: usa 2, 4 o 6 dígitos de un ubigeo que "
+    "exista.",
+    "role_granted": "Listo: {who} ahora es {role}{scope}.",
+    "role_revoked": "Listo: quité el rol {role} a {who} ({count}).",
+    "role_coordinator": "coordinador(a)",
+    "role_admin": "administrador(a)",
+    "scope_suffix": " en {scope}",
+    "banned_done": "Listo: Minka ignorará a {who}.",
     # Errors
     "error_generic": "Uy, algo salió mal de nuestro lado. Ya avisamos al equipo; inténtalo de "
     "nuevo en un momento.",

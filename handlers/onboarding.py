@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks as cb
-from bot.commands import START, command_list
+from bot.commands import START, main_menu_list
 from bot.context import MinkaContext, language_for
 from bot.deeplinks import parse_school_payload
 from bot.keyboards import Button, column, keyboard
@@ -314,7 +314,7 @@ async def show_main_menu(update: Update, context: MinkaContext, member: Member) 
     assert update.effective_chat is not None
     lang = member.language
     await update.effective_chat.send_message(
-        t(lang, "main_menu", name=member.name or "", commands=command_list(lang))
+        t(lang, "main_menu", name=member.name or "", commands=main_menu_list(lang))
     )
 
 

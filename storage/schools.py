@@ -2,8 +2,8 @@
 
 A row is an educational *service* (one level at one school), keyed by código modular + anexo. The
 search side keeps three derived word lists per row (name, place, level), an FTS5 index over them
-(kept in sync by triggers) and a vocabulary with deletion variants for spelling correction, which
-`refresh_search_terms()` brings up to date after an import.
+(kept in step by `upsert_batch`, in the same transaction) and a vocabulary with deletion variants
+for spelling correction, which `refresh_search_terms()` brings up to date after an import.
 """
 
 from __future__ import annotations
@@ -356,7 +356,8 @@ class Schools:
 
     async def upsert_batch(self, records: Sequence[SchoolRecord]) -> int:
         """Insert or update rows in one transaction, with their word index entries; rows whose
-        digest is unchanged are left alone. Returns how many rows were written."""
+        digest is unchanged are left alone. Returns how many rows were written. After the last
+        batch, `refresh_search_terms()` updates the spelling vocabulary (import_registry does)."""
         unique = {record.key: record for record in records}  # the last of duplicates wins
         now = to_db(utc_now())
         async with self._db.transaction() as session:
@@ -455,6 +456,8 @@ class Schools:
 
         A box around the point prefilters through the location index; only schools within the
         box's radius are certain to be the closest, so the box grows until `limit` of them are."""
+        if limit < 1:
+            return []
         found: list[tuple[float, int]] = []
         radius = 1.0
         while radius <= MAX_NEAREST_RADIUS_KM:

@@ -27,6 +27,7 @@ from bot.registry_import import (
 )
 from bot.school_search import search_schools
 from storage import Storage
+from storage.schools import SchoolRecord
 
 
 @pytest.fixture
@@ -96,9 +97,12 @@ async def test_forced_encoding_is_used_as_given(store: Storage, tmp_path: Path) 
     registry = tmp_path / "padron.zip"
     write_dbf_zip(sample_rows(20), registry, encoding="latin-1")
 
-    result = await import_registry(store, registry, encoding="cp850")
-
-    assert result.encoding == "cp850"
+    assert (await import_registry(store, registry, encoding="cp850")).encoding == "cp850"
+    # A multi-byte encoding is decoded field by field; wrong bytes become U+FFFD, nothing fails.
+    forced = await import_registry(store, registry, encoding="utf-8")
+    assert (forced.encoding, forced.skipped) == ("utf-8", 0)
+    with pytest.raises(RegistryFormatError, match="unknown encoding"):
+        await import_registry(store, registry, encoding="klingon")
 
 
 async def test_a_bare_dbf_imports_too(store: Storage, tmp_path: Path) -> None:
@@ -347,3 +351,19 @@ def test_the_column_alias_table_is_documented() -> None:
     for aliases in FIELD_ALIASES.values():
         for alias in aliases:
             assert f"`{alias}`" in doc, alias
+
+
+async def test_rows_written_directly_are_searchable_before_the_vocabulary_refresh(
+    store: Storage,
+) -> None:
+    record = SchoolRecord(
+        cod_mod="0000401", anexo="0", codlocal=None, name="IE Solitaria", level="Primaria",
+        management=None, address=None, ubigeo=None, region="Puno", province="Puno",
+        district="Puno", ugel=None, latitude=None, longitude=None, active=True,
+    )  # fmt: skip
+    assert await store.schools.upsert_batch([record]) == 1
+    assert await store.schools.upsert_batch([record]) == 0  # same digest: not written again
+
+    found = await search_schools(store, "solitaria puno")
+
+    assert [school.cod_mod for school in found.schools] == ["0000401"]

@@ -104,7 +104,7 @@ class _ChatSession:
             self._switch_user(argument.strip())
         elif command == "/loc":
             await self._share_location(argument)
-        elif line.isdigit():
+        elif line.isdigit() and len(line) <= 2:
             await self._press(int(line))
         else:
             await self.fake.send_text(self.current.id, line)
@@ -149,8 +149,9 @@ class _ChatSession:
     async def _press(self, number: int) -> None:
         try:
             await self.fake.press(self.current.id, number)
-        except LookupError as error:
-            self.out(f"(no button {number}: {error})")
+        except LookupError:
+            # No such button: the number is what the person meant to say ("5" participants).
+            await self.fake.send_text(self.current.id, str(number))
         except ValueError as error:  # a URL or other non-callback button
             self.out(f"(button {number} does not send anything to the bot: {error})")
 
