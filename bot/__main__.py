@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from bot.cli_admin import COMMANDS as ADMIN_COMMANDS
+from bot.cli_admin import add_admin_parsers, run_admin
 from bot.cli_schools import add_import_parser, run_import
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -43,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         "status",
         help="show the delivery queue: pending, sent and failed in the last hour, inactive chats",
     )
+    add_admin_parsers(sub)
     return parser
 
 
@@ -119,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_import(settings, args))
         if args.command == "status":
             return run_status(settings)
+        if args.command in ADMIN_COMMANDS:
+            return asyncio.run(run_admin(settings, args))
         return run_bot(settings)
     except (MigrationError, DatabaseUnavailable) as exc:
         log.error("Minka cannot start: %s", exc)

@@ -18,6 +18,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ConversationHandler,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -33,7 +34,9 @@ from bot.persistence import SQLiteConversationPersistence, flush_conversations
 from bot.settings import Settings
 from handlers import (
     activities,
+    admin,
     announce,
+    broadcasts,
     common,
     errors,
     follows,
@@ -49,8 +52,9 @@ log = logging.getLogger(__name__)
 
 MinkaApplication = Application[Any, MinkaContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
-# Group 0 answers the update; group 1 runs after it (persisting conversation states).
-ANSWER, AFTERWARDS = 0, 1
+# Group -1 drops updates of banned people; group 0 answers the update; group 1 runs after it
+# (persisting conversation states).
+GATE, ANSWER, AFTERWARDS = -1, 0, 1
 
 
 def handler_registry() -> list[BaseHandler[Any, MinkaContext, Any]]:
@@ -62,9 +66,11 @@ def handler_registry() -> list[BaseHandler[Any, MinkaContext, Any]]:
         my_school.build_my_school_handler(),
         announce.build_announce_handler(),
         *activities.build_activity_handlers(),
+        *broadcasts.build_broadcast_handlers(),
         # 2. Following, linking groups, and the bot being added to a group or unblocked.
         *follows.build_follow_handlers(),
         # 3. Commands that work anywhere, Spanish and English names alike.
+        *admin.build_admin_handlers(),
         CommandHandler(cmd.SEARCH.names, schools.search_command),
         CommandHandler(cmd.WHO.names, schools.who_command),
         CommandHandler(cmd.QR.names, schools.qr_command),
@@ -115,7 +121,10 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
     )
     app.bot_data.storage = storage
     app.bot_data.settings = settings
-    app.add_handlers(handler_registry(), group=ANSWER)
+    handlers = handler_registry()
+    app.bot_data.conversations = [h for h in handlers if isinstance(h, ConversationHandler)]
+    app.add_handler(admin.ban_gate(), group=GATE)
+    app.add_handlers(handlers, group=ANSWER)
     app.add_handler(TypeHandler(Update, flush_conversations), group=AFTERWARDS)
     app.add_error_handler(errors.on_error)
     schedule_jobs(app)
@@ -131,6 +140,9 @@ def schedule_jobs(app: MinkaApplication) -> None:
     )
     app.job_queue.run_repeating(
         jobs.send_daily_digests, interval=jobs.INTERVAL, first=10, name=jobs.DIGEST_JOB
+    )
+    app.job_queue.run_repeating(
+        jobs.send_broadcast_reports, interval=jobs.INTERVAL, first=15, name=jobs.REPORT_JOB
     )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ConversationHandler, ExtBot
 
 from bot.texts import language_of
 from storage.clock import utc_now
@@ -25,6 +25,8 @@ class BotData:
     settings: Settings
     # monotonic time of the last error alert sent to ADMIN_IDS (they get at most one a minute)
     last_admin_alert: float = float("-inf")
+    # Every ConversationHandler, so that starting one flow can end a person's others.
+    conversations: list[ConversationHandler[Any]]
     # The outbox's sender, set when the bot runs (None in a bare Application).
     delivery: DeliveryWorker | None = None
     # What time it is (aware UTC). Tests replace it to move time without sleeping.

@@ -16,6 +16,7 @@ from bot.dates import format_when
 from bot.delivery_hooks import wake_delivery
 from bot.texts import t
 from storage.activities import Activity, ClaimHook
+from storage.broadcasts import Broadcast, BroadcastReport, RenderReport
 from storage.clock import to_db
 from storage.db import Session
 from storage.members import languages_in
@@ -83,3 +84,42 @@ async def send_daily_digests(context: MinkaContext) -> None:
     if sent:
         log.info("queued %d daily digests", sent)
         wake_delivery(context)
+
+
+REPORT_JOB = "broadcast-reports"
+
+
+async def send_broadcast_reports(context: MinkaContext) -> None:
+    """Once the last copy of a broadcast is settled, its author gets one report (queued in the
+    same transaction that marks it reported, so it is sent once even across a crash)."""
+    broadcasts = context.storage.broadcasts
+    reported = 0
+    for broadcast_id in await broadcasts.unreported_settled():
+        reported += await broadcasts.mark_reported(broadcast_id, report_renderer(context))
+    if reported:
+        wake_delivery(context)
+
+
+def report_renderer(context: MinkaContext) -> RenderReport:
+    languages: dict[int, str] = {}
+
+    def render(broadcast: Broadcast, report: BroadcastReport) -> OutboxItem:
+        assert broadcast.author_id is not None
+        lang = languages.get(broadcast.author_id, context.settings.default_language)
+        text = t(
+            lang,
+            "broadcast_report",
+            excerpt=excerpt(broadcast.text),
+            delivered=report.delivered,
+            blocked=report.blocked,
+            failed=report.failed,
+            acknowledged=report.acknowledged,
+        )
+        return OutboxItem(broadcast.author_id, str(text))
+
+    return render
+
+
+def excerpt(text: str, length: int = 40) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= length else one_line[: length - 1] + "…"

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     reminder_hours: int = Field(default=24, ge=1, le=168)
     # Proactive messages per second, all chats together; Telegram allows about 30.
     send_rate: int = Field(default=25, ge=1, le=30)
+    # Abuse limits: activities one person may announce per day, broadcasts one coordinator may
+    # send per hour, and broadcasts to everyone (by all admins together) per day.
+    max_announcements_per_day: int = Field(default=10, ge=1, le=1000)
+    max_broadcasts_per_hour: int = Field(default=3, ge=1, le=100)
+    max_everyone_broadcasts_per_day: int = Field(default=1, ge=0, le=24)
 
     @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
     @classmethod

@@ -56,6 +56,8 @@ EN: dict[str, str] = {
     # Cancel and stale input
     "cancelled": "Done, we'll leave it here. Send /start whenever you want to continue.",
     "nothing_to_cancel": "There is nothing to cancel. Send /help to see what I can do.",
+    "flow_expired": "This was left unfinished for more than 30 minutes, so I dropped it. Start "
+    "again whenever you like.",
     "stale_button": "That button is no longer active.",
     "stale_button_hint": "That button belongs to a conversation that has ended. Send /start to "
     "continue.",
@@ -202,8 +204,6 @@ EN: dict[str, str] = {
     "announce_discarded": "Done, I published nothing.",
     "heads_up": "👋 A note from Minka: {who} announced “{title}” at {school} ({when}), which "
     "overlaps with your activity “{mine}” ({mine_when}). You may want to coordinate.",
-    "announce_expired": "Your announcement was left unfinished for more than 30 minutes, so I "
-    "discarded it. Send /announce to start again.",
     "oneline_usage": "Quick form:\n/announce code | title | when | duration\nFor example: "
     "/announce 0325753 | Reading workshop | monday 10am | 2 h",
     "oneline_school_unknown": "I found no school with code “{code}”.",

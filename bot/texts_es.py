@@ -57,6 +57,8 @@ ES: dict[str, str] = {
     # Cancel and stale input
     "cancelled": "Listo, lo dejamos aquí. Escribe /start cuando quieras seguir.",
     "nothing_to_cancel": "No hay nada que cancelar. Escribe /ayuda para ver lo que puedo hacer.",
+    "flow_expired": "Esto quedó sin terminar más de 30 minutos, así que lo dejé. Empieza de "
+    "nuevo cuando quieras.",
     "stale_button": "Ese botón ya no está activo.",
     "stale_button_hint": "Ese botón es de una conversación que ya terminó. Escribe /start para "
     "seguir.",
@@ -204,8 +206,6 @@ ES: dict[str, str] = {
     "announce_discarded": "Listo, no publiqué nada.",
     "heads_up": "👋 Aviso de Minka: {who} anunció «{title}» en {school} ({when}), que se cruza "
     "con tu actividad «{mine}» ({mine_when}). Quizá quieran coordinar.",
-    "announce_expired": "Tu anuncio quedó sin terminar más de 30 minutos, así que lo descarté. "
-    "Escribe /anunciar para empezar de nuevo.",
     "oneline_usage": "Formato rápido:\n/anunciar código | título | cuándo | duración\nPor "
     "ejemplo: /anunciar 0325753 | Taller de lectura | lunes 10am | 2 h",
     "oneline_school_unknown": "No encontré la escuela con código «{code}».",

@@ -138,7 +138,7 @@ async def start_edit(update: Update, context: MinkaContext) -> str | int:
     if activity is None:
         return END
     await query.answer()
-    await context.storage.drafts.replace(
+    await context.storage.drafts.update(
         user.id, EDIT_FLOW, activity_id=activity.id, field=choice.field
     )
     await send(update, t(await language_for(update, context), EDIT_PROMPTS[choice.field]))
@@ -221,7 +221,7 @@ async def start_cancel(update: Update, context: MinkaContext) -> str | int:
     if activity is None:
         return END
     await query.answer()
-    await context.storage.drafts.replace(user.id, CANCEL_FLOW, activity_id=activity.id)
+    await context.storage.drafts.update(user.id, CANCEL_FLOW, activity_id=activity.id)
     lang = await language_for(update, context)
     no_reason = single_button(label(lang, "btn_no_reason"), cb.NoReason())
     await send(update, t(lang, "ask_cancel_reason", title=activity.title), reply_markup=no_reason)
@@ -298,7 +298,7 @@ async def after_outcome(
     assert update.effective_user is not None
     if outcome == ActivityStatus.DONE:
         user_id = update.effective_user.id
-        await context.storage.drafts.replace(user_id, CHECKIN_FLOW, activity_id=activity.id)
+        await context.storage.drafts.update(user_id, CHECKIN_FLOW, activity_id=activity.id)
         await send(update, t(lang, "ask_participants"))
         return PARTICIPANTS
     key = "checkin_rescheduled" if outcome == ActivityStatus.RESCHEDULED else "checkin_thanks"
@@ -353,6 +353,7 @@ def build_activity_handlers() -> list[Handler]:
         [CallbackQueryHandler(on_checkin, pattern=cb.CheckinAnswer.matches())],
         {PARTICIPANTS: [MessageHandler(text, on_participants)]},
         own_buttons=(cb.CheckinAnswer,),
+        timeout=timedelta(minutes=30),
     )
     return [
         edit,

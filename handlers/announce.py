@@ -7,9 +7,8 @@ resumes the flow with its data; a draft untouched for 30 minutes expires politel
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -87,38 +86,6 @@ NOTES = (
     DateFlag.FALLBACK,
 )
 
-Step = Callable[[Update, MinkaContext], Coroutine[Any, Any, object]]
-
-
-def step(func: Step) -> Step:
-    """Every step after the first: a draft idle for 30 minutes (also across a restart, when
-    PTB's own conversation timeout is not re-armed) ends the flow with a polite note."""
-
-    @functools.wraps(func)
-    async def guarded(update: Update, context: MinkaContext) -> object:
-        user = update.effective_user
-        assert user is not None
-        draft = await context.storage.drafts.get(user.id, FLOW)
-        touched = from_db(draft.get("touched"))
-        if touched is None or context.now() - touched > IDLE_LIMIT:
-            return await expire(update, context)
-        await context.storage.drafts.update(user.id, FLOW, touched=to_db(context.now()))
-        return await func(update, context)
-
-    return guarded
-
-
-async def expire(update: Update, context: MinkaContext) -> int:
-    user, chat = update.effective_user, update.effective_chat
-    if user is not None:
-        await context.storage.drafts.clear(user.id, FLOW)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if chat is not None:
-        await chat.send_message(t(await language_for(update, context), "announce_expired"))
-    return END
-
-
 async def draft_of(update: Update, context: MinkaContext) -> dict[str, Any]:
     assert update.effective_user is not None
     return await context.storage.drafts.get(update.effective_user.id, FLOW)
@@ -156,7 +123,6 @@ async def start_announce(update: Update, context: MinkaContext) -> str | int:
     if member is None or not member.is_registered:
         await message.reply_text(t(lang, "register_first"))
         return END
-    await context.storage.drafts.replace(user.id, FLOW, touched=to_db(context.now()))
     if context.args:
         return await one_line(update, context, " ".join(context.args), lang)
     return await ask_school(update, context, lang, member.school_id)
@@ -186,7 +152,6 @@ async def start_from_card(update: Update, context: MinkaContext) -> str | int:
         lang = await language_for(update, context)
         await update.callback_query.answer(label(lang, "register_first"), show_alert=True)
         return END
-    await context.storage.drafts.replace(user.id, FLOW, touched=to_db(context.now()))
     return await on_school(update, context)
 
 
@@ -203,7 +168,6 @@ async def on_school(update: Update, context: MinkaContext) -> str | int:
 # Title and category ------------------------------------------------------------------------
 
 
-@step
 async def on_title(update: Update, context: MinkaContext) -> str:
     assert update.effective_message is not None
     lang = await language_for(update, context)
@@ -217,7 +181,6 @@ async def on_title(update: Update, context: MinkaContext) -> str:
     return CATEGORY
 
 
-@step
 async def on_category(update: Update, context: MinkaContext) -> str:
     assert update.callback_query is not None
     choice = cb.CategoryChoice.unpack(update.callback_query.data)
@@ -233,7 +196,6 @@ async def on_category(update: Update, context: MinkaContext) -> str:
 # When ----------------------------------------------------------------------------------------
 
 
-@step
 async def on_when_text(update: Update, context: MinkaContext) -> str:
     assert update.effective_message is not None
     text = update.effective_message.text or ""
@@ -274,14 +236,12 @@ async def show_calendar(update: Update, context: MinkaContext, text: str) -> str
     return WHEN
 
 
-@step
 async def on_change_when(update: Update, context: MinkaContext) -> str:
     await close_buttons(update)
     lang = await language_for(update, context)
     return await show_calendar(update, context, t(lang, "pick_day"))
 
 
-@step
 async def on_calendar_month(update: Update, context: MinkaContext) -> str:
     query = update.callback_query
     assert query is not None
@@ -295,7 +255,6 @@ async def on_calendar_month(update: Update, context: MinkaContext) -> str:
     return WHEN
 
 
-@step
 async def on_calendar_day(update: Update, context: MinkaContext) -> str:
     query = update.callback_query
     assert query is not None
@@ -322,7 +281,6 @@ async def ask_hour(update: Update, context: MinkaContext, day: date) -> str:
     return HOUR
 
 
-@step
 async def on_hour(update: Update, context: MinkaContext) -> str:
     query = update.callback_query
     assert query is not None
@@ -340,7 +298,6 @@ async def on_hour(update: Update, context: MinkaContext) -> str:
     return await after_when(update, context)
 
 
-@step
 async def on_when_confirmed(update: Update, context: MinkaContext) -> str:
     await close_buttons(update)
     return await after_when(update, context)
@@ -359,7 +316,6 @@ async def after_when(update: Update, context: MinkaContext) -> str:
 # Duration and description --------------------------------------------------------------------
 
 
-@step
 async def on_duration_button(update: Update, context: MinkaContext) -> str:
     query = update.callback_query
     assert query is not None
@@ -374,7 +330,6 @@ async def on_duration_button(update: Update, context: MinkaContext) -> str:
     return await after_duration(update, context)
 
 
-@step
 async def on_duration_text(update: Update, context: MinkaContext) -> str:
     assert update.effective_message is not None
     start = from_db((await draft_of(update, context)).get("starts_at"))
@@ -397,7 +352,6 @@ async def after_duration(update: Update, context: MinkaContext) -> str:
     return DESCRIPTION
 
 
-@step
 async def on_description(update: Update, context: MinkaContext) -> str:
     assert update.effective_message is not None
     text = update.effective_message.text or ""
@@ -411,7 +365,6 @@ async def on_description(update: Update, context: MinkaContext) -> str:
     return await show_preview(update, context)
 
 
-@step
 async def on_skip_description(update: Update, context: MinkaContext) -> str:
     await close_buttons(update)
     await remember(update, context, description=None, described=True)
@@ -454,7 +407,6 @@ async def draft_facts(
     )
 
 
-@step
 async def on_publish(update: Update, context: MinkaContext) -> int | str:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
@@ -582,7 +534,7 @@ def build_announce_handler() -> ConversationHandler[MinkaContext]:
     text = filters.TEXT & ~filters.COMMAND
     change = CallbackQueryHandler(on_change_when, pattern=cb.WhenConfirm.matches())
     states: dict[object, list[Handler]] = {
-        SCHOOL: school_picker_handlers(cb.ANNOUNCE, step(on_school)),
+        SCHOOL: school_picker_handlers(cb.ANNOUNCE, on_school),
         TITLE: [MessageHandler(text, on_title)],
         CATEGORY: [CallbackQueryHandler(on_category, pattern=cb.CategoryChoice.matches())],
         WHEN: [
@@ -609,10 +561,6 @@ def build_announce_handler() -> ConversationHandler[MinkaContext]:
             MessageHandler(text, on_description),
         ],
         PREVIEW: [CallbackQueryHandler(on_publish, pattern=cb.PublishAnswer.matches()), change],
-        ConversationHandler.TIMEOUT: [
-            MessageHandler(filters.ALL, expire),
-            CallbackQueryHandler(expire),
-        ],
     }
     entries: list[Handler] = [
         CommandHandler(ANNOUNCE.names, start_announce, filters.ChatType.PRIVATE),

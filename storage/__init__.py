@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.activities import Activities
+from storage.audit import AuditLog
+from storage.broadcasts import Broadcasts
 from storage.chats import Chats
 from storage.conversations import ConversationStates, Drafts
 from storage.db import Database, DatabaseUnavailable, StorageError
@@ -12,9 +14,11 @@ from storage.digests import Digests
 from storage.follows import Follows
 from storage.members import Members
 from storage.migrate import MigrationError, migrate
+from storage.moderation import Moderation
 from storage.organizations import Organizations
 from storage.outbox import Outbox
 from storage.privacy import PersonalData
+from storage.roles import Roles
 from storage.schools import Schools
 
 __all__ = ["DatabaseUnavailable", "MigrationError", "Storage", "StorageError"]
@@ -36,6 +40,10 @@ class Storage:
         self.outbox = Outbox(self.db)
         self.follows = Follows(self.db)
         self.digests = Digests(self.db)
+        self.roles = Roles(self.db)
+        self.audit = AuditLog(self.db)
+        self.moderation = Moderation(self.db)
+        self.broadcasts = Broadcasts(self.db)
 
     async def open(self) -> None:
         """Open the connection and bring the schema up to date (idempotent)."""

@@ -231,3 +231,34 @@ async def test_an_idle_announcement_expires_politely(
     expired = await say(fake, ANA, "Taller de lectura")
     assert "más de 30 minutos" in expired.plain_text
     assert await storage_of(bot).drafts.get(ANA, "announce") == {}
+
+
+async def test_starting_a_flow_ends_the_others(fake: FakeTelegram, bot: MinkaApplication) -> None:
+    """Two flows never compete for one answer: an edit started mid-announcement gets the text."""
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h")
+    await tap(fake, ANA, "Publicar")
+    await say(fake, ANA, "/anunciar")  # a second announcement, left at the school step
+    listing = await say(fake, ANA, "/actividades")
+    await tap(fake, ANA, listing.button_labels[0])
+    await tap(fake, ANA, "✏️ Título")
+    updated = await say(fake, ANA, "Taller de lectura en voz alta")
+    assert "Actividad actualizada" in updated.plain_text
+    search = await say(fake, ANA, "santa rosa")  # no flow is waiting: a school search
+    assert "Escuelas para «santa rosa»" in search.plain_text
+
+
+async def test_an_idle_edit_does_not_take_later_text(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h")
+    await tap(fake, ANA, "Publicar")
+    listing = await say(fake, ANA, "/actividades")
+    await tap(fake, ANA, listing.button_labels[0])
+    await tap(fake, ANA, "❌ Cancelar actividad")
+    set_clock(bot, NOW + timedelta(hours=2))
+    expired = await say(fake, ANA, "santa rosa")
+    assert "más de 30 minutos" in expired.plain_text
+    (activity,) = await storage_of(bot).activities.upcoming_at_school(1, NOW)
+    assert activity.status is ActivityStatus.SCHEDULED
