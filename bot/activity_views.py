@@ -50,7 +50,10 @@ MONTHS = {
         "December",
     ),
 }
-FIRST_HOUR, LAST_HOUR = 7, 18  # school hours offered as buttons
+FIRST_HOUR, LAST_HOUR = 7, 18
+MAX_CLASHES_SHOWN = (
+    5  # keeps the preview far under Telegram's 4096 characters  # school hours offered as buttons
+)
 DURATION_CODES = ("1h", "2h", "3h", "morning", "afternoon", "day")
 
 
@@ -125,7 +128,7 @@ def clash_text(clashes: Sequence[Activity], lang: str, tz: ZoneInfo) -> Markup:
     if not clashes:
         return Markup("")
     lines = [t(lang, "clash_header")]
-    for other in clashes:
+    for other in clashes[:MAX_CLASHES_SHOWN]:
         lines.append(
             t(
                 lang,
@@ -137,6 +140,8 @@ def clash_text(clashes: Sequence[Activity], lang: str, tz: ZoneInfo) -> Markup:
                 end=clock_time(other.ends_at, tz),
             )
         )
+    if len(clashes) > MAX_CLASHES_SHOWN:
+        lines.append(t(lang, "clash_more", count=len(clashes) - MAX_CLASHES_SHOWN))
     return Markup("".join([*lines, t(lang, "clash_footer")]))
 
 

@@ -7,14 +7,14 @@ of clashing activities.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.dates import ParsedWhen, parse_until, parse_when
-from bot.settings import Settings
+from bot.dates import DateFlag, ParsedWhen, parse_until, parse_when
 from storage.activities import Activity
 from storage.models import Member
+from storage.roles import Permissions
 
 # Fixed blocks replace the start time: "mañana 8-13" means 8:00 to 13:00 whatever was typed.
 BLOCKS = {
@@ -54,12 +54,23 @@ def typed_end(text: str, start: datetime, tz: ZoneInfo) -> datetime | None:
     return end if end is not None and end > start else None
 
 
-def can_manage(user_id: int, member: Member | None, activity: Activity, settings: Settings) -> bool:
-    """The author, members of the same organization, and admins may change an activity."""
-    if user_id in settings.admin_ids:
+def can_manage(
+    member: Member | None, permissions: Permissions, activity: Activity, school_ubigeo: str
+) -> bool:
+    """The author, members of the same organization, admins, and coordinators whose scope
+    covers the activity's school (or its organization) may change an activity."""
+    if permissions.is_admin:
+        return True
+    if permissions.is_coordinator and (
+        permissions.covers_ubigeo(school_ubigeo)
+        or (
+            activity.organization_id is not None
+            and permissions.covers_organization(activity.organization_id)
+        )
+    ):
         return True
     organization_id = member.organization.id if member and member.organization else None
-    return activity.is_managed_by(user_id, organization_id)
+    return activity.is_managed_by(permissions.user_id, organization_id)
 
 
 @dataclass(frozen=True)
@@ -101,3 +112,21 @@ def end_for(when: ParsedWhen, duration_text: str, tz: ZoneInfo) -> tuple[datetim
         return apply_duration(when.start, code, tz)
     end = typed_end(duration_text, when.start, tz)
     return (when.start, end) if end is not None else None
+
+
+def keep_missing_parts(
+    parsed: ParsedWhen, tz: ZoneInfo, *, day: date | None = None, base: datetime | None = None
+) -> ParsedWhen:
+    """Fill what the person did not type from what the flow already knows: "16:30" after a day
+    was picked keeps that day; in an edit, "el viernes" keeps the activity's hour and "16:30"
+    its date. The range, if any, moves with the start."""
+    start = parsed.start.astimezone(tz)
+    known_day = day or (base.astimezone(tz).date() if base else None)
+    if DateFlag.NO_DATE in parsed.flags and known_day is not None:
+        start = datetime.combine(known_day, start.time(), tz)
+    no_time = {DateFlag.NO_TIME, DateFlag.PART_OF_DAY} & parsed.flags
+    if no_time and base is not None:
+        start = datetime.combine(start.date(), base.astimezone(tz).time(), tz)
+    end = parsed.end + (start - parsed.start) if parsed.end is not None else None
+    flags = parsed.flags - {DateFlag.NO_DATE} if known_day else parsed.flags
+    return replace(parsed, start=start, end=end, flags=flags)

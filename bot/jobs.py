@@ -7,7 +7,7 @@ runs at once, never sends the same reminder twice.
 from __future__ import annotations
 
 import logging
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.activity_views import checkin_keyboard, date_language
@@ -66,24 +66,37 @@ def message_for(activity: Activity, kind: str, lang: str, tz: ZoneInfo) -> Outbo
 
 DIGEST_JOB = "daily-digests"
 DIGEST_TIME = time(7, 0)
-MAX_DIGEST_LINES = 30  # a busy day is cut short rather than over Telegram's 4096 characters
+DIGEST_CHARS = 3800  # room under Telegram's 4096 for the "y N más" line
 
 
 async def send_daily_digests(context: MinkaContext) -> None:
-    """From 07:00 local time on, each daily follower gets one summary of what waited; nothing
-    when nothing waited. Runs every minute, so a bot that was down at 07:00 catches up."""
+    """From 07:00 local time on, each daily follower gets one summary of what happened before
+    07:00; later events wait for tomorrow. Nothing when nothing waited. Runs every minute, so a
+    bot that was down at 07:00 catches up."""
     local = context.now().astimezone(context.settings.tz)
     if local.time() < DIGEST_TIME:
         return
+    cutoff = datetime.combine(local.date(), DIGEST_TIME, context.settings.tz)
     sent = 0
-    for digest in await context.storage.digests.waiting():
+    for digest in await context.storage.digests.waiting(before=cutoff):
         lang = digest.language or context.settings.default_language
-        lines = [str(t(lang, "digest_header")), *digest.lines[:MAX_DIGEST_LINES]]
-        item = OutboxItem(digest.chat_id, "\n\n".join(lines))
+        item = OutboxItem(digest.chat_id, digest_text(digest.lines, lang))
         sent += await context.storage.digests.send(digest, local.date(), item)
     if sent:
         log.info("queued %d daily digests", sent)
         wake_delivery(context)
+
+
+def digest_text(lines: list[str], lang: str) -> str:
+    """The header and as many lines as fit in one Telegram message, then "y N más"."""
+    text, shown = str(t(lang, "digest_header")), 0
+    for line in lines:
+        if len(text) + len(line) + 2 > DIGEST_CHARS:
+            break
+        text, shown = f"{text}\n\n{line}", shown + 1
+    if shown < len(lines):
+        text += "\n\n" + str(t(lang, "digest_more", count=len(lines) - shown))
+    return text
 
 
 REPORT_JOB = "broadcast-reports"

@@ -8,6 +8,7 @@ written in the same transaction as the change itself.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -70,12 +71,15 @@ def notification_buttons(
     )
 
 
-def notify_followers(change: Change, tz: ZoneInfo, default_language: str) -> AfterWrite:
-    """The `then` hook for Activities.create/update/cancel."""
+def notify_followers(
+    change: Change, tz: ZoneInfo, default_language: str, *, actor_id: int | None, now: datetime
+) -> AfterWrite:
+    """The `then` hook for Activities.create/update/cancel. Everyone following is told except
+    the person who made the change (who may be a colleague of the author, not the author)."""
 
     async def fan_out(session: Session, activity: Activity) -> None:
         found = await recipients_in(session, activity.school_id, activity.organization_id)
-        recipients = exclude(found, activity.author_id)
+        recipients = exclude(found, actor_id)
         key = event_key(activity, change)
         instant, daily = [], []
         for recipient in recipients:
@@ -87,6 +91,6 @@ def notify_followers(change: Change, tz: ZoneInfo, default_language: str) -> Aft
                 markup = notification_buttons(activity, recipient, lang).to_dict()
                 instant.append(OutboxItem(recipient.chat_id, str(text), markup))
         await enqueue(session, key, instant)
-        await add_lines(session, key, daily)
+        await add_lines(session, key, daily, now)
 
     return fan_out

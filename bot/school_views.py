@@ -76,13 +76,19 @@ def school_card(school: School, life: SchoolLife, lang: str, tz: ZoneInfo) -> Ma
     return _joined([lines, counts, upcoming_lines(life.upcoming, lang, tz)])
 
 
-def card_keyboard(school: School, lang: str, follows: FollowState) -> InlineKeyboardMarkup:
+def card_keyboard(
+    school: School, lang: str, follows: FollowState, private: bool = True
+) -> InlineKeyboardMarkup:
+    """Announcing is offered in private chats only: in a group, anyone's next message would
+    become the activity's title."""
     school_toggle = cb.FollowToggle("s", str(school.id), not follows.school)
-    rows = [
-        [_button(label(lang, "btn_who"), cb.SchoolAction(cb.WHO, school.id))],
-        [_button(label(lang, "btn_announce_here"), cb.SchoolAction(cb.ANNOUNCE, school.id))],
-        [_button(label(lang, "btn_unfollow" if follows.school else "btn_follow"), school_toggle)],
-    ]
+    rows = [[_button(label(lang, "btn_who"), cb.SchoolAction(cb.WHO, school.id))]]
+    if private:
+        announce = cb.SchoolAction(cb.ANNOUNCE, school.id)
+        rows.append([_button(label(lang, "btn_announce_here"), announce)])
+    rows.append(
+        [_button(label(lang, "btn_unfollow" if follows.school else "btn_follow"), school_toggle)]
+    )
     if school.ubigeo and not follows.district:
         district = label(lang, "btn_follow_district", district=display_place(school.district))
         rows.append([_button(district, cb.FollowToggle("d", school.ubigeo, True))])

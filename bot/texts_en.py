@@ -143,6 +143,7 @@ EN: dict[str, str] = {
     # Activities: announcing
     "cmd_announce": "Announce an activity",
     "cmd_activities": "See, edit or cancel your activities",
+    "announce_private_only": "To announce, write to me privately and tap “📣 Announce here” there.",
     "btn_announce_here": "📣 Announce here",
     "announce_pick_school": "Which school is the activity at? Pick one or type its name or "
     "código modular.",
@@ -196,6 +197,7 @@ EN: dict[str, str] = {
     "activity_description": "\n📝 {description}",
     "clash_header": "⚠️ <b>Heads-up:</b>\n",
     "clash_line": "• {who} has “{title}” at {school} that same day from {start} to {end}.\n",
+    "clash_more": "• … and {count} more activities at that time.\n",
     "clash_footer": "You can publish anyway (I'll let them know) or change the time.\n\n",
     "btn_publish": "Publish",
     "btn_change_time": "Change the time",
@@ -300,6 +302,7 @@ EN: dict[str, str] = {
     "notification_reason": "Reason: {reason}",
     "btn_view_school": "See school",
     "digest_header": "<b>Your daily Minka summary</b>",
+    "digest_more": "… and {count} more updates. Send /subscriptions to adjust what you follow.",
     "cmd_subscribe": "Follow a school",
     "cmd_subscriptions": "See and change what you follow",
     "cmd_link": "Link this group to a school",

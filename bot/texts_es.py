@@ -144,6 +144,7 @@ ES: dict[str, str] = {
     # Activities: announcing
     "cmd_announce": "Anunciar una actividad",
     "cmd_activities": "Ver, editar o cancelar tus actividades",
+    "announce_private_only": "Para anunciar, escríbeme por privado y toca ahí «📣 Anunciar aquí».",
     "btn_announce_here": "📣 Anunciar aquí",
     "announce_pick_school": "¿En qué escuela será la actividad? Elige una o escribe su nombre o "
     "código modular.",
@@ -198,6 +199,7 @@ ES: dict[str, str] = {
     "activity_description": "\n📝 {description}",
     "clash_header": "⚠️ <b>Atención:</b>\n",
     "clash_line": "• {who} tiene «{title}» en {school} ese mismo día de {start} a {end}.\n",
+    "clash_more": "• … y {count} actividades más a esa hora.\n",
     "clash_footer": "Puedes publicar igual (les avisaré) o cambiar la hora.\n\n",
     "btn_publish": "Publicar",
     "btn_change_time": "Cambiar la hora",
@@ -305,6 +307,7 @@ ES: dict[str, str] = {
     "notification_reason": "Motivo: {reason}",
     "btn_view_school": "Ver escuela",
     "digest_header": "<b>Tu resumen diario de Minka</b>",
+    "digest_more": "… y {count} novedades más. Escribe /suscripciones para ajustar lo que sigues.",
     "cmd_subscribe": "Seguir una escuela",
     "cmd_subscriptions": "Ver y cambiar lo que sigues",
     "cmd_link": "Vincular este grupo a una escuela",

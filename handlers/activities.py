@@ -25,7 +25,7 @@ from bot.activity_views import (
     manage_keyboard,
     single_button,
 )
-from bot.announcing import can_manage
+from bot.announcing import can_manage, keep_missing_parts
 from bot.commands import ACTIVITIES
 from bot.context import MinkaContext, language_for
 from bot.dates import format_when, parse_when
@@ -113,8 +113,7 @@ async def managed_activity(
     if activity is None:
         await query.answer(label(lang, "activity_gone"), show_alert=True)
         return None
-    member = await context.storage.members.get(user.id)
-    if not can_manage(user.id, member, activity, context.settings):
+    if not await may_manage(update, context, activity):
         await query.answer(label(lang, "not_allowed"), show_alert=True)
         return None
     if not activity.is_scheduled:
@@ -122,6 +121,15 @@ async def managed_activity(
         await query.answer(label(lang, "activity_not_scheduled", status=status), show_alert=True)
         return None
     return activity
+
+
+async def may_manage(update: Update, context: MinkaContext, activity: Activity) -> bool:
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    member = await context.storage.members.get(user_id)
+    permissions = await context.storage.roles.permissions(user_id, context.settings.admin_ids)
+    school = await context.storage.schools.get_by_id(activity.school_id)
+    return can_manage(member, permissions, activity, school.ubigeo or "" if school else "")
 
 
 # Editing ----------------------------------------------------------------------------------------
@@ -158,7 +166,10 @@ async def on_new_value(update: Update, context: MinkaContext) -> str | int:
     if changes is None:
         return VALUE
     try:
-        then = None if set(changes) == {"description"} else followers_hook(context, Change.UPDATED)
+        if set(changes) == {"description"}:  # followers hear of new titles and times only
+            then = None
+        else:
+            then = followers_hook(update, context, Change.UPDATED)
         updated = await context.storage.activities.update(activity.id, **changes, then=then)
     except ActivityNotScheduled as error:
         await say_not_scheduled(update, lang, error)
@@ -196,7 +207,9 @@ async def new_times(
     lang = await language_for(update, context)
     tz = context.settings.tz
     parsed = parse_when(typed, now=context.now(), tz=tz)
-    if parsed is None or parsed.is_past:
+    if parsed is not None:
+        parsed = keep_missing_parts(parsed, tz, base=activity.starts_at)
+    if parsed is None or parsed.start <= context.now():
         key = "oneline_when_unknown" if parsed is None else "when_in_past"
         when = format_when(parsed.start, date_language(lang), tz=tz) if parsed else ""
         await send(update, t(lang, key, text=typed, when=when))
@@ -254,7 +267,9 @@ async def cancel_with(update: Update, context: MinkaContext, reason: str | None)
     await context.storage.drafts.clear(user.id, CANCEL_FLOW)
     try:
         activity = await context.storage.activities.cancel(
-            draft.get("activity_id", 0), reason, then=followers_hook(context, Change.CANCELLED)
+            draft.get("activity_id", 0),
+            reason,
+            then=followers_hook(update, context, Change.CANCELLED),
         )
     except ActivityNotScheduled as error:
         await say_not_scheduled(update, lang, error)
@@ -264,9 +279,13 @@ async def cancel_with(update: Update, context: MinkaContext, reason: str | None)
     return END
 
 
-def followers_hook(context: MinkaContext, change: Change) -> AfterWrite:
+def followers_hook(update: Update, context: MinkaContext, change: Change) -> AfterWrite:
     """Notify followers of title/time changes and cancellations, in the change's transaction."""
-    return notify_followers(change, context.settings.tz, context.settings.default_language)
+    actor = update.effective_user.id if update.effective_user else None
+    settings = context.settings
+    return notify_followers(
+        change, settings.tz, settings.default_language, actor_id=actor, now=context.now()
+    )
 
 
 # Check-ins --------------------------------------------------------------------------------------
@@ -282,8 +301,7 @@ async def on_checkin(update: Update, context: MinkaContext) -> str | int:
     if answer is None or activity is None or answer.outcome not in CHECKIN_OUTCOMES:
         await query.answer(label(lang, "activity_gone"), show_alert=True)
         return END
-    member = await context.storage.members.get(user.id)
-    if not can_manage(user.id, member, activity, context.settings):
+    if not await may_manage(update, context, activity):
         await query.answer(label(lang, "not_allowed"), show_alert=True)
         return END
     await query.answer()

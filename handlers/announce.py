@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import (
     CallbackQueryHandler,
@@ -37,7 +38,14 @@ from bot.activity_views import (
     who_of,
     yes_change_keyboard,
 )
-from bot.announcing import OneLineError, apply_duration, end_for, parse_one_line, typed_end
+from bot.announcing import (
+    OneLineError,
+    apply_duration,
+    end_for,
+    keep_missing_parts,
+    parse_one_line,
+    typed_end,
+)
 from bot.commands import ANNOUNCE
 from bot.context import MinkaContext, language_for
 from bot.dates import DateFlag, ParsedWhen, format_when, parse_when
@@ -86,6 +94,7 @@ NOTES = (
     DateFlag.FALLBACK,
 )
 
+
 async def draft_of(update: Update, context: MinkaContext) -> dict[str, Any]:
     assert update.effective_user is not None
     return await context.storage.drafts.get(update.effective_user.id, FLOW)
@@ -123,9 +132,24 @@ async def start_announce(update: Update, context: MinkaContext) -> str | int:
     if member is None or not member.is_registered:
         await message.reply_text(t(lang, "register_first"))
         return END
+    if await over_daily_limit(update, context, lang):
+        return END
     if context.args:
         return await one_line(update, context, " ".join(context.args), lang)
     return await ask_school(update, context, lang, member.school_id)
+
+
+async def over_daily_limit(update: Update, context: MinkaContext, lang: str) -> bool:
+    """MAX_ANNOUNCEMENTS_PER_DAY per person: a runaway script or a spammer stops here."""
+    assert update.effective_user is not None
+    since = context.now() - timedelta(days=1)
+    count = await context.storage.moderation.activities_by_author_since(
+        update.effective_user.id, since
+    )
+    if count < context.settings.max_announcements_per_day:
+        return False
+    await send(update, t(lang, "announce_limit_day", count=count))
+    return True
 
 
 async def ask_school(
@@ -143,22 +167,31 @@ async def ask_school(
 
 
 async def start_from_card(update: Update, context: MinkaContext) -> str | int:
-    """ "📣 Anunciar aquí" on a school card: the school is already chosen."""
-    user = update.effective_user
-    assert user is not None
+    """ "📣 Anunciar aquí" on a school card: the school is already chosen. Only in a private
+    chat (in a group, the next message of anyone would become the title); the card keeps its
+    buttons, so pressing twice simply starts again."""
+    user, chat, query = update.effective_user, update.effective_chat, update.callback_query
+    assert user is not None and chat is not None and query is not None
+    lang = await language_for(update, context)
     member = await context.storage.members.get(user.id)
-    if member is None or not member.is_registered:
-        assert update.callback_query is not None
-        lang = await language_for(update, context)
-        await update.callback_query.answer(label(lang, "register_first"), show_alert=True)
+    payload = cb.SchoolAction.unpack(query.data)
+    school = await context.storage.schools.get_by_id(payload.school_id) if payload else None
+    if chat.type != ChatType.PRIVATE or member is None or not member.is_registered or not school:
+        key = "announce_private_only" if chat.type != ChatType.PRIVATE else "register_first"
+        await query.answer(label(lang, key if school else "school_gone"), show_alert=True)
         return END
-    return await on_school(update, context)
+    await query.answer()
+    return await school_chosen(update, context, school)
 
 
 async def on_school(update: Update, context: MinkaContext) -> str | int:
     school = await picked_school(update, context, cb.ANNOUNCE)
     if school is None:
         return SCHOOL
+    return await school_chosen(update, context, school)
+
+
+async def school_chosen(update: Update, context: MinkaContext, school: School) -> str:
     await remember(update, context, school_id=school.id)
     lang = await language_for(update, context)
     await send(update, t(lang, "announce_school_chosen", school=school.name))
@@ -204,7 +237,10 @@ async def on_when_text(update: Update, context: MinkaContext) -> str:
     parsed = parse_when(text, now=context.now(), tz=tz)
     if parsed is None:
         return await show_calendar(update, context, t(lang, "when_not_understood", text=text))
-    if parsed.is_past:
+    picked = (await draft_of(update, context)).get("day")  # a day chosen on the calendar
+    if picked:
+        parsed = keep_missing_parts(parsed, tz, day=date.fromisoformat(picked))
+    if parsed.start <= context.now():
         return await show_past(update, context, parsed.start)
     if DateFlag.NO_TIME in parsed.flags or DateFlag.PART_OF_DAY in parsed.flags:
         return await ask_hour(update, context, parsed.start.astimezone(tz).date())
@@ -448,7 +484,13 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
     )
     settings = context.settings
     then = all_of(
-        notify_followers(Change.CREATED, settings.tz, settings.default_language),
+        notify_followers(
+            Change.CREATED,
+            settings.tz,
+            settings.default_language,
+            actor_id=user_id,
+            now=context.now(),
+        ),
         enqueue_as("heads-up", heads_ups),
     )
     activity = await context.storage.activities.create(new, then=then)

@@ -11,7 +11,13 @@ import logging
 from telegram import ChatMember, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import callbacks as cb
 from bot.commands import LINK, SUBSCRIBE, SUBSCRIPTIONS, UNLINK
@@ -43,6 +49,13 @@ async def may_change_follows(update: Update, context: MinkaContext) -> bool:
         return False
     if chat.type not in GROUP_TYPES:
         return True
+    message = update.effective_message
+    if (
+        message is not None
+        and message.sender_chat is not None
+        and message.sender_chat.id == chat.id
+    ):
+        return True  # an anonymous administrator writes as the group itself
     try:
         member = await context.bot.get_chat_member(chat.id, user.id)
     except (BadRequest, Forbidden) as exc:  # not in the group any more, or we were removed
@@ -266,8 +279,17 @@ async def in_group_as_admin(update: Update, context: MinkaContext) -> bool:
     return True
 
 
+async def on_group_migrated(update: Update, context: MinkaContext) -> None:
+    """A group became a supergroup: its follows and waiting messages move to the new id now,
+    not only when a delivery to the old id fails."""
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id is not None:
+        await context.storage.chats.migrate(message.chat_id, message.migrate_to_chat_id)
+
+
 def build_follow_handlers() -> list[Handler]:
     return [
+        MessageHandler(filters.StatusUpdate.MIGRATE, on_group_migrated),
         CommandHandler(SUBSCRIBE.names, subscribe_command),
         CommandHandler(SUBSCRIPTIONS.names, list_subscriptions),
         CommandHandler(LINK.names, link_command),

@@ -4,6 +4,7 @@ inline mode. Any plain text outside a conversation is a search."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -15,6 +16,8 @@ from telegram import (
     Message,
     Update,
 )
+from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks as cb
@@ -38,6 +41,8 @@ from handlers.common import Handler, stale_button
 from storage.follows import FollowKind
 from storage.normalize import fold
 from storage.schools import School
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 8
 NEAREST = 5
@@ -159,7 +164,8 @@ async def school_life(context: MinkaContext, school: School) -> SchoolLife:
 async def send_card(message: Message, context: MinkaContext, school: School, lang: str) -> None:
     card = school_card(school, await school_life(context, school), lang, context.settings.tz)
     follows = await follow_state(context, message.chat_id, school)
-    await message.reply_text(card, reply_markup=card_keyboard(school, lang, follows))
+    private = message.chat.type == ChatType.PRIVATE
+    await message.reply_text(card, reply_markup=card_keyboard(school, lang, follows, private))
 
 
 async def follow_state(context: MinkaContext, chat_id: int, school: School) -> FollowState:
@@ -279,7 +285,10 @@ async def picked_school(update: Update, context: MinkaContext, action: str) -> S
         await answer_stale(update, context)
         return None
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest as exc:  # pressed twice: the buttons are already gone
+        log.debug("keyboard already removed: %s", exc)
     return school
 
 

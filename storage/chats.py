@@ -133,6 +133,7 @@ class Chats:
         async with self._db.transaction() as session:
             await _copy_chat(session, old_id, new_id, now)
             await _move_follows(session, old_id, new_id)
+            await _move_digest_lines(session, old_id, new_id)
             await _move_live_messages(session, old_id, new_id, now)
             await session.execute(
                 "UPDATE chats SET active = 0, migrated_to = ?, updated_at = ? WHERE id = ?",
@@ -174,6 +175,14 @@ async def _move_follows(session: Session, old_id: int, new_id: int) -> None:
         (new_id, old_id),
     )
     await session.execute("DELETE FROM follows WHERE chat_id = ?", (old_id,))
+
+
+async def _move_digest_lines(session: Session, old_id: int, new_id: int) -> None:
+    """Lines waiting for tomorrow's summary follow the group to its new id."""
+    await session.execute(
+        "UPDATE OR IGNORE digest_entries SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+    )
+    await session.execute("DELETE FROM digest_entries WHERE chat_id = ?", (old_id,))
 
 
 async def _move_live_messages(session: Session, old_id: int, new_id: int, now: str) -> None:

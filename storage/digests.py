@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from storage.clock import to_db, utc_now
+from storage.clock import to_db
 from storage.db import Database, Session
 from storage.outbox import OutboxItem, enqueue
 
 
-async def add_lines(session: Session, event_key: str, lines: Sequence[tuple[int, str]]) -> None:
+async def add_lines(
+    session: Session, event_key: str, lines: Sequence[tuple[int, str]], now: datetime
+) -> None:
     """(chat id, line) for each daily follower, inside the event's own transaction."""
-    now = to_db(utc_now())
+    now_text = to_db(now)
     await session.executemany(
         "INSERT INTO digest_entries (chat_id, event_key, line, created_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (event_key, chat_id) DO NOTHING",
-        [(chat_id, event_key, line, now) for chat_id, line in lines],
+        [(chat_id, event_key, line, now_text) for chat_id, line in lines],
     )
 
 
@@ -25,12 +27,15 @@ class Digests:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def waiting(self) -> list[WaitingDigest]:
-        """Every active chat with lines waiting, with its language and lines in order."""
+    async def waiting(self, before: datetime) -> list[WaitingDigest]:
+        """Every active chat with lines written before `before` (this morning's 07:00), with
+        its language and the lines in order."""
         rows = await self._db.fetchall(
             "SELECT d.id, d.chat_id, d.line, COALESCE(c.language, m.language) AS language"
             " FROM digest_entries d JOIN chats c ON c.id = d.chat_id"
-            " LEFT JOIN members m ON m.user_id = c.id WHERE c.active = 1 ORDER BY d.id"
+            " LEFT JOIN members m ON m.user_id = c.id WHERE c.active = 1 AND d.created_at < ?"
+            " ORDER BY d.id",
+            (to_db(before),),
         )
         waiting: dict[int, WaitingDigest] = {}
         for row in rows:

@@ -35,13 +35,15 @@ class PersonalData:
             follows = await session.fetchall(
                 "SELECT kind, target, mode, created_at FROM follows WHERE chat_id = ?", (user_id,)
             )
-        if member is None and not drafts and not created and not activities and not follows:
+            coordination = await _coordination(session, user_id)
+        if not (member or drafts or created or activities or follows or any(coordination.values())):
             return None
         return {
             "profile": dict(member) if member is not None else None,
             "organizations_created": [row["name"] for row in created],
             "activities_announced": activities,
             "follows": [dict(row) for row in follows],
+            **coordination,
             "unfinished_steps": [
                 {"flow": row["flow"], "data": json.loads(row["data"]), "since": row["updated_at"]}
                 for row in drafts
@@ -64,6 +66,7 @@ class PersonalData:
                 "UPDATE activities SET author_id = NULL WHERE author_id = ?", (user_id,)
             )
             await _forget_private_chat(session, user_id)
+            await _forget_coordination(session, user_id)
             removed = await session.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
         return removed > 0
 
@@ -88,3 +91,31 @@ async def _forget_private_chat(session: Session, chat_id: int) -> None:
     )
     await session.execute("UPDATE outbox SET text = '' WHERE chat_id = ?", (chat_id,))
     await session.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
+
+
+async def _coordination(session: Session, user_id: int) -> dict[str, list[dict[str, Any]]]:
+    roles = await session.fetchall(
+        "SELECT role, scope_ubigeo, scope_organization_id, granted_at FROM roles WHERE user_id = ?",
+        (user_id,),
+    )
+    sent = await session.fetchall(
+        "SELECT id, audience_kind, audience_target, text, created_at FROM broadcasts"
+        " WHERE author_id = ? ORDER BY id",
+        (user_id,),
+    )
+    acknowledged = await session.fetchall(
+        "SELECT broadcast_id, acked_at FROM broadcast_acks WHERE chat_id = ?", (user_id,)
+    )
+    return {
+        "roles": [dict(row) for row in roles],
+        "broadcasts_sent": [dict(row) for row in sent],
+        "broadcasts_acknowledged": [dict(row) for row in acknowledged],
+    }
+
+
+async def _forget_coordination(session: Session, user_id: int) -> None:
+    """Roles go; sent broadcasts stay (their audiences got them) without an author. A ban and
+    the audit log are kept: they record what administrators did, not what the person shared."""
+    await session.execute("DELETE FROM roles WHERE user_id = ?", (user_id,))
+    await session.execute("UPDATE broadcasts SET author_id = NULL WHERE author_id = ?", (user_id,))
+    await session.execute("DELETE FROM broadcast_acks WHERE chat_id = ?", (user_id,))

@@ -262,3 +262,48 @@ async def test_an_idle_edit_does_not_take_later_text(
     assert "más de 30 minutos" in expired.plain_text
     (activity,) = await storage_of(bot).activities.upcoming_at_school(1, NOW)
     assert activity.status is ActivityStatus.SCHEDULED
+
+
+async def test_typed_hours_keep_the_day_already_chosen(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar")
+    await say(fake, ANA, "9000001")
+    await fake.press(ANA, 1)
+    await fake.next_message(ANA)
+    await say(fake, ANA, "Taller de lectura")
+    await tap(fake, ANA, "Lectura y educación")
+    hours = await say(fake, ANA, "el martes")  # a day without an hour: the hour buttons
+    assert "martes 1 de diciembre de 2026" in hours.plain_text
+    confirm = await say(fake, ANA, "16:30")  # typed instead of a button: still that Tuesday
+    assert "martes 1 de diciembre de 2026, 4:30 p. m." in confirm.plain_text
+
+    await tap(fake, ANA, "Sí")
+    await tap(fake, ANA, "1 h")
+    await tap(fake, ANA, "Omitir")
+    await tap(fake, ANA, "Publicar")
+    listing = await say(fake, ANA, "/actividades")
+    await tap(fake, ANA, listing.button_labels[0])
+    await tap(fake, ANA, "🗓 Fecha y hora")
+    moved = await say(fake, ANA, "el viernes")  # a day only: the activity keeps its hour
+    assert "viernes 27 de noviembre de 2026, 4:30 p. m. – 17:30" in moved.plain_text
+
+
+async def test_daily_announcement_limit(fake: FakeTelegram, bot: MinkaApplication) -> None:
+    bot.bot_data.settings = bot.bot_data.settings.model_copy(
+        update={"max_announcements_per_day": 1}
+    )
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h")
+    await tap(fake, ANA, "Publicar")
+    refused = await say(fake, ANA, "/anunciar")
+    assert "Ya anunciaste 1 actividades hoy" in refused.plain_text
+
+
+def test_a_long_digest_is_cut_with_a_count() -> None:
+    from bot.jobs import digest_text
+
+    text = digest_text(["x" * 300] * 20, "es")
+    assert len(text) <= 4096 and text.endswith("Escribe /suscripciones para ajustar lo que sigues.")
+    assert "… y 8 novedades más" in text

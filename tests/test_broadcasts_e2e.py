@@ -1,0 +1,161 @@
+"""Coordinators broadcasting through real HTTP: scope, preview counts equal what is queued,
+acknowledgements, the report with blocked and failed copies; bans."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import jobs
+from bot.app import MinkaApplication
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
+from storage.roles import RoleName
+from tests.conftest import ADMIN_ID
+from tests.test_activities_e2e import NOW, register_ngo, set_clock
+from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+
+COORDINATOR, ROSA, CARLOS, LUCIA, PEDRO = 3001, 1001, 1002, 1004, 1005
+NOTICE = "Mañana no habrá clases por simulacro de sismo; reprogramen sus actividades"
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(bot: MinkaApplication) -> None:
+    set_clock(bot, NOW)
+
+
+async def district_coordinator(fake: FakeTelegram, bot: MinkaApplication) -> None:
+    """A UGEL coordinator for San Martín de Porres (ubigeo 150135)."""
+    await register_ngo(fake, COORDINATOR, "Elena", "UGEL 02")
+    await storage_of(bot).roles.grant(COORDINATOR, RoleName.COORDINATOR, scope_ubigeo="150135")
+
+
+async def teachers(fake: FakeTelegram) -> None:
+    """Three teachers in San Martín de Porres, one in Puno."""
+    for user in (ROSA, CARLOS, LUCIA):
+        await register_teacher(fake, user, school_query="9000001")
+    await register_teacher(fake, PEDRO, school_query="9000004")
+
+
+async def choose_district(fake: FakeTelegram, user: int, place: str) -> SentMessage:
+    await say(fake, user, "/difundir")
+    await tap(fake, user, "Un distrito")
+    return await say(fake, user, place)
+
+
+async def test_a_member_cannot_broadcast(fake: FakeTelegram, bot: MinkaApplication) -> None:
+    await register_teacher(fake, ROSA)
+    refused = await say(fake, ROSA, "/difundir")
+    assert "Solo los coordinadores pueden difundir" in refused.plain_text
+
+
+async def test_district_broadcast_with_preview_report_and_acks(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await district_coordinator(fake, bot)
+    await teachers(fake)
+    places = await choose_district(fake, COORDINATOR, "san martin de porres")
+    assert places.button_labels == ["San Martín de Porres, Lima"]
+    await tap(fake, COORDINATOR, "San Martín de Porres, Lima")
+    ask_ack = await say(fake, COORDINATOR, NOTICE)
+    assert "Recibido ✅" in ask_ack.button_labels[0]
+    preview = await tap(fake, COORDINATOR, ask_ack.button_labels[0])
+    assert "Aviso de Elena (UGEL 02)" in preview.plain_text and NOTICE in preview.plain_text
+    assert "Se enviará a 3 personas y 0 grupos" in preview.plain_text
+
+    fake.block(LUCIA)  # one teacher blocked the bot
+    fake.fail_next(
+        "sendMessage", status=400, description="Bad Request: message is broken", chat_id=CARLOS
+    )
+    for user in (ROSA, CARLOS):
+        fake.mark(user)
+    sending = await tap(fake, COORDINATOR, "Enviar")
+    assert "Enviando a 3 chats" in sending.plain_text
+    received = await fake.next_message(ROSA)
+    assert NOTICE in received.plain_text and received.button_labels == ["Recibido ✅"]
+    assert not [m for m in fake.messages(PEDRO) if NOTICE in (m.plain_text or "")]  # Puno
+    await tap_ack(fake, ROSA, received)
+    await tap_ack(fake, ROSA, received)  # twice: counted once
+    assert "Ya lo habías marcado" in str(fake.callback_answers[-1].get("text"))
+
+    await fake.wait_until(
+        lambda: not bot.bot_data.delivery or not bot.bot_data.delivery.busy, timeout=10
+    )
+    fake.mark(COORDINATOR)
+    (job,) = bot.job_queue.get_jobs_by_name(jobs.REPORT_JOB)  # type: ignore[union-attr]
+    await job.run(bot)
+    await job.run(bot)  # the report goes once
+    report = await fake.next_message(COORDINATOR)
+    assert (
+        "entregado a 1; 1 bloquearon el bot; 1 falló; 1 marcaron Recibido ✅" in report.plain_text
+    )
+    listing = await say(fake, COORDINATOR, "/difusiones")
+    assert "1/3 entregados, 1 bloquearon, 1 fallaron, 1 ✅" in listing.plain_text
+
+
+async def tap_ack(fake: FakeTelegram, user: int, message: SentMessage) -> None:
+    count = len(fake.callback_answers)
+    await fake.press(user, "Recibido ✅", message=message)
+    await fake.wait_until(lambda: len(fake.callback_answers) > count)
+
+
+async def test_a_coordinator_cannot_reach_another_district(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await district_coordinator(fake, bot)
+    await teachers(fake)
+    outside = await choose_district(fake, COORDINATOR, "puno")
+    assert "No encontré lugares para «puno» dentro de lo que coordinas" in outside.plain_text
+    await fake.press_button(COORDINATOR, outside.message_id, "bp:210101")  # a forged Puno button
+    await fake.wait_until(
+        lambda: "fuera de lo que coordinas" in str(fake.callback_answers[-1].get("text"))
+    )
+    regions = await say(fake, COORDINATOR, "/difundir")
+    assert "Todos" not in regions.button_labels  # only admins reach everyone
+
+
+async def test_an_admin_reaches_everyone(fake: FakeTelegram, bot: MinkaApplication) -> None:
+    await register_ngo(fake, ADMIN_ID, "Admin", "Minka")
+    await teachers(fake)
+    await say(fake, ADMIN_ID, "/difundir")
+    text_step = await tap(fake, ADMIN_ID, "Todos")
+    assert "Destino: Todos" in text_step.plain_text
+    await say(fake, ADMIN_ID, "Bienvenidos a Minka")
+    preview = await tap(fake, ADMIN_ID, "No, sin botón")
+    people = 5  # four teachers and the admin: every registered member
+    assert f"Se enviará a {people} personas y 0 grupos" in preview.plain_text
+    await tap(fake, ADMIN_ID, "Enviar")
+    note = await fake.next_message(PEDRO)
+    assert "Bienvenidos a Minka" in note.plain_text and not note.button_labels
+    queued = await storage_of(bot).db.scalar(
+        "SELECT count(*) FROM outbox WHERE event_key LIKE 'broadcast:%'"
+    )
+    assert queued == people  # the preview's count is what was queued
+
+
+async def test_a_banned_user_is_ignored(fake: FakeTelegram, bot: MinkaApplication) -> None:
+    await register_ngo(fake, ADMIN_ID, "Admin", "Minka")
+    await register_teacher(fake, ROSA)
+    fake.user(CARLOS, "Carlos")
+    refused = await say(fake, CARLOS, "/bloquear 1001")
+    assert "Solo los administradores" in refused.plain_text
+    done = await say(fake, ADMIN_ID, "/bloquear 1001 spam")
+    assert "Minka ignorará a 1001" in done.plain_text
+    before = len(fake.messages(ROSA))
+    await fake.send_text(ROSA, "/start")
+    await fake.send_text(ADMIN_ID, "/ayuda")  # the admin's update is answered; Rosa's was not
+    await fake.next_message(ADMIN_ID)
+    assert len(fake.messages(ROSA)) == before
+    audit = await storage_of(bot).audit.entries()
+    assert [entry.action for entry in audit][:1] == ["ban"]
+
+
+async def test_verified_organizations_show_a_mark(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await district_coordinator(fake, bot)
+    await register_ngo(fake, 2001, "Ana", "Fundación Ayni")
+    await say(fake, 2001, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h")
+    await tap(fake, 2001, "Publicar")
+    verified = await say(fake, COORDINATOR, "/verificar fundacion ayni")
+    assert "Fundación Ayni ahora aparece como verificada" in verified.plain_text
+    who = await say(fake, COORDINATOR, "/quien 9000001")
+    assert "Fundación Ayni ✔️" in who.plain_text
