@@ -77,13 +77,20 @@ def facts_of(activity: Activity, lang: str) -> ActivityFacts:
         activity.school_name,
         activity.starts_at,
         activity.ends_at,
-        who_of(activity.organization_name, lang),
+        who_did(activity, lang),
         activity.description,
     )
 
 
-def who_of(organization_name: str | None, lang: str) -> str:
-    return organization_name or label(lang, "by_teachers")
+def who_of(organization_name: str | None, lang: str, verified: bool = False) -> str:
+    """The organization (with ✔️ once an admin or coordinator verified it), or the teachers."""
+    if organization_name is None:
+        return label(lang, "by_teachers")
+    return f"{organization_name} ✔️" if verified else organization_name
+
+
+def who_did(activity: Activity, lang: str) -> str:
+    return who_of(activity.organization_name, lang, activity.organization_verified)
 
 
 def short_when(moment: datetime, lang: str, tz: ZoneInfo) -> str:
@@ -133,7 +140,7 @@ def clash_text(clashes: Sequence[Activity], lang: str, tz: ZoneInfo) -> Markup:
             t(
                 lang,
                 "clash_line",
-                who=who_of(other.organization_name, lang),
+                who=who_did(other, lang),
                 title=other.title,
                 school=other.school_name,
                 start=clock_time(other.starts_at, tz),
@@ -273,7 +280,7 @@ def upcoming_lines(activities: Sequence[Activity], lang: str, tz: ZoneInfo) -> l
                 "card_upcoming_line",
                 when=short_when(activity.starts_at, lang, tz),
                 title=activity.title,
-                who=who_of(activity.organization_name, lang),
+                who=who_did(activity, lang),
             )
         )
     return lines

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks as cb
-from bot.activity_views import date_language, who_of
+from bot.activity_views import date_language, who_did
 from bot.dates import format_when
 from bot.texts import Markup, label, t
 from storage.activities import Activity, AfterWrite
@@ -44,7 +44,7 @@ def notification_text(activity: Activity, change: Change, lang: str, tz: ZoneInf
     text = t(
         lang,
         f"notification_{change}",
-        who=who_of(activity.organization_name, lang),
+        who=who_did(activity, lang),
         title=activity.title,
         school=activity.school_name,
         when=when,

@@ -362,10 +362,10 @@ EN: dict[str, str] = {
     "verify_pick": "Which organization shall I verify?",
     "verified_done": "✔️ {name} now shows as verified.",
     "org_not_found": "I found no organization “{name}”.",
-    "usage_grant": "Usage: /grant <id or @username> coordinator [scope: 2, 4 or 6 ubigeo "
+    "usage_grant": "Usage: /grant &lt;id or @username&gt; coordinator [scope: 2, 4 or 6 ubigeo "
     "digits]. For example: /grant 123456789 coordinator 1501",
-    "usage_revoke": "Usage: /revoke <id or @username> coordinator [scope]",
-    "usage_ban": "Usage: /ban <id or @username> [reason]",
+    "usage_revoke": "Usage: /revoke &lt;id or @username&gt; coordinator [scope]",
+    "usage_ban": "Usage: /ban &lt;id or @username&gt; [reason]",
     "user_unknown": "I don't know “{who}”. Use their Telegram number, or their @username if "
     "they share it on Minka.",
     "scope_invalid": "The scope “{scope}” is not valid: use 2, 4 or 6 digits of an existing "

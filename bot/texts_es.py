@@ -367,10 +367,10 @@ ES: dict[str, str] = {
     "verify_pick": "¿Cuál organización verifico?",
     "verified_done": "✔️ {name} ahora aparece como verificada.",
     "org_not_found": "No encontré la organización «{name}».",
-    "usage_grant": "Uso: /otorgar <id o @usuario> coordinador [ámbito: 2, 4 o 6 dígitos de "
+    "usage_grant": "Uso: /otorgar &lt;id o @usuario&gt; coordinador [ámbito: 2, 4 o 6 dígitos de "
     "ubigeo]. Por ejemplo: /otorgar 123456789 coordinador 1501",
-    "usage_revoke": "Uso: /revocar <id o @usuario> coordinador [ámbito]",
-    "usage_ban": "Uso: /bloquear <id o @usuario> [motivo]",
+    "usage_revoke": "Uso: /revocar &lt;id o @usuario&gt; coordinador [ámbito]",
+    "usage_ban": "Uso: /bloquear &lt;id o @usuario&gt; [motivo]",
     "user_unknown": "No conozco a «{who}». Usa su número de Telegram, o su @usuario si lo "
     "comparte en Minka.",
     "scope_invalid": "El ámbito «{scope}» no es válido: usa 2, 4 o 6 dígitos de un ubigeo que "

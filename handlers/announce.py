@@ -65,6 +65,7 @@ from storage.activities import (
     clean_title,
 )
 from storage.clock import from_db, to_db
+from storage.models import Member
 from storage.outbox import OutboxItem
 from storage.schools import School
 
@@ -429,7 +430,6 @@ async def draft_facts(
 ) -> ActivityFacts:
     assert update.effective_user is not None
     member = await context.storage.members.require(update.effective_user.id)
-    organization = member.organization.name if member.organization else None
     start, end = from_db(draft["starts_at"]), from_db(draft["ends_at"])
     assert start is not None and end is not None
     return ActivityFacts(
@@ -438,9 +438,14 @@ async def draft_facts(
         school.name,
         start,
         end,
-        who_of(organization, lang),
+        who_of_member(member, lang),
         draft.get("description"),
     )
+
+
+def who_of_member(member: Member, lang: str) -> str:
+    org = member.organization
+    return who_of(org.name if org else None, lang, org.verified if org else False)
 
 
 async def on_publish(update: Update, context: MinkaContext) -> int | str:
@@ -479,9 +484,7 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
         ends_at=end,
     )
     clashes = await context.storage.activities.clashes(new.school_id, start, end)
-    heads_ups = await heads_up_items(
-        context, new, organization.name if organization else None, clashes
-    )
+    heads_ups = await heads_up_items(context, new, member, clashes)
     settings = context.settings
     then = all_of(
         notify_followers(
@@ -500,7 +503,7 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
 
 
 async def heads_up_items(
-    context: MinkaContext, new: NewActivity, organization: str | None, clashes: list[Activity]
+    context: MinkaContext, new: NewActivity, author: Member, clashes: list[Activity]
 ) -> list[OutboxItem]:
     """One note per author of an overlapping activity, in their language."""
     school = await context.storage.schools.get_by_id(new.school_id)
@@ -514,7 +517,7 @@ async def heads_up_items(
         text = t(
             lang,
             "heads_up",
-            who=who_of(organization, lang),
+            who=who_of_member(author, lang),
             title=new.title,
             school=school.name if school else "",
             when=format_when(new.starts_at, dl, tz=tz),

@@ -130,6 +130,7 @@ class Activity:
     cancel_reason: str | None
     created_at: datetime
     updated_at: datetime
+    organization_verified: bool = False
 
     @property
     def is_scheduled(self) -> bool:
@@ -232,7 +233,8 @@ def checked_outcome(status: ActivityStatus, participants: int | None) -> None:
 
 _SELECT = (
     "SELECT a.*, s.name AS school_name, s.codlocal AS codlocal,"
-    " o.name AS organization_name, m.name AS author_name"
+    " o.name AS organization_name, COALESCE(o.verified, 0) AS organization_verified,"
+    " m.name AS author_name"
     " FROM activities a JOIN schools s ON s.id = a.school_id"
     " LEFT JOIN organizations o ON o.id = a.organization_id"
     " LEFT JOIN members m ON m.user_id = a.author_id"
@@ -285,6 +287,7 @@ def row_to_activity(row: aiosqlite.Row) -> Activity:
         ends_at=_time(row["ends_at"]), status=ActivityStatus(row["status"]),
         participants=row["participants"], cancel_reason=row["cancel_reason"],
         created_at=_time(row["created_at"]), updated_at=_time(row["updated_at"]),
+        organization_verified=bool(row["organization_verified"]),
     )  # fmt: skip
 
 

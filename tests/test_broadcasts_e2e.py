@@ -159,3 +159,36 @@ async def test_verified_organizations_show_a_mark(
     assert "Fundación Ayni ahora aparece como verificada" in verified.plain_text
     who = await say(fake, COORDINATOR, "/quien 9000001")
     assert "Fundación Ayni ✔️" in who.plain_text
+
+
+async def test_admin_grants_and_revokes_in_the_chat(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ADMIN_ID, "Admin", "Minka")
+    await register_teacher(fake, ROSA)
+    usage = await say(fake, ADMIN_ID, "/otorgar 1001")
+    assert "Uso: /otorgar" in usage.plain_text
+    bad = await say(fake, ADMIN_ID, "/otorgar 1001 coordinador 99")
+    assert "El ámbito «99» no es válido" in bad.plain_text
+    granted = await say(fake, ADMIN_ID, "/otorgar 1001 coordinador 1501")
+    assert "1001 ahora es coordinador(a) en 1501" in granted.plain_text
+    await say(fake, ROSA, "/difundir")
+    places = await tap(fake, ROSA, "Un distrito")
+    assert "lugar" in places.plain_text  # Rosa may broadcast now
+    await say(fake, ROSA, "/cancelar")
+    revoked = await say(fake, ADMIN_ID, "/revocar 1001 coordinador")
+    assert "quité el rol coordinador(a) a 1001 (1)" in revoked.plain_text
+    assert "Solo los coordinadores" in (await say(fake, ROSA, "/difundir")).plain_text
+
+
+async def test_broadcasts_per_hour_are_limited(fake: FakeTelegram, bot: MinkaApplication) -> None:
+    bot.bot_data.settings = bot.bot_data.settings.model_copy(update={"max_broadcasts_per_hour": 1})
+    await district_coordinator(fake, bot)
+    await teachers(fake)
+    await choose_district(fake, COORDINATOR, "san martin de porres")
+    await tap(fake, COORDINATOR, "San Martín de Porres, Lima")
+    await say(fake, COORDINATOR, NOTICE)
+    await tap(fake, COORDINATOR, "No, sin botón")
+    await tap(fake, COORDINATOR, "Enviar")
+    limited = await say(fake, COORDINATOR, "/difundir")
+    assert "Ya enviaste 1 avisos en la última hora" in limited.plain_text

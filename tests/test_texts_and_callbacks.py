@@ -94,3 +94,14 @@ def test_unpack_never_raises(data: str) -> None:
 def test_overlong_payload_is_refused() -> None:
     with pytest.raises(cb.CallbackDataTooLong):
         cb.RoleChoice("ñ" * 40).pack()
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("key", sorted(CATALOGS["es"]))
+def test_every_text_is_html_telegram_accepts(lang: str, key: str) -> None:
+    """Rendered with hostile values, every text parses as Telegram's HTML (our fake applies
+    Telegram's rules): a stray '<' in a catalog would break every message that uses it."""
+    from bot.sandbox.fake_telegram import format_text
+
+    values = dict.fromkeys(placeholders(CATALOGS[lang][key]), "<b>&'\"x")
+    format_text(t(lang, key, **values), "HTML", limit=4096, too_long="message is too long")
