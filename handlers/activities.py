@@ -32,7 +32,7 @@ from bot.dates import format_when, parse_when
 from bot.delivery_hooks import wake_delivery
 from bot.notifications import Change, notify_followers
 from bot.texts import label, t
-from handlers.common import Handler, conversation
+from handlers.common import Handler, conversation, registered_member
 from storage.activities import (
     OUTCOMES,
     Activity,
@@ -70,11 +70,10 @@ async def send(update: Update, text: str, **kwargs: Any) -> None:
 async def list_activities(update: Update, context: MinkaContext) -> None:
     user = update.effective_user
     assert user is not None
-    lang = await language_for(update, context)
-    member = await context.storage.members.get(user.id)
-    if member is None or not member.is_registered:
-        await send(update, t(lang, "register_first"))
+    member = await registered_member(update, context)
+    if member is None:
         return
+    lang = member.language
     now, activities = context.now(), context.storage.activities
     if member.organization is not None:
         upcoming = await activities.upcoming_for_organization(member.organization.id, now)

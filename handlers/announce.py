@@ -54,7 +54,7 @@ from bot.keyboards import column
 from bot.notifications import Change, notify_followers
 from bot.school_views import school_button_label
 from bot.texts import Markup, label, t
-from handlers.common import Handler, conversation
+from handlers.common import Handler, conversation, registered_member
 from handlers.schools import picked_school, school_picker_handlers
 from storage.activities import (
     Activity,
@@ -126,13 +126,10 @@ async def close_buttons(update: Update) -> None:
 
 
 async def start_announce(update: Update, context: MinkaContext) -> str | int:
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    lang = await language_for(update, context)
-    member = await context.storage.members.get(user.id)
-    if member is None or not member.is_registered:
-        await message.reply_text(t(lang, "register_first"))
+    member = await registered_member(update, context)
+    if member is None:
         return END
+    lang = member.language
     if await over_daily_limit(update, context, lang):
         return END
     if context.args:

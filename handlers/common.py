@@ -27,6 +27,7 @@ from bot.context import MinkaContext, language_for
 from bot.keyboards import keyboard
 from bot.texts import LANGUAGES, Markup, label, t
 from storage.clock import from_db, to_db
+from storage.models import Member
 
 LANGUAGE_LABELS = {"es": "Español", "en": "English"}
 
@@ -35,6 +36,17 @@ async def show_help(update: Update, context: MinkaContext) -> None:
     assert update.effective_message is not None
     lang = await language_for(update, context)
     await update.effective_message.reply_text(t(lang, "help", commands=command_list(lang)))
+
+
+async def registered_member(update: Update, context: MinkaContext) -> Member | None:
+    """The registered member behind the update; else None, after pointing them to /start."""
+    user, chat = update.effective_user, update.effective_chat
+    member = await context.storage.members.get(user.id) if user else None
+    if member is not None and member.is_registered:
+        return member
+    if chat is not None:
+        await chat.send_message(t(await language_for(update, context), "register_first"))
+    return None
 
 
 async def cancel(update: Update, context: MinkaContext) -> int:

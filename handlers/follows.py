@@ -23,13 +23,11 @@ from bot import callbacks as cb
 from bot.commands import LINK, SUBSCRIBE, SUBSCRIPTIONS, UNLINK
 from bot.context import MinkaContext, language_for
 from bot.keyboards import Button, column
-from bot.school_search import search_schools
-from bot.school_views import display_place, results_keyboard
+from bot.school_views import display_place
 from bot.texts import Markup, label, t
 from handlers.common import Handler, stale_button
-from handlers.schools import MAX_QUERY_CHARS, PAGE_SIZE
+from handlers.schools import school_from_arguments
 from storage.follows import FollowKind, FollowMode
-from storage.normalize import fold
 from storage.schools import School
 
 log = logging.getLogger(__name__)
@@ -136,23 +134,9 @@ async def resolve_school_then(
     update: Update, context: MinkaContext, action: str, usage: str
 ) -> None:
     """Follow (or link) an unambiguous school at once; else offer the matches as buttons."""
-    message = update.effective_message
-    assert message is not None
-    lang = await language_for(update, context)
-    query = " ".join(context.args or []).strip()[:MAX_QUERY_CHARS]
-    if not query:
-        await message.reply_text(t(lang, usage))
-        return
-    result = await search_schools(context.storage, query, limit=PAGE_SIZE)
-    if len(result.schools) == 1 and not result.has_more:
-        await follow_school(update, context, result.schools[0], action)
-        return
-    if not result.schools:
-        await message.reply_text(t(lang, "search_none", query=query))
-        return
-    more = cb.SearchMore.fitting(action, PAGE_SIZE, fold(query)) if result.has_more else None
-    markup = results_keyboard(result.schools, action, lang, more)
-    await message.reply_text(t(lang, "pick_school"), reply_markup=markup)
+    school = await school_from_arguments(update, context, action, usage)
+    if school is not None:
+        await follow_school(update, context, school, action)
 
 
 async def follow_school(update: Update, context: MinkaContext, school: School, action: str) -> None:

@@ -10,8 +10,8 @@ from bot.commands import MY_SCHOOL
 from bot.context import MinkaContext, language_for
 from bot.school_views import skip_keyboard
 from bot.texts import t
-from handlers.common import Handler, conversation
-from handlers.schools import picked_school, school_picker_handlers
+from handlers.common import Handler, conversation, registered_member
+from handlers.schools import picked_school, save_own_school, school_picker_handlers
 from storage.models import Role
 
 FLOW = "my_school"
@@ -20,13 +20,12 @@ END = ConversationHandler.END
 
 
 async def ask_new_school(update: Update, context: MinkaContext) -> str | int:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    lang = await language_for(update, context)
-    member = await context.storage.members.get(user.id)
-    if member is None or not member.is_registered:
-        await message.reply_text(t(lang, "register_first"))
+    message = update.effective_message
+    assert message is not None
+    member = await registered_member(update, context)
+    if member is None:
         return END
+    lang = member.language
     if member.role is not Role.TEACHER:
         await message.reply_text(t(lang, "myschool_teachers_only"))
         return END
@@ -42,10 +41,7 @@ async def on_picked(update: Update, context: MinkaContext) -> str | int:
     school = await picked_school(update, context, cb.MINE)
     if school is None:
         return PICK
-    assert update.effective_user is not None and update.effective_chat is not None
-    await context.storage.members.set_school(update.effective_user.id, school.id)
-    lang = await language_for(update, context)
-    await update.effective_chat.send_message(t(lang, "school_set", name=school.name))
+    await save_own_school(update, context, school)
     return END
 
 

@@ -25,7 +25,12 @@ from bot.keyboards import Button, column, keyboard
 from bot.school_views import skip_keyboard
 from bot.texts import label, t
 from handlers.common import Handler, conversation, stale_button
-from handlers.schools import open_school_from_link, picked_school, school_picker_handlers
+from handlers.schools import (
+    open_school_from_link,
+    picked_school,
+    save_own_school,
+    school_picker_handlers,
+)
 from storage.members import InvalidName, clean_person_name
 from storage.models import Member, OrgKind, Role
 from storage.organizations import InvalidOrganizationName, clean_organization_name
@@ -183,10 +188,7 @@ async def on_school_picked(update: Update, context: MinkaContext) -> str | int:
     school = await picked_school(update, context, cb.MINE)
     if school is None:
         return SCHOOL
-    assert update.effective_user is not None and update.effective_chat is not None
-    await context.storage.members.set_school(update.effective_user.id, school.id)
-    lang = await language_for(update, context)
-    await update.effective_chat.send_message(t(lang, "school_set", name=school.name))
+    await save_own_school(update, context, school)
     return await finish(update, context)
 
 

@@ -5,22 +5,20 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import callbacks as cb
-from bot.context import MinkaContext, language_for
+from bot.context import MinkaContext
 from bot.keyboards import keyboard
 from bot.texts import Markup, label, t
-from handlers.common import stale_button
+from handlers.common import registered_member, stale_button
 from storage.models import Member
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
 
 async def show_profile(update: Update, context: MinkaContext) -> None:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    lang = await language_for(update, context)
-    member = await context.storage.members.get(user.id)
-    if member is None or not member.is_registered:
-        await message.reply_text(t(lang, "register_first"))
+    message = update.effective_message
+    assert message is not None
+    member = await registered_member(update, context)
+    if member is None:
         return
     text = await profile_text(context, member)
     await message.reply_text(text, reply_markup=contact_keyboard(member))

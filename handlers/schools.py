@@ -205,24 +205,43 @@ async def qr_command(update: Update, context: MinkaContext) -> None:
 
 async def school_command(update: Update, context: MinkaContext, action: str, usage: str) -> None:
     """/quien and /qr: act at once on an unambiguous school, else offer the matches."""
+    school = await school_from_arguments(update, context, action, usage)
+    if school is not None:
+        assert update.effective_message is not None
+        lang = await language_for(update, context)
+        await SCHOOL_VIEWS[action](update.effective_message, context, school, lang)
+
+
+async def school_from_arguments(
+    update: Update, context: MinkaContext, action: str, usage: str
+) -> School | None:
+    """The one school a command's arguments name. Otherwise the person is answered (usage, no
+    match, or the matches as `action` buttons to pick from) and None is returned."""
     message = update.effective_message
     assert message is not None
     lang = await language_for(update, context)
     query = " ".join(context.args or []).strip()[:MAX_QUERY_CHARS]
     if not query:
         await message.reply_text(t(lang, usage))
-        return
+        return None
     result = await search_schools(context.storage, query, limit=PAGE_SIZE)
     if len(result.schools) == 1 and not result.has_more:
-        await SCHOOL_VIEWS[action](message, context, result.schools[0], lang)
-        return
+        return result.schools[0]
     if not result.schools:
         await message.reply_text(t(lang, "search_none", query=query))
-        return
+        return None
     more = cb.SearchMore.fitting(action, PAGE_SIZE, fold(query)) if result.has_more else None
-    await message.reply_text(
-        t(lang, "pick_school"), reply_markup=results_keyboard(result.schools, action, lang, more)
-    )
+    markup = results_keyboard(result.schools, action, lang, more)
+    await message.reply_text(t(lang, "pick_school"), reply_markup=markup)
+    return None
+
+
+async def save_own_school(update: Update, context: MinkaContext, school: School) -> None:
+    """A teacher's school, chosen in onboarding or with /miescuela."""
+    assert update.effective_user is not None and update.effective_chat is not None
+    await context.storage.members.set_school(update.effective_user.id, school.id)
+    lang = await language_for(update, context)
+    await update.effective_chat.send_message(t(lang, "school_set", name=school.name))
 
 
 async def open_school_from_link(
