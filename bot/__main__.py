@@ -12,10 +12,12 @@ from pathlib import Path
 
 from bot.cli_admin import COMMANDS as ADMIN_COMMANDS
 from bot.cli_admin import add_admin_parsers, run_admin
+from bot.cli_backup import add_backup_parsers, run_backup, run_restore
 from bot.cli_schools import add_import_parser, run_import
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseUnavailable, MigrationError, Storage
+from storage.backup import DatabaseInUse
 from storage.clock import utc_now
 from storage.outbox import QueueStats
 
@@ -46,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the delivery queue: pending, sent and failed in the last hour, inactive chats",
     )
     add_admin_parsers(sub)
+    add_backup_parsers(sub)
     return parser
 
 
@@ -122,9 +125,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_import(settings, args))
         if args.command == "status":
             return run_status(settings)
+        if args.command == "backup":
+            return run_backup(settings, args)
+        if args.command == "restore":
+            return run_restore(settings, args)
         if args.command in ADMIN_COMMANDS:
             return asyncio.run(run_admin(settings, args))
         return run_bot(settings)
+    except DatabaseInUse as exc:
+        log.error("Minka cannot start: %s", exc)
+        return 3
     except (MigrationError, DatabaseUnavailable) as exc:
         log.error("Minka cannot start: %s", exc)
         return 3

@@ -21,6 +21,7 @@ from bot.dates import warm_up
 from bot.delivery import attach_delivery
 from bot.settings import Settings
 from storage import Storage
+from storage.backup import InstanceLock
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,13 @@ async def running(
 ) -> AsyncIterator[MinkaApplication]:
     """Open storage, start the bot receiving updates; on exit stop it and close storage."""
     storage = storage or Storage(settings.database_path)
-    await storage.open()
+    lock = InstanceLock(storage.db.path)
+    lock.acquire()  # one bot per database: a second one would get 409s and race on writes
+    try:
+        await storage.open()
+    except BaseException:
+        lock.release()
+        raise
     try:
         app = build_application(settings, storage)
         async with app:
@@ -51,6 +58,7 @@ async def running(
                 await app.stop()
     finally:
         await storage.close()
+        lock.release()
 
 
 async def _announce_commands(app: MinkaApplication) -> None:
