@@ -30,6 +30,7 @@ from bot import callbacks as cb
 from bot import commands as cmd
 from bot import jobs
 from bot.context import BotData, MinkaContext
+from bot.observed import ObservedApplication
 from bot.persistence import SQLiteConversationPersistence, flush_conversations
 from bot.settings import Settings
 from handlers import (
@@ -104,6 +105,7 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
     context_types = ContextTypes(context=MinkaContext, bot_data=BotData)
     app: MinkaApplication = (
         Application.builder()
+        .application_class(ObservedApplication)
         .token(settings.token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(_file_url(settings.telegram_api_base_url))

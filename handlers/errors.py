@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
 from bot.context import MinkaContext, language_for
+from bot.observed import ObservedApplication
 from bot.texts import t
 from storage import DatabaseUnavailable
 from storage.members import NotAMember
@@ -21,6 +22,8 @@ ADMIN_ALERT_INTERVAL_S = 60.0
 
 async def on_error(update: object, context: MinkaContext) -> None:
     error = context.error
+    if isinstance(update, Update) and isinstance(context.application, ObservedApplication):
+        context.application.failed_updates.add(update.update_id)  # for the per-update log line
     if isinstance(error, NotAMember) and isinstance(update, Update):
         # Someone erased themselves (/olvidarme) mid-flow, then answered an old question.
         log.info("update from a person who is no longer a member")
