@@ -156,6 +156,9 @@ class SendPacer:
         self._recent.append(now)
 
 
+DATABASE_BUSY_PAUSE_S = 15.0
+
+
 class DeliveryWorker:
     """Sends what the outbox holds. `start()` after the Application started, `stop()` before it
     stops; `wake()` after enqueueing so the messages go out at once instead of at the next poll."""
@@ -182,6 +185,7 @@ class DeliveryWorker:
         self._paused_until = 0.0
         self._sends: set[asyncio.Task[None]] = set()
         self._drained = False
+        self._database_busy_until = 0.0  # monotonic time until which the worker steps back
         self._task: asyncio.Task[None] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -236,10 +240,15 @@ class DeliveryWorker:
     async def _claim(self) -> list[OutboxMessage]:
         busy = self._pacing.busy(_monotonic())
         limit = max(1, math.ceil(self.policy.send_rate))
+        if _monotonic() < self._database_busy_until:
+            return []
         try:
             batch = await self._outbox.claim(self._now(), limit, exclude_chats=busy)
         except DatabaseUnavailable as exc:  # another process holds the database; try again
-            log.warning("cannot read the outbox: %s", exc)
+            # Each attempt blocks the one connection for busy_timeout: while the database is
+            # locked, the worker steps back so that people's own requests get their turn.
+            log.warning("cannot read the outbox, pausing deliveries: %s", exc)
+            self._database_busy_until = _monotonic() + DATABASE_BUSY_PAUSE_S
             return []
         if batch:
             self._drained = False
