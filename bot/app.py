@@ -66,6 +66,7 @@ def handler_registry() -> list[BaseHandler[Any, MinkaContext, Any]]:
         onboarding.build_onboarding_handler(),
         my_school.build_my_school_handler(),
         announce.build_announce_handler(),
+        profile.build_profile_handler(),
         *activities.build_activity_handlers(),
         *broadcasts.build_broadcast_handlers(),
         # 2. Following, linking groups, and the bot being added to a group or unblocked.

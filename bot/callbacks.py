@@ -361,3 +361,11 @@ class BroadcastAck(Payload):
 class VerifyOrganization(Payload):
     prefix = "vo"
     org_id: int
+
+
+@dataclass(frozen=True)
+class ProfileEdit(Payload):
+    """Correct one's name ("n") or organization ("o") from /perfil."""
+
+    prefix = "pe"
+    field: str

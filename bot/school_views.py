@@ -15,6 +15,7 @@ from storage.activities import Activity, OrganizationPresence
 from storage.models import SchoolPeople
 from storage.schools import School
 
+MAX_CONTACTS_SHOWN = 25  # a big school's list stays far under Telegram's 4096 characters
 MAX_LABEL = 90  # longer registry names are cut on buttons; the card shows them whole
 
 
@@ -125,7 +126,10 @@ def who_text(school: School, life: SchoolLife, link: str, lang: str, tz: ZoneInf
         t(lang, "who_title", name=school.name),
         t(lang, "who_teachers", count=people.teachers),
     ]
-    teachers += [t(lang, "who_contact", name=c.name, username=c.username) for c in people.contacts]
+    shown = people.contacts[:MAX_CONTACTS_SHOWN]
+    teachers += [t(lang, "who_contact", name=c.name, username=c.username) for c in shown]
+    if len(people.contacts) > len(shown):
+        teachers.append(t(lang, "who_more_contacts", count=len(people.contacts) - len(shown)))
     if life.organizations:
         organizations = organization_lines(life.organizations, lang, tz)
     else:

@@ -101,6 +101,7 @@ EN: dict[str, str] = {
     "who_title": "<b>Who works at {name}?</b>",
     "who_teachers": "👩‍🏫 Teachers registered on Minka: {count}",
     "who_contact": "• {name} (@{username})",
+    "who_more_contacts": "• … and {count} more people",
     "who_no_organizations": "No organization has registered activities here yet.",
     "who_invite": "Do you know someone who works here? Share this link: {link}",
     "school_gone": "That school is no longer in the registry. Please search for it again.",
@@ -133,6 +134,10 @@ EN: dict[str, str] = {
     "profile_school": "School: {school}\n",
     "contact_shown": "yes (@{username})",
     "contact_hidden": "no",
+    "btn_edit_name": "✏️ Correct my name",
+    "btn_edit_org": "🏢 Change organization",
+    "ask_new_name": "Type your name as you want it shown (2 to 64 characters).",
+    "profile_updated": "✅ Done, I updated your profile.",
     "btn_share_contact": "Show my contact",
     "btn_hide_contact": "Hide my contact",
     "contact_needs_username": "To show your contact you need a Telegram username "

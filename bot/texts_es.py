@@ -101,6 +101,7 @@ ES: dict[str, str] = {
     "who_title": "<b>¿Quién trabaja en {name}?</b>",
     "who_teachers": "👩‍🏫 Docentes registrados en Minka: {count}",
     "who_contact": "• {name} (@{username})",
+    "who_more_contacts": "• … y {count} personas más",
     "who_no_organizations": "Todavía no hay organizaciones con actividades registradas aquí.",
     "who_invite": "¿Conoces a alguien que trabaja aquí? Comparte este enlace: {link}",
     "school_gone": "Esa escuela ya no está en el registro. Búscala de nuevo.",
@@ -134,6 +135,10 @@ ES: dict[str, str] = {
     "profile_school": "Escuela: {school}\n",
     "contact_shown": "sí (@{username})",
     "contact_hidden": "no",
+    "btn_edit_name": "✏️ Corregir mi nombre",
+    "btn_edit_org": "🏢 Cambiar de organización",
+    "ask_new_name": "Escribe tu nombre como quieres que aparezca (entre 2 y 64 caracteres).",
+    "profile_updated": "✅ Listo, actualicé tu perfil.",
     "btn_share_contact": "Mostrar mi contacto",
     "btn_hide_contact": "Ocultar mi contacto",
     "contact_needs_username": "Para mostrar tu contacto necesitas un nombre de usuario en "

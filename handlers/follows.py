@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 KINDS = {code: FollowKind(kind) for code, kind in cb.FOLLOW_KINDS.items()}
 ADMIN_STATUSES = {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
+MAX_LISTED = 40  # /suscripciones: a message and its buttons stay within Telegram's limits
 
 
 # Who may change a chat's follows -----------------------------------------------------------------
@@ -174,7 +175,7 @@ async def list_subscriptions(update: Update, context: MinkaContext) -> None:
         return
     lines: list[Markup] = []
     buttons: list[Button] = []
-    for follow in follows:
+    for follow in follows[:MAX_LISTED]:
         toggle = cb.FollowToggle(_code(follow.kind), follow.target, False)
         name = await target_name(context, toggle, lang) or follow.target
         kind = label(lang, f"follow_kind_{follow.kind}")

@@ -21,10 +21,11 @@ from bot import callbacks as cb
 from bot.commands import START, main_menu_list
 from bot.context import MinkaContext, language_for
 from bot.deeplinks import parse_school_payload
-from bot.keyboards import Button, column, keyboard
+from bot.keyboards import column, keyboard
 from bot.school_views import skip_keyboard
 from bot.texts import label, t
 from handlers.common import Handler, conversation, stale_button
+from handlers.organizations import join_from_button, offer_organizations, typed_names
 from handlers.schools import (
     open_school_from_link,
     picked_school,
@@ -32,8 +33,7 @@ from handlers.schools import (
     school_picker_handlers,
 )
 from storage.members import InvalidName, clean_person_name
-from storage.models import Member, OrgKind, Role
-from storage.organizations import InvalidOrganizationName, clean_organization_name
+from storage.models import Member, Role
 
 CONSENT, NAME, ROLE, ORG_NAME, ORG_PICK, SCHOOL = (
     "consent",
@@ -46,7 +46,6 @@ CONSENT, NAME, ROLE, ORG_NAME, ORG_PICK, SCHOOL = (
 END = ConversationHandler.END
 FLOW = "onboarding"
 START_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
-ORG_KIND = {Role.NGO: OrgKind.NGO, Role.INSTITUTION: OrgKind.INSTITUTION}
 
 
 async def start(update: Update, context: MinkaContext) -> str | int:
@@ -210,29 +209,10 @@ async def ask_org(update: Update, lang: str) -> str:
 
 async def on_org_name(update: Update, context: MinkaContext) -> str:
     """Offer existing organizations with a similar name before creating a new one."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    lang = await language_for(update, context)
-    try:
-        typed = clean_organization_name(message.text or "")
-    except InvalidOrganizationName:
-        await message.reply_text(t(lang, "org_invalid"))
-        return ORG_PICK if await _typed_names(context, user.id) else ORG_NAME
-    # Every typed name keeps its own number, so an older "Create" button creates what it says.
-    names = [*await _typed_names(context, user.id), typed]
-    await context.storage.drafts.update(user.id, FLOW, org_names=names)
-    similar = await context.storage.organizations.find_similar(typed)
-    buttons: list[Button] = [(org.name, cb.OrganizationChoice(org.id)) for org in similar]
-    create = cb.CreateOrganization(len(names) - 1)
-    buttons.append((label(lang, "btn_org_create", name=typed), create))
-    buttons.append((label(lang, "btn_org_retype"), cb.RetypeOrganization()))
-    text = t(lang, "org_matches") if similar else t(lang, "org_no_match", name=typed)
-    await message.reply_text(text, reply_markup=column(buttons))
-    return ORG_PICK
-
-
-async def _typed_names(context: MinkaContext, user_id: int) -> list[str]:
-    return list((await context.storage.drafts.get(user_id, FLOW)).get("org_names", []))
+    assert update.effective_user is not None
+    if await offer_organizations(update, context, FLOW):
+        return ORG_PICK
+    return ORG_PICK if await typed_names(context, update.effective_user.id, FLOW) else ORG_NAME
 
 
 async def on_org_retype(update: Update, context: MinkaContext) -> str:
@@ -247,7 +227,7 @@ async def on_org_pick(update: Update, context: MinkaContext) -> str | int:
     """An existing organization, or "create" for one of the names typed: join it."""
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None and update.effective_chat is not None
-    org_name = await join_chosen_organization(context, user.id, query.data)
+    org_name = await join_from_button(context, user.id, query.data, FLOW)
     if org_name is None:
         await stale_button(update, context)
         return ORG_PICK
@@ -256,28 +236,6 @@ async def on_org_pick(update: Update, context: MinkaContext) -> str | int:
     lang = await language_for(update, context)
     await update.effective_chat.send_message(t(lang, "org_joined", org=org_name))
     return await finish(update, context)
-
-
-async def join_chosen_organization(
-    context: MinkaContext, user_id: int, data: str | None
-) -> str | None:
-    """Join the organization a button names; None if the button is stale or tampered with."""
-    members = context.storage.members
-    existing = cb.OrganizationChoice.unpack(data)
-    if existing is not None:
-        org = await context.storage.organizations.get(existing.org_id)
-        if org is None:
-            return None
-        await members.join_organization(user_id, org.id)
-        return org.name
-    create = cb.CreateOrganization.unpack(data)
-    names = await _typed_names(context, user_id)
-    member = await members.require(user_id)
-    if create is None or not 0 <= create.index < len(names) or member.role not in ORG_KIND:
-        return None
-    org_name = names[create.index]
-    created = await members.create_and_join_organization(user_id, org_name, ORG_KIND[member.role])
-    return created.name
 
 
 async def finish(update: Update, context: MinkaContext) -> int:

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot import callbacks as cb
-from bot.context import MinkaContext
-from bot.keyboards import keyboard
+from bot.context import MinkaContext, language_for
+from bot.keyboards import Button, keyboard
 from bot.texts import Markup, label, t
-from handlers.common import registered_member, stale_button
-from storage.models import Member
+from handlers.common import Handler, conversation, registered_member, stale_button
+from handlers.organizations import (
+    ORGANIZATION_BUTTONS,
+    join_from_button,
+    offer_organizations,
+    typed_names,
+)
+from storage.members import InvalidName
+from storage.models import Member, Role
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
@@ -51,10 +62,109 @@ async def profile_text(context: MinkaContext, member: Member) -> Markup:
 
 
 def contact_keyboard(member: Member) -> InlineKeyboardMarkup:
+    """Correct the name, change organization (not teachers: they have a school), show or hide
+    the contact."""
     lang = member.language
-    if member.share_contact:
-        return keyboard([[(label(lang, "btn_hide_contact"), cb.ContactSharing(False))]])
-    return keyboard([[(label(lang, "btn_share_contact"), cb.ContactSharing(True))]])
+    rows: list[list[Button]] = [[(label(lang, "btn_edit_name"), cb.ProfileEdit(NAME))]]
+    if member.role is not Role.TEACHER:
+        rows.append([(label(lang, "btn_edit_org"), cb.ProfileEdit(ORGANIZATION))])
+    key = "btn_hide_contact" if member.share_contact else "btn_share_contact"
+    rows.append([(label(lang, key), cb.ContactSharing(not member.share_contact))])
+    return keyboard(rows)
+
+
+# Corrections ---------------------------------------------------------------------------------
+
+FLOW = "profile"
+NAME, ORGANIZATION = "n", "o"
+ASK_NAME, ASK_ORG, PICK_ORG = "name", "org", "pick_org"
+
+
+async def start_edit(update: Update, context: MinkaContext) -> str | int:
+    query = update.callback_query
+    assert query is not None
+    choice = cb.ProfileEdit.unpack(query.data)
+    member = await registered_member(update, context)
+    if member is None or choice is None or choice.field not in (NAME, ORGANIZATION):
+        await query.answer()
+        return ConversationHandler.END
+    await query.answer()
+    if choice.field == NAME:
+        await send(update, t(member.language, "ask_new_name"))
+        return ASK_NAME
+    await send(update, t(member.language, "ask_org"))
+    return ASK_ORG
+
+
+async def on_new_name(update: Update, context: MinkaContext) -> str | int:
+    assert update.effective_user is not None and update.effective_message is not None
+    lang = await language_for(update, context)
+    try:
+        await context.storage.members.set_name(
+            update.effective_user.id, update.effective_message.text or ""
+        )
+    except InvalidName:
+        await send(update, t(lang, "name_invalid"))
+        return ASK_NAME
+    return await updated(update, context)
+
+
+async def on_org_name(update: Update, context: MinkaContext) -> str:
+    assert update.effective_user is not None
+    if await offer_organizations(update, context, FLOW):
+        return PICK_ORG
+    return PICK_ORG if await typed_names(context, update.effective_user.id, FLOW) else ASK_ORG
+
+
+async def on_org_button(update: Update, context: MinkaContext) -> str | int:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    if cb.RetypeOrganization.unpack(query.data) is not None:
+        await query.answer()
+        await send(update, t(await language_for(update, context), "ask_org"))
+        return ASK_ORG
+    joined = await join_from_button(context, user.id, query.data, FLOW)
+    if joined is None:
+        await stale_button(update, context)
+        return PICK_ORG
+    await query.answer()
+    await send(update, t(await language_for(update, context), "org_joined", org=joined))
+    return await updated(update, context)
+
+
+async def updated(update: Update, context: MinkaContext) -> int:
+    assert update.effective_user is not None
+    member = await context.storage.members.require(update.effective_user.id)
+    text = t(member.language, "profile_updated") + "\n\n" + await profile_text(context, member)
+    await send(update, text, reply_markup=contact_keyboard(member))
+    await context.storage.drafts.clear(update.effective_user.id, FLOW)
+    return ConversationHandler.END
+
+
+async def send(update: Update, text: str, **kwargs: Any) -> None:
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(text, **kwargs)
+
+
+def build_profile_handler() -> ConversationHandler[MinkaContext]:
+    text = filters.TEXT & ~filters.COMMAND
+    organization_buttons = [
+        CallbackQueryHandler(on_org_button, pattern=payload.matches())
+        for payload in ORGANIZATION_BUTTONS
+    ]
+    states: dict[object, list[Handler]] = {
+        ASK_NAME: [MessageHandler(text, on_new_name)],
+        ASK_ORG: [MessageHandler(text, on_org_name)],
+        PICK_ORG: [*organization_buttons, MessageHandler(text, on_org_name)],
+    }
+    entry = CallbackQueryHandler(start_edit, pattern=cb.ProfileEdit.matches())
+    return conversation(
+        FLOW,
+        [entry],
+        states,
+        (cb.ProfileEdit, *ORGANIZATION_BUTTONS),
+        timeout=timedelta(minutes=30),
+    )
 
 
 async def on_contact_sharing(update: Update, context: MinkaContext) -> None:
