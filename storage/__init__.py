@@ -9,7 +9,7 @@ from storage.audit import AuditLog
 from storage.broadcasts import Broadcasts
 from storage.chats import Chats
 from storage.conversations import ConversationStates, Drafts
-from storage.db import Database, DatabaseUnavailable, StorageError
+from storage.db import BUSY_TIMEOUT_S, Database, DatabaseUnavailable, StorageError
 from storage.digests import Digests
 from storage.follows import Follows
 from storage.members import Members
@@ -27,8 +27,8 @@ __all__ = ["DatabaseUnavailable", "MigrationError", "Storage", "StorageError"]
 class Storage:
     """The process's one database connection and the repositories built on it."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.db = Database(path)
+    def __init__(self, path: Path | str, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
+        self.db = Database(path, busy_timeout)
         self.members = Members(self.db)
         self.organizations = Organizations(self.db)
         self.conversations = ConversationStates(self.db)

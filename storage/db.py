@@ -42,6 +42,9 @@ def _busy_is_unavailable() -> Iterator[None]:
         raise
 
 
+BUSY_TIMEOUT_S = 5.0
+
+
 class Session:
     """What a transaction or read block may do: parameterised statements only."""
 
@@ -86,8 +89,9 @@ class Session:
 class Database:
     """Owns the connection. Open once per process, close on shutdown."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
 
@@ -101,7 +105,10 @@ class Database:
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = await aiosqlite.connect(self.path, isolation_level=None)
+            # `timeout` is SQLite's busy timeout: how long a write waits for another process.
+            conn = await aiosqlite.connect(
+                self.path, isolation_level=None, timeout=self.busy_timeout
+            )
         except Exception as exc:  # sqlite3.OperationalError mostly; keep the reason
             raise DatabaseUnavailable(f"cannot open database {self.path}: {exc}") from exc
         conn.row_factory = aiosqlite.Row
@@ -111,7 +118,6 @@ class Database:
     @staticmethod
     async def _configure(conn: aiosqlite.Connection) -> None:
         # WAL lets a backup or a CLI read while the bot writes; NORMAL sync is safe with WAL.
-        await conn.execute("PRAGMA busy_timeout = 5000")
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")

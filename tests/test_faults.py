@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import MinkaApplication
+from bot.runner import running
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings
+from storage import Storage
 from storage.organizations import Organizations
 from tests.test_onboarding_e2e import say, storage_of, tap
 
@@ -64,18 +66,20 @@ async def test_a_write_failing_midway_rolls_back_and_the_user_is_told(
 
 
 async def test_a_database_locked_by_another_process_gets_a_busy_answer(
-    fake: FakeTelegram, bot: MinkaApplication, settings: Settings
+    fake: FakeTelegram, settings: Settings
 ) -> None:
-    fake.user(ROSA, "Rosa")
-    await say(fake, ROSA, "/start")
-    await fake.next_message(ROSA)
-    other = sqlite3.connect(Path(settings.database_path), timeout=1)
-    other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
-    try:
-        await fake.press(ROSA, "Acepto")
-        busy = await fake.next_message(ROSA, timeout=30)
-        assert "mucho trabajo" in (busy.plain_text or "")
-    finally:
-        other.rollback()
-        other.close()
-    assert await storage_of(bot).members.get(ROSA) is None  # nothing half-written
+    # A short busy timeout keeps the test quick; the bot runs with 5 s.
+    async with running(settings, Storage(settings.database_path, busy_timeout=0.3)) as app:
+        fake.user(ROSA, "Rosa")
+        await say(fake, ROSA, "/start")
+        await fake.next_message(ROSA)
+        other = sqlite3.connect(Path(settings.database_path), timeout=1)
+        other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+        try:
+            await fake.press(ROSA, "Acepto")
+            busy = await fake.next_message(ROSA, timeout=15)
+            assert "mucho trabajo" in (busy.plain_text or "")
+        finally:
+            other.rollback()
+            other.close()
+        assert await storage_of(app).members.get(ROSA) is None  # nothing half-written
