@@ -106,9 +106,16 @@ async def _coordination(session: Session, user_id: int) -> dict[str, list[dict[s
     acknowledged = await session.fetchall(
         "SELECT broadcast_id, acked_at FROM broadcast_acks WHERE chat_id = ?", (user_id,)
     )
+    received = await session.fetchall(
+        "SELECT b.id AS broadcast_id, b.text, o.status, o.sent_at FROM outbox o"
+        " JOIN broadcasts b ON o.event_key = 'broadcast:' || b.id"
+        " WHERE o.chat_id = ? ORDER BY b.id",
+        (user_id,),
+    )
     return {
         "roles": [dict(row) for row in roles],
         "broadcasts_sent": [dict(row) for row in sent],
+        "broadcasts_received": [dict(row) for row in received],
         "broadcasts_acknowledged": [dict(row) for row in acknowledged],
     }
 

@@ -125,6 +125,9 @@ async def test_an_admin_reaches_everyone(fake: FakeTelegram, bot: MinkaApplicati
     await tap(fake, ADMIN_ID, "Enviar")
     note = await fake.next_message(PEDRO)
     assert "Bienvenidos a Minka" in note.plain_text and not note.button_labels
+    exported = await storage_of(bot).personal_data.export(PEDRO)
+    assert exported is not None
+    assert [b["text"] for b in exported["broadcasts_received"]] == ["Bienvenidos a Minka"]
     queued = await storage_of(bot).db.scalar(
         "SELECT count(*) FROM outbox WHERE event_key LIKE 'broadcast:%'"
     )

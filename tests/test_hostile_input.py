@@ -56,6 +56,9 @@ async def test_hostile_text_anywhere(fake: FakeTelegram, bot: MinkaApplication, 
         await every_reply_is_friendly(fake, before)
         await fake.send_text(ROSA, "/cancelar")  # leave whatever flow the text started
         await fake.next_message(ROSA)
+    answers = len(fake.inline_answers)
+    await fake.inline_query(ROSA, text[:256])  # "@bot <text>" in any chat
+    await fake.wait_until(lambda: len(fake.inline_answers) > answers)
 
 
 @settings(
