@@ -39,12 +39,17 @@ async def register_ngo(fake: FakeTelegram, user_id: int, name: str, org: str) ->
     await fake.next_message(user_id)  # menu
 
 
+async def begin_announcement(fake: FakeTelegram, user: int, school: str = "9000001") -> None:
+    """/anunciar and the school picked from the search: the title is asked next."""
+    await say(fake, user, "/anunciar")
+    await say(fake, user, school)
+    await fake.press(user, 1)
+    await fake.next_message(user)
+
+
 async def announce_guided(fake: FakeTelegram, user: int, when: str, duration: str) -> SentMessage:
     """The guided flow up to the preview; returns the preview message."""
-    await say(fake, user, "/anunciar")
-    await say(fake, user, "9000001")
-    await fake.press(user, 1)
-    await fake.next_message(user)  # school chosen, asks the title
+    await begin_announcement(fake, user)
     await say(fake, user, "Campaña de salud visual")
     await tap(fake, user, "Salud")
     confirm = await say(fake, user, when)
@@ -58,10 +63,7 @@ async def test_guided_announcement_is_published_and_shown_on_the_card(
     fake: FakeTelegram, bot: MinkaApplication
 ) -> None:
     await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
-    await say(fake, ANA, "/anunciar")
-    await say(fake, ANA, "9000001")
-    await fake.press(ANA, 1)
-    await fake.next_message(ANA)
+    await begin_announcement(fake, ANA)
     category = await say(fake, ANA, "Campaña de salud visual")
     assert "Salud" in category.button_labels
     when = await tap(fake, ANA, "Salud")
@@ -132,10 +134,7 @@ async def test_unparsable_date_falls_back_to_the_calendar(
     fake: FakeTelegram, bot: MinkaApplication
 ) -> None:
     await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
-    await say(fake, ANA, "/anunciar")
-    await say(fake, ANA, "9000001")
-    await fake.press(ANA, 1)
-    await fake.next_message(ANA)
+    await begin_announcement(fake, ANA)
     await say(fake, ANA, "Taller de lectura")
     await tap(fake, ANA, "Lectura y educación")
     calendar = await say(fake, ANA, "cuando se pueda")
@@ -223,10 +222,7 @@ async def test_an_idle_announcement_expires_politely(
     fake: FakeTelegram, bot: MinkaApplication
 ) -> None:
     await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
-    await say(fake, ANA, "/anunciar")
-    await say(fake, ANA, "9000001")
-    await fake.press(ANA, 1)
-    await fake.next_message(ANA)
+    await begin_announcement(fake, ANA)
     set_clock(bot, NOW + timedelta(minutes=31))
     expired = await say(fake, ANA, "Taller de lectura")
     assert "más de 30 minutos" in expired.plain_text
@@ -268,10 +264,7 @@ async def test_typed_hours_keep_the_day_already_chosen(
     fake: FakeTelegram, bot: MinkaApplication
 ) -> None:
     await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
-    await say(fake, ANA, "/anunciar")
-    await say(fake, ANA, "9000001")
-    await fake.press(ANA, 1)
-    await fake.next_message(ANA)
+    await begin_announcement(fake, ANA)
     await say(fake, ANA, "Taller de lectura")
     await tap(fake, ANA, "Lectura y educación")
     hours = await say(fake, ANA, "el martes")  # a day without an hour: the hour buttons
