@@ -69,8 +69,9 @@ EN: dict[str, str] = {
     "register:",
     "mydata_caption": "Everything Minka stores about you.",
     "mydata_none": "I store no data about you.",
-    "forget_confirm": "Are you sure? I will erase your name, your organization and your "
-    "acceptance of the notice. This cannot be undone.",
+    "forget_confirm": "Are you sure? I will erase your name, organization, school, what you "
+    "follow, your roles and your acceptance of the notice. The activities and notices you "
+    "published stay, without your name. This cannot be undone.",
     "btn_forget_yes": "Yes, erase me",
     "btn_forget_no": "No, cancel",
     "forget_done": "Done: I erased your data. If you send /start again, you'll start afresh.",

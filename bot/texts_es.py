@@ -69,8 +69,9 @@ ES: dict[str, str] = {
     "privacy_not_member": "No guardo ningún dato tuyo. Este es el aviso que verás al registrarte:",
     "mydata_caption": "Todo lo que Minka guarda de ti.",
     "mydata_none": "No guardo ningún dato tuyo.",
-    "forget_confirm": "¿Seguro? Borraré tu nombre, tu organización y tu aceptación del aviso. "
-    "Esto no se puede deshacer.",
+    "forget_confirm": "¿Seguro? Borraré tu nombre, tu organización, tu escuela, lo que sigues, "
+    "tus roles y tu aceptación del aviso. Las actividades y avisos que publicaste quedan, sin "
+    "tu nombre. Esto no se puede deshacer.",
     "btn_forget_yes": "Sí, bórrame",
     "btn_forget_no": "No, cancelar",
     "forget_done": "Listo: borré tus datos. Si vuelves a escribir /start, empezarás de cero.",
