@@ -53,6 +53,10 @@ log = logging.getLogger(__name__)
 
 MinkaApplication = Application[Any, MinkaContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
+# A 429 from Telegram is bot-wide: the limiter waits what Telegram asked and tries again (pausing
+# every request meanwhile), so a reply to a person is not lost while the outbox is draining.
+REPLY_RETRIES = 2
+
 # Group -1 drops updates of banned people; group 0 answers the update; group 1 runs after it
 # (persisting conversation states).
 GATE, ANSWER, AFTERWARDS = -1, 0, 1
@@ -118,7 +122,7 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter())
+        .rate_limiter(AIORateLimiter(max_retries=REPLY_RETRIES))
         .persistence(SQLiteConversationPersistence(storage))
         .build()
     )

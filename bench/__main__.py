@@ -1,0 +1,188 @@
+"""Run every benchmark, one subprocess each, and print a summary of the figures with targets.
+
+    .venv/bin/python -m bench            # about 5 minutes on a 2-core machine
+
+Each benchmark runs in its own interpreter (a failure or a hang does not stop the others; the
+cold-start figures stay cold) at sizes that keep the whole run under 10 minutes: bench_schools at
+full Peru scale (180,000 rows) but 500 queries, bench_delivery with a drain of 500 messages
+(20 s at SEND_RATE=25), bench_dates and bench_updates at their defaults. Their own output is
+shown as it comes; the summary at the end reads the figures from it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT_S = 300  # per benchmark
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One summary line: where the value comes from in a benchmark's output, and its target."""
+
+    name: str
+    pattern: str  # regular expression; group 1 is the value
+    unit: str
+    target: str
+    met: Callable[[float], bool] | None  # None: informational, no target
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    args: list[str]
+    figures: list[Figure]
+
+
+BENCHMARKS = [
+    Benchmark(
+        "dates",
+        ["bench/bench_dates.py", "--rounds", "50"],
+        [
+            Figure(
+                "dates: parse_when p95 (warm)",
+                r"parse_when \(all table phrases\)\s+p50 +"
+                r"[\d.]+ ms +p95 +([\d.]+) ms",
+                "ms",
+                "-",
+                None,
+            ),
+        ],
+    ),
+    Benchmark(
+        "schools",
+        ["-m", "bench.bench_schools", "--queries", "500"],
+        [
+            Figure(
+                "schools: import 180k rows",
+                r"import \(empty database\): ([\d.]+) s",
+                "s",
+                "< 15 s",
+                lambda v: v < 15,
+            ),
+            Figure(
+                "schools: search p95",
+                r"search, \d+ queries: p50 [\d.]+ ms, p95 ([\d.]+) ms",
+                "ms",
+                "< 10 ms",
+                lambda v: v < 10,
+            ),
+            Figure("schools: nearest p95", r"nearest 5, .*?p95 ([\d.]+) ms", "ms", "-", None),
+            Figure("schools: database file", r"database file: ([\d.]+) MB", "MB", "-", None),
+        ],
+    ),
+    Benchmark(
+        "delivery",
+        ["bench/bench_delivery.py", "--drain", "500", "--rounds", "3"],
+        [
+            Figure(
+                "delivery: enqueue 10k (median)",
+                r"\(median ([\d.]+) s\)",
+                "s",
+                "< 0.5 s",
+                lambda v: v < 0.5,
+            ),
+            Figure(
+                "delivery: steady rate",
+                r"steady rate: [\d.]+ msg/s = ([\d.]+)%",
+                "% of rate",
+                ">= 95 %",
+                lambda v: v >= 95,
+            ),
+            Figure("delivery: 429 answers", r"429 answers: (\d+)", "", "0", lambda v: v == 0),
+        ],
+    ),
+    Benchmark(
+        "updates",
+        ["-m", "bench.bench_updates", "--json", "{json}"],
+        [
+            Figure("updates: Minka p95 (paced)", "minka_p95_ms", "ms", "-", None),
+            Figure("updates: p95 Minka / echo", "p95_ratio", "x", "<= 2", lambda v: v <= 2),
+            Figure(
+                "updates: Minka flat out", "minka_flat_out_updates_per_s", "updates/s", "-", None
+            ),
+            Figure("updates: p95 during 10k drain", "drain_p95_ms", "ms", "-", None),
+            Figure("updates: unanswered in drain", "drain_unanswered", "", "0", lambda v: v == 0),
+            Figure("updates: start-up to 1st answer", "startup_first_answer_ms", "ms", "-", None),
+        ],
+    ),
+]
+
+
+def run(benchmark: Benchmark, folder: Path) -> tuple[str, dict[str, float], float, str]:
+    """Run one benchmark, echoing its output; return (output, JSON figures, seconds, status)."""
+    json_path = folder / f"{benchmark.name}.json"
+    args = [arg.replace("{json}", str(json_path)) for arg in benchmark.args]
+    print(f"\n=== {benchmark.name}: python {' '.join(args)}", flush=True)
+    started = time.perf_counter()
+    lines: list[str] = []
+    with subprocess.Popen(
+        [sys.executable, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        watchdog = threading.Timer(TIMEOUT_S, process.kill)
+        watchdog.start()
+        try:
+            for line in process.stdout:
+                lines.append(line)
+                print(line, end="", flush=True)
+            code = process.wait()
+        finally:
+            watchdog.cancel()
+    seconds = time.perf_counter() - started
+    status = "ok" if code == 0 else f"failed (exit {code})"
+    print(f"=== {benchmark.name}: {status} in {seconds:.0f} s", flush=True)
+    figures = json.loads(json_path.read_text()) if json_path.exists() else {}
+    return "".join(lines), figures, seconds, status
+
+
+def value_of(figure: Figure, output: str, figures: dict[str, float]) -> float | None:
+    if figure.pattern in figures:
+        return float(figures[figure.pattern])
+    match = re.search(figure.pattern, output)
+    return float(match.group(1)) if match else None
+
+
+def main() -> None:
+    rows: list[tuple[str, str, str, str]] = []
+    timings: list[tuple[str, float, str]] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="minka-bench-") as name:
+        for benchmark in BENCHMARKS:
+            output, figures, seconds, status = run(benchmark, Path(name))
+            timings.append((benchmark.name, seconds, status))
+            for figure in benchmark.figures:
+                value = value_of(figure, output, figures)
+                shown = "n/a" if value is None else f"{value:.4g} {figure.unit}".strip()
+                if figure.met is None:
+                    verdict = "-"
+                else:
+                    verdict = "n/a" if value is None else ("yes" if figure.met(value) else "NO")
+                rows.append((figure.name, shown, figure.target, verdict))
+    print("\n=== summary")
+    width = max(len(row[0]) for row in rows)
+    print(f"{'figure':<{width}}  {'value':>22}  {'target':>8}  met?")
+    for figure_name, shown, target, verdict in rows:
+        print(f"{figure_name:<{width}}  {shown:>22}  {target:>8}  {verdict}")
+    print()
+    for bench_name, seconds, status in timings:
+        print(f"{bench_name:<10} {seconds:6.0f} s  {status}")
+    print(f"{'total':<10} {time.perf_counter() - started:6.0f} s")
+
+
+if __name__ == "__main__":
+    main()

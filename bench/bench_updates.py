@@ -1,0 +1,399 @@
+"""Update handling: Minka's real Application against a bare PTB echo bot, driven the same way.
+
+Both poll the project's fake Telegram (bot/sandbox/fake_telegram.py) over loopback HTTP, so the
+Bot API round trip is the same for both. Latency of one update = from the fake creating it
+(`send_text`/`press`) to the fake recording the bot's first message (sent or edited) in the chat.
+A few concurrent users each run their script step by step; a step starts once the previous one
+is answered (for Minka: once all the messages the step produced in the warm-up cycle arrived).
+
+1. Echo: N plain texts answered with the same text by one MessageHandler (no database).
+2. Minka: N updates of registered NGO users (onboarded through the bot): school searches by
+   text, opening the first result, /quien, /suscribir, /anunciar then /cancelar.
+   Target: Minka p95 <= 2 x echo p95.
+3. Fan-out: the same mix with the fake limited like Telegram (30 msg/s overall, 1 msg/s per
+   chat), first with an idle outbox, then while 10,000 outbox messages to 10,000 chats drain.
+4. Start-up: from spawning ``python -m bot run`` (fresh process, sample registry in its database)
+   to the answer to an update that was waiting for it.
+
+Run from the repository root: ``.venv/bin/python -m bench.bench_updates [--updates N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
+
+from bot.app import MinkaApplication  # noqa: E402
+from bot.registry_import import load_sample_schools  # noqa: E402
+from bot.runner import running  # noqa: E402
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from storage import Storage  # noqa: E402
+from storage.outbox import OutboxItem  # noqa: E402
+
+log = logging.getLogger("bench.updates")
+
+FANOUT = 10_000
+USERS = 4  # concurrent users in the unlimited phases (--users)
+DRAIN_USERS = 8
+PER_CHAT_GAP = 1.05  # seconds between a user's steps while the fake enforces 1 msg/s per chat
+REPLY_TIMEOUT = 30.0
+THINK = 0.25  # paced: 4 users then offer at most 16 updates/s, under PTB's 30 sends/s limiter
+LIMITED_TIMEOUT = 5.0  # an update not answered by then counts as unanswered
+Step = tuple[str, str]  # ("text", "santa rosa") or ("press", "1")
+MINKA_SCRIPT: list[Step] = [
+    ("text", "santa rosa"),
+    ("press", "1"),
+    ("text", "2045"),
+    ("text", "mariategi"),
+    ("text", "/quien 9000001"),
+    ("text", "/suscribir 9000001"),
+    ("text", "/anunciar"),
+    ("text", "/cancelar"),
+]
+ECHO_SCRIPT: list[Step] = [("text", text) for _, text in MINKA_SCRIPT if not text.startswith("/")]
+
+
+@dataclass
+class Replies:
+    """Records, per chat, when the bot's messages (sent or edited) reached the fake."""
+
+    times: dict[int, list[float]] = field(default_factory=dict)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def hook(self, message: SentMessage, kind: str) -> None:
+        if kind in ("sent", "edited"):
+            self.times.setdefault(message.chat_id, []).append(time.perf_counter())
+            self.changed.set()
+            self.changed = asyncio.Event()
+
+    def count(self, chat_id: int) -> int:
+        return len(self.times.get(chat_id, []))
+
+    async def wait_count(self, chat_id: int, count: int, within: float = REPLY_TIMEOUT) -> None:
+        deadline = time.perf_counter() + within
+        while self.count(chat_id) < count:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError(f"chat {chat_id}: {self.count(chat_id)} of {count} replies")
+            event = self.changed
+            try:
+                await asyncio.wait_for(event.wait(), remaining)
+            except TimeoutError:
+                continue
+
+
+async def act(fake: FakeTelegram, user: int, step: Step) -> None:
+    kind, value = step
+    if kind == "press":
+        await fake.press(user, int(value))
+    else:
+        await fake.send_text(user, value)
+
+
+@dataclass
+class Driver:
+    """Runs scripts for several users at once and collects per-update latencies."""
+
+    fake: FakeTelegram
+    replies: Replies
+    expected: dict[Step, int] = field(default_factory=dict)  # replies per step (warm-up)
+    latencies: list[float] = field(default_factory=list)
+    lost: int = 0  # updates without any answer within `timeout`
+    timeout: float = REPLY_TIMEOUT
+
+    async def step(self, user: int, step: Step) -> None:
+        before = self.replies.count(user)
+        started = time.perf_counter()
+        await act(self.fake, user, step)
+        try:
+            await self.replies.wait_count(user, before + 1, self.timeout)
+        except TimeoutError:
+            self.lost += 1
+            return
+        self.latencies.append((self.replies.times[user][before] - started) * 1000)
+        with contextlib.suppress(TimeoutError):  # a later message of the step may be lost
+            await self.replies.wait_count(user, before + self.expected.get(step, 1), self.timeout)
+
+    async def calibrate(self, user: int, script: Sequence[Step], settle: float) -> None:
+        """Run the script once, unmeasured, learning how many messages each step produces."""
+        for step in script:
+            before = self.replies.count(user)
+            await act(self.fake, user, step)
+            await self.replies.wait_count(user, before + 1)
+            await asyncio.sleep(settle)
+            self.expected[step] = self.replies.count(user) - before
+
+    async def run(
+        self, users: Sequence[int], script: Sequence[Step], total: int, gap: float = 0.0
+    ) -> float:
+        """`total` updates spread over `users`, a user's next step `gap` seconds after the bot's
+        last message to them (0: at once); returns the wall time."""
+        self.latencies, self.lost = [], 0
+        per_user = [total // len(users) + (i < total % len(users)) for i in range(len(users))]
+
+        async def user_loop(user: int, count: int) -> None:
+            for n in range(count):
+                await self.step(user, script[n % len(script)])
+                if gap and self.replies.times.get(user):
+                    last_reply = self.replies.times[user][-1]
+                    await asyncio.sleep(max(0.0, gap - (time.perf_counter() - last_reply)))
+
+        started = time.perf_counter()
+        await asyncio.gather(*(user_loop(u, c) for u, c in zip(users, per_user, strict=True)))
+        return time.perf_counter() - started
+
+
+@dataclass
+class Figures:
+    label: str
+    latencies_ms: list[float]
+    seconds: float
+    lost: int = 0
+
+    def quantile(self, q: int) -> float:
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[q - 1]
+
+    def line(self) -> str:
+        rate = (len(self.latencies_ms) + self.lost) / self.seconds
+        return (
+            f"{self.label:<30} n={len(self.latencies_ms):<4} p50 {self.quantile(50):6.1f} ms  "
+            f"p95 {self.quantile(95):6.1f} ms  p99 {self.quantile(99):6.1f} ms  "
+            f"{rate:5.1f} updates/s  unanswered {self.lost}"
+        )
+
+
+def settings_for(fake: FakeTelegram, database: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": fake.token,
+        "telegram_api_base_url": fake.base_url,
+        "database_path": database,
+        "webhook_url": None,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None and update.effective_message.text is not None
+    await update.effective_message.reply_text(update.effective_message.text)
+
+
+async def bench_echo(total: int, concurrent: int) -> tuple[Figures, Figures]:
+    async with FakeTelegram() as fake:
+        replies = Replies()
+        fake.on_bot_message = replies.hook
+        app = Application.builder().token(fake.token).base_url(fake.base_url).build()
+        app.add_handler(MessageHandler(filters.TEXT, echo))
+        users = list(range(3001, 3001 + concurrent))
+        for user in users:
+            fake.user(user, f"Eco {user}")
+        async with app:
+            assert app.updater is not None
+            await app.updater.start_polling()
+            await app.start()
+            try:
+                driver = Driver(fake, replies)
+                for user in users:
+                    await driver.calibrate(user, ECHO_SCRIPT, settle=0.0)
+                seconds = await driver.run(users, ECHO_SCRIPT, total, gap=THINK)
+                paced = Figures("echo, paced", driver.latencies, seconds)
+                seconds = await driver.run(users, ECHO_SCRIPT, total)
+                flat_out = Figures("echo, flat out", driver.latencies, seconds)
+            finally:
+                await app.updater.stop()
+                await app.stop()
+    return paced, flat_out
+
+
+async def register_ngo(fake: FakeTelegram, user: int) -> None:
+    """Onboard `user` as an NGO representative, the way people do, through the bot."""
+    # Imported here: the helpers live with the end-to-end tests they were written for.
+    from tests.test_activities_e2e import register_ngo as onboard
+
+    await onboard(fake, user, f"Persona{user}", f"Fundación Banco {user}")
+
+
+async def bench_minka(total: int, drain_total: int, folder: Path, concurrent: int) -> list[Figures]:
+    database = folder / "minka.db"
+    storage = Storage(database)
+    await storage.open()
+    await load_sample_schools(storage)
+    figures: list[Figures] = []
+    async with FakeTelegram() as fake:
+        replies = Replies()
+        fake.on_bot_message = replies.hook
+        async with running(settings_for(fake, database), storage) as app:
+            users = list(range(2001, 2001 + max(concurrent, DRAIN_USERS)))
+            for user in users:
+                await register_ngo(fake, user)
+            driver = Driver(fake, replies)
+            for user in users:
+                await driver.calibrate(user, MINKA_SCRIPT, settle=0.3)
+            print(
+                "messages per step (warm-up):",
+                ", ".join(f"{value!r} {count}" for (_, value), count in driver.expected.items()),
+            )
+            seconds = await driver.run(users[:concurrent], MINKA_SCRIPT, total, gap=THINK)
+            figures.append(Figures("Minka, paced", driver.latencies, seconds))
+            await asyncio.sleep(1.0)  # PTB's rate limiter refills (30 sends/s, burst 30)
+            seconds = await driver.run(users[:concurrent], MINKA_SCRIPT, total)
+            figures.append(Figures("Minka, flat out", driver.latencies, seconds))
+            figures += await fan_out(app, fake, driver, users[:DRAIN_USERS], drain_total)
+    return figures
+
+
+async def fan_out(
+    app: MinkaApplication, fake: FakeTelegram, driver: Driver, users: list[int], total: int
+) -> list[Figures]:
+    fake.rate_limit(global_per_second=30, per_chat_per_second=1)
+    await asyncio.sleep(1.1)  # the per-chat window forgets the unlimited phase
+    driver.timeout = LIMITED_TIMEOUT
+    seconds = await driver.run(users, MINKA_SCRIPT, total, gap=PER_CHAT_GAP)
+    quiet = Figures("Minka, limited, idle outbox", driver.latencies, seconds, driver.lost)
+    items = [OutboxItem(100_000 + n, f"Aviso {n} de la fundación", None) for n in range(FANOUT)]
+    for item in items:
+        fake.user(item.chat_id, f"Docente {item.chat_id}")
+    started = time.perf_counter()
+    await app.bot_data.storage.outbox.enqueue("bench:fanout", items)
+    enqueue_ms = (time.perf_counter() - started) * 1000
+    assert app.bot_data.delivery is not None
+    sent_before = fake.sent_count
+    app.bot_data.delivery.wake()
+    await asyncio.sleep(1.0)  # the drain is under way
+    seconds = await driver.run(users, MINKA_SCRIPT, total, gap=PER_CHAT_GAP)
+    sent = fake.sent_count - sent_before - total
+    busy = Figures("Minka, limited, 10k draining", driver.latencies, seconds, driver.lost)
+    print(
+        f"fan-out: enqueued {FANOUT:,} messages in {enqueue_ms:.0f} ms; "
+        f"~{sent} outbox messages sent during the {seconds + 1:.1f} s measured "
+        f"({sent / (seconds + 1):.1f} msg/s); 429 answers so far: {fake.too_many_requests}"
+    )
+    return [quiet, busy]
+
+
+async def bench_startup(folder: Path) -> dict[str, float]:
+    database = folder / "startup.db"
+    storage = Storage(database)
+    await storage.open()
+    await load_sample_schools(storage)
+    await storage.close()
+    async with FakeTelegram() as fake:
+        replies = Replies()
+        fake.on_bot_message = replies.hook
+        fake.user(2500, "Rosa")
+        await fake.send_text(2500, "/start")  # waiting for the bot before it starts
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "DATABASE_PATH": str(database),
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+        started = time.perf_counter()
+        process = subprocess.Popen(  # noqa: ASYNC220 - started and reaped without blocking
+            [sys.executable, "-m", "bot", "run"],
+            cwd=folder,  # no .env file here
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            first_poll = await first_call(fake, "getupdates", started)
+            await replies.wait_count(2500, 1)
+            answered = replies.times[2500][0] - started
+        finally:
+            process.terminate()
+            await asyncio.to_thread(process.wait, 15)
+    return {"first getUpdates": first_poll * 1000, "first answer": answered * 1000}
+
+
+async def first_call(fake: FakeTelegram, method: str, started: float) -> float:
+    while not any(name.lower() == method for name, _ in fake.calls):
+        if time.perf_counter() - started > REPLY_TIMEOUT:
+            raise TimeoutError(f"no {method} call")
+        await asyncio.sleep(0.005)
+    return time.perf_counter() - started
+
+
+async def main_async(total: int, drain_total: int, concurrent: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="minka-bench-") as name:
+        folder = Path(name)
+        startup = await bench_startup(folder)
+        echo_figures, echo_flat = await bench_echo(total, concurrent)
+        minka, minka_flat, quiet, busy = await bench_minka(total, drain_total, folder, concurrent)
+    print(
+        f"{concurrent} users; paced: a user's next update {THINK * 1000:.0f} ms after the bot's "
+        "answer; flat out: at once"
+    )
+    for figures in (echo_figures, minka, echo_flat, minka_flat):
+        print(figures.line())
+    print(
+        f"{DRAIN_USERS} users, next update {PER_CHAT_GAP:.2f} s after the answer, fake Telegram "
+        "limited to 30 msg/s overall and 1 msg/s per chat:"
+    )
+    for figures in (quiet, busy):
+        print(figures.line())
+    ratio = minka.quantile(95) / echo_figures.quantile(95)
+    print(f"p95 Minka / echo (paced): {ratio:.2f} (target <= 2)")
+    print(
+        f"start-up (python -m bot run, sample registry): first getUpdates after "
+        f"{startup['first getUpdates']:.0f} ms, first update answered after "
+        f"{startup['first answer']:.0f} ms"
+    )
+    return {
+        "echo_p95_ms": echo_figures.quantile(95),
+        "minka_p50_ms": minka.quantile(50),
+        "minka_p95_ms": minka.quantile(95),
+        "minka_p99_ms": minka.quantile(99),
+        "p95_ratio": ratio,
+        "minka_flat_out_updates_per_s": len(minka_flat.latencies_ms) / minka_flat.seconds,
+        "echo_flat_out_updates_per_s": len(echo_flat.latencies_ms) / echo_flat.seconds,
+        "drain_unanswered": busy.lost,
+        "limited_idle_p95_ms": quiet.quantile(95),
+        "drain_p95_ms": busy.quantile(95),
+        "startup_first_answer_ms": startup["first answer"],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=300, help="updates per bot (300)")
+    parser.add_argument("--drain-updates", type=int, default=80, help="updates per fan-out phase")
+    parser.add_argument("--users", type=int, default=USERS, help="concurrent users (4)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.CRITICAL)  # the app's 429 errors are counted instead
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    )
+    results = asyncio.run(main_async(args.updates, args.drain_updates, args.users))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
