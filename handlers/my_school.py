@@ -7,11 +7,16 @@ from telegram.ext import CommandHandler, ConversationHandler, filters
 
 from bot import callbacks as cb
 from bot.commands import MY_SCHOOL
-from bot.context import MinkaContext, language_for
+from bot.context import MinkaContext
 from bot.school_views import skip_keyboard
 from bot.texts import t
 from handlers.common import Handler, conversation, registered_member
-from handlers.schools import picked_school, save_own_school, school_picker_handlers
+from handlers.schools import (
+    picked_school,
+    save_own_school,
+    school_picker_handlers,
+    skip_own_school,
+)
 from storage.models import Role
 
 FLOW = "my_school"
@@ -46,12 +51,7 @@ async def on_picked(update: Update, context: MinkaContext) -> str | int:
 
 
 async def on_skipped(update: Update, context: MinkaContext) -> int:
-    query = update.callback_query
-    assert query is not None and update.effective_chat is not None
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    lang = await language_for(update, context)
-    await update.effective_chat.send_message(t(lang, "school_skipped"))
+    await skip_own_school(update, context)
     return END
 
 

@@ -31,6 +31,7 @@ from handlers.schools import (
     picked_school,
     save_own_school,
     school_picker_handlers,
+    skip_own_school,
 )
 from storage.members import InvalidName, clean_person_name
 from storage.models import Member, Role
@@ -192,12 +193,7 @@ async def on_school_picked(update: Update, context: MinkaContext) -> str | int:
 
 
 async def on_school_skipped(update: Update, context: MinkaContext) -> int:
-    query = update.callback_query
-    assert query is not None and update.effective_chat is not None
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    lang = await language_for(update, context)
-    await update.effective_chat.send_message(t(lang, "school_skipped"))
+    await skip_own_school(update, context)
     return await finish(update, context)
 
 

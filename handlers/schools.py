@@ -236,6 +236,16 @@ async def school_from_arguments(
     return None
 
 
+async def skip_own_school(update: Update, context: MinkaContext) -> None:
+    """ "Lo digo después": the buttons go away and the person hears how to say it later."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    lang = await language_for(update, context)
+    await update.effective_chat.send_message(t(lang, "school_skipped"))
+
+
 async def save_own_school(update: Update, context: MinkaContext, school: School) -> None:
     """A teacher's school, chosen in onboarding or with /miescuela."""
     assert update.effective_user is not None and update.effective_chat is not None
