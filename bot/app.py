@@ -12,7 +12,6 @@ from typing import Any
 from telegram import BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseHandler,
     CallbackQueryHandler,
@@ -32,6 +31,7 @@ from bot import jobs
 from bot.context import BotData, MinkaContext
 from bot.observed import ObservedApplication
 from bot.persistence import SQLiteConversationPersistence, flush_conversations
+from bot.rate_limit import SharedRateLimiter
 from bot.settings import Settings
 from handlers import (
     activities,
@@ -53,8 +53,8 @@ log = logging.getLogger(__name__)
 
 MinkaApplication = Application[Any, MinkaContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
-# A 429 from Telegram is bot-wide: the limiter waits what Telegram asked and tries again (pausing
-# every request meanwhile), so a reply to a person is not lost while the outbox is draining.
+# A 429 from Telegram is bot-wide: the limiter (bot.rate_limit) pauses every request for what
+# Telegram asked and tries a reply again, so a reply to a person is not lost.
 REPLY_RETRIES = 2
 
 # Group -1 drops updates of banned people; group 0 answers the update; group 1 runs after it
@@ -122,7 +122,11 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=REPLY_RETRIES))
+        .rate_limiter(
+            SharedRateLimiter(
+                background_per_second=settings.send_rate, reply_retries=REPLY_RETRIES
+            )
+        )
         .persistence(SQLiteConversationPersistence(storage))
         .build()
     )

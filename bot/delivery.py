@@ -1,8 +1,10 @@
 """The delivery worker: drains the outbox (storage.outbox) within Telegram's limits.
 
 Telegram allows about 30 messages a second per bot, one a second per chat and 20 a minute per
-group. PTB's AIORateLimiter does not enforce the per-chat limit and, with max_retries=0, lets a 429
-reach us, so proactive sending has its own queue and its own limits:
+group. The bot's rate limiter (bot.rate_limit) keeps everything within the overall and group limits
+and lets replies to people go first: the worker's requests are `Priority.BACKGROUND`, so they wait
+while replies use the budget, and a 429 comes back to the worker instead of being retried there.
+On top of that the worker has its own queue and limits:
 
 - overall: at most SEND_RATE messages in any second, evenly spaced (a token bucket);
 - per chat: the next message at least a second after Telegram answered the previous one;
@@ -30,14 +32,13 @@ import asyncio
 import contextlib
 import logging
 import math
-import warnings
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -46,15 +47,15 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.warnings import PTBDeprecationWarning
 
+from bot.rate_limit import Priority, retry_after_seconds
 from storage.chats import Chats
 from storage.clock import utc_now
 from storage.db import DatabaseUnavailable
 from storage.outbox import Outbox, OutboxMessage
 
 if TYPE_CHECKING:
-    from telegram.ext import Application
+    from telegram.ext import Application, ExtBot
 
     from bot.context import BotData
 
@@ -165,7 +166,7 @@ class DeliveryWorker:
 
     def __init__(
         self,
-        bot: Bot,
+        bot: ExtBot[Any],
         chats: Chats,
         outbox: Outbox,
         *,
@@ -311,9 +312,14 @@ class DeliveryWorker:
         if message.reply_markup is not None:
             markup = InlineKeyboardMarkup.de_json(message.reply_markup, self._bot)
         try:
-            await self._bot.send_message(message.chat_id, message.text, reply_markup=markup)
+            await self._bot.send_message(
+                message.chat_id,
+                message.text,
+                reply_markup=markup,
+                rate_limit_args=Priority.BACKGROUND,
+            )
         except RetryAfter as exc:
-            await self._on_flood_limit(message, _retry_after_seconds(exc))
+            await self._on_flood_limit(message, retry_after_seconds(exc))
         except Forbidden as exc:
             await self._on_chat_gone(message, exc.message)
         except ChatMigrated as exc:
@@ -378,15 +384,6 @@ def attach_delivery(app: Application[Any, Any, Any, Any, BotData, Any]) -> Deliv
             now=lambda: data.clock(),  # looked up on each call: tests replace the clock
         )
     return data.delivery
-
-
-def _retry_after_seconds(exc: RetryAfter) -> float:
-    # PTB 22 warns that retry_after will become a timedelta unless PTB_TIMEDELTA is set; both
-    # forms are handled, so the warning says nothing useful here.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def _monotonic() -> float:

@@ -455,6 +455,6 @@ async def test_status_command_prints_the_queue(tmp_path: Path) -> None:
 
 
 def test_send_rate_setting_is_bounded() -> None:
-    assert load_settings(_env_file=None, send_rate=30).send_rate == 30
+    assert load_settings(_env_file=None, send_rate=25).send_rate == 25
     with pytest.raises(SettingsError, match="SEND_RATE"):
-        load_settings(_env_file=None, send_rate=31)
+        load_settings(_env_file=None, send_rate=26)

@@ -18,7 +18,7 @@ from storage.outbox import OutboxItem
 
 ROOT = Path(__file__).resolve().parent.parent
 CHATS = range(50_001, 51_001)
-SEND_RATE = 30
+SEND_RATE = 25
 KILL_AFTER = 300
 
 

@@ -1,0 +1,139 @@
+"""The shared send budget: replies go first, the outbox takes what is left, 429 pauses all."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from telegram.error import RetryAfter
+
+from bot.rate_limit import Priority, SharedRateLimiter, SlidingWindow
+
+
+class Recorder:
+    """A fake Bot API call: records when it ran, answers after `latency` seconds."""
+
+    def __init__(self, latency: float = 0.0, fail_with: list[Exception] | None = None) -> None:
+        self.latency = latency
+        self.fail_with = list(fail_with or [])
+        self.started: list[tuple[float, str]] = []
+
+    async def __call__(self, tag: str) -> dict[str, Any]:
+        self.started.append((asyncio.get_running_loop().time(), tag))
+        await asyncio.sleep(self.latency)
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        return {"ok": tag}
+
+
+async def send(
+    limiter: SharedRateLimiter,
+    call: Recorder,
+    tag: str,
+    chat_id: int | str | None = 1,
+    priority: Priority | None = None,
+) -> Any:
+    data = {} if chat_id is None else {"chat_id": chat_id}
+    return await limiter.process_request(call, (tag,), {}, "sendMessage", data, priority)
+
+
+def in_any_second(times: list[float]) -> int:
+    """The most calls that started within one second of each other."""
+    times = sorted(times)
+    return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+
+
+def test_window_counts_requests_in_flight_and_answered_within_the_period() -> None:
+    window = SlidingWindow(1.0)
+    window.take()
+    window.take()
+    assert window.wait(0.0, cap=2) is None  # both in flight: only an answer frees a slot
+    window.give_back(0.5)
+    assert window.wait(0.6, cap=2) == pytest.approx(0.9)  # the answered one leaves at 1.5
+    assert window.wait(1.5, cap=2) == 0.0
+    assert window.used(1.6) == 1
+
+
+async def test_never_more_than_the_overall_limit_in_any_second() -> None:
+    limiter = SharedRateLimiter(background_per_second=5, overall_per_second=10)
+    call = Recorder(latency=0.01)
+    started = asyncio.get_running_loop().time()
+    await asyncio.gather(*(send(limiter, call, f"r{i}", chat_id=i) for i in range(25)))
+    times = [at for at, _ in call.started]
+    assert in_any_second(times) <= 10
+    assert max(times) - started >= 2.0  # 25 requests at 10 a second
+
+
+async def test_background_takes_only_its_share_and_replies_pass_it() -> None:
+    limiter = SharedRateLimiter(background_per_second=4, overall_per_second=6)
+    call = Recorder(latency=0.01)
+    background = [
+        asyncio.create_task(
+            send(limiter, call, f"b{i}", chat_id=100 + i, priority=Priority.BACKGROUND)
+        )
+        for i in range(8)
+    ]
+    await asyncio.sleep(0.1)
+    assert len(call.started) == 4  # the outbox stops at its share...
+    before = asyncio.get_running_loop().time()
+    await asyncio.gather(send(limiter, call, "r1", chat_id=1), send(limiter, call, "r2", chat_id=2))
+    assert asyncio.get_running_loop().time() - before < 0.1  # ...so replies need not wait
+    await asyncio.gather(*background)
+    tags = [tag for _, tag in call.started]
+    assert tags.index("r2") < tags.index("b4")
+
+
+async def test_group_chats_get_twenty_a_minute() -> None:
+    limiter = SharedRateLimiter(background_per_second=25, group_per_minute=3)
+    call = Recorder()
+    for i in range(3):
+        await send(limiter, call, f"g{i}", chat_id=-100)
+    await send(limiter, call, "other group", chat_id=-200)
+    await send(limiter, call, "private", chat_id=5)
+    blocked = asyncio.create_task(send(limiter, call, "g3", chat_id=-100))
+    await asyncio.sleep(0.2)
+    assert not blocked.done()
+    blocked.cancel()
+
+
+async def test_requests_without_a_chat_are_not_counted() -> None:
+    limiter = SharedRateLimiter(background_per_second=1, overall_per_second=1)
+    call = Recorder()
+    await send(limiter, call, "message", chat_id=1)
+    async with asyncio.timeout(0.2):
+        await asyncio.gather(*(send(limiter, call, f"u{i}", chat_id=None) for i in range(20)))
+
+
+async def test_a_reply_that_meets_429_waits_and_is_sent() -> None:
+    limiter = SharedRateLimiter(background_per_second=5, reply_retries=2)
+    call = Recorder(fail_with=[RetryAfter(1)])
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await send(limiter, call, "reply") == {"ok": "reply"}
+    assert loop.time() - started >= 1.0
+    assert len(call.started) == 2
+
+
+async def test_background_429_comes_back_at_once_and_pauses_everyone() -> None:
+    limiter = SharedRateLimiter(background_per_second=5)
+    call = Recorder(fail_with=[RetryAfter(1)])
+    loop = asyncio.get_running_loop()
+    with pytest.raises(RetryAfter):
+        await send(limiter, call, "outbox", priority=Priority.BACKGROUND)
+    paused_at = loop.time()
+    await send(limiter, call, "reply", chat_id=2)
+    assert loop.time() - paused_at >= 0.9  # the reply waited out Telegram's pause
+
+
+async def test_a_reply_gives_up_after_its_retries() -> None:
+    limiter = SharedRateLimiter(background_per_second=5, reply_retries=1)
+    call = Recorder(fail_with=[RetryAfter(0), RetryAfter(0)])
+    with pytest.raises(RetryAfter):
+        await send(limiter, call, "reply")
+    assert len(call.started) == 2
+
+
+def test_background_share_must_fit_in_the_overall_limit() -> None:
+    with pytest.raises(ValueError, match="background_per_second"):
+        SharedRateLimiter(background_per_second=31)
