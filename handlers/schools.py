@@ -24,9 +24,9 @@ from bot import callbacks as cb
 from bot.context import MinkaContext, language_for
 from bot.deeplinks import school_link
 from bot.qr import school_qr_png
+from bot.school_life import load_follow_state, load_school_life
 from bot.school_search import search_schools
 from bot.school_views import (
-    FollowState,
     SchoolLife,
     card_keyboard,
     nearest_keyboard,
@@ -38,7 +38,6 @@ from bot.school_views import (
 )
 from bot.texts import label, t
 from handlers.common import Handler, stale_button
-from storage.follows import FollowKind
 from storage.normalize import fold
 from storage.schools import School
 
@@ -153,28 +152,14 @@ async def on_school_button(update: Update, context: MinkaContext) -> None:
 
 
 async def school_life(context: MinkaContext, school: School) -> SchoolLife:
-    now, activities = context.now(), context.storage.activities
-    return SchoolLife(
-        people=await context.storage.members.people_at_school(school.id),
-        upcoming=await activities.upcoming_at_school(school.id, now),
-        organizations=await activities.organizations_at_school(school.id, now),
-    )
+    return await load_school_life(context.storage, school.id, context.now())
 
 
 async def send_card(message: Message, context: MinkaContext, school: School, lang: str) -> None:
     card = school_card(school, await school_life(context, school), lang, context.settings.tz)
-    follows = await follow_state(context, message.chat_id, school)
+    follows = await load_follow_state(context.storage, message.chat_id, school)
     private = message.chat.type == ChatType.PRIVATE
     await message.reply_text(card, reply_markup=card_keyboard(school, lang, follows, private))
-
-
-async def follow_state(context: MinkaContext, chat_id: int, school: School) -> FollowState:
-    follows = context.storage.follows
-    return FollowState(
-        school=await follows.is_following(chat_id, FollowKind.SCHOOL, str(school.id)),
-        district=bool(school.ubigeo)
-        and await follows.is_following(chat_id, FollowKind.DISTRICT, school.ubigeo or ""),
-    )
 
 
 async def send_who(message: Message, context: MinkaContext, school: School, lang: str) -> None:
