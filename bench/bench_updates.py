@@ -12,8 +12,13 @@ is answered (for Minka: once all the messages the step produced in the warm-up c
    Target: Minka p95 <= 2 x echo p95.
 3. Fan-out: the same mix with the fake limited like Telegram (30 msg/s overall, 1 msg/s per
    chat), first with an idle outbox, then while 10,000 outbox messages to 10,000 chats drain.
-4. Start-up: from spawning ``python -m bot run`` (fresh process, sample registry in its database)
-   to the answer to an update that was waiting for it.
+4. Start-up: from spawning ``python -m bot run`` (fresh process) to the answer to an update
+   that was waiting for it; then the same process answers a mix of updates and its peak memory
+   (VmHWM) is read.
+
+Minka's database is the bundled sample registry, or with ``--database`` a copy of a Peru-scale
+one (``python -m bench.generate_population``). ``--profile FILE`` writes a pyinstrument profile
+of Minka's paced phase (bot and fake Telegram share the event loop, so both show).
 
 Run from the repository root: ``.venv/bin/python -m bench.bench_updates [--updates N]``.
 """
@@ -27,12 +32,14 @@ import json
 import logging
 import os
 import platform
+import random
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +78,34 @@ MINKA_SCRIPT: list[Step] = [
     ("text", "/suscribir 9000001"),
     ("text", "/anunciar"),
     ("text", "/cancelar"),
+]
+# Words of school names and places all over the registry, for the varied mix.
+VARIED_WORDS = [
+    "san martin",
+    "jose olaya",
+    "santa rosa",
+    "inicial",
+    "cesar vallejo",
+    "grau",
+    "arequipa",
+    "puno",
+    "cusco",
+    "huancayo",
+    "piura",
+    "trujillo",
+    "chiclayo",
+    "iquitos",
+    "ayacucho",
+    "san juan",
+    "virgen",
+    "maria auxiliadora",
+    "tupac amaru",
+    "jose carlos mariategui",
+    "ricardo palma",
+    "simon bolivar",
+    "andres avelino caceres",
+    "miguel grau",
+    "la libertad",
 ]
 ECHO_SCRIPT: list[Step] = [("text", text) for _, text in MINKA_SCRIPT if not text.startswith("/")]
 
@@ -165,6 +200,31 @@ class Driver:
         return time.perf_counter() - started
 
 
+@dataclass(frozen=True)
+class Options:
+    database: Path | None = None  # None: the bundled sample registry
+    profile: Path | None = None
+    memory_updates: int = 200
+
+
+@contextlib.contextmanager
+def profiled(path: Path | None) -> Iterator[None]:
+    """Profile the block with pyinstrument into `path` (a text report); nothing if None."""
+    if path is None:
+        yield
+        return
+    from pyinstrument import Profiler  # a dev dependency: imported only when asked for
+
+    profiler = Profiler(async_mode="disabled")
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        path.write_text(profiler.output_text(unicode=True, show_all=False))
+        print(f"profile of Minka's paced phase written to {path}")
+
+
 @dataclass
 class Figures:
     label: str
@@ -236,11 +296,26 @@ async def register_ngo(fake: FakeTelegram, user: int) -> None:
     await onboard(fake, user, f"Persona{user}", f"Fundación Banco {user}")
 
 
-async def bench_minka(total: int, drain_total: int, folder: Path, concurrent: int) -> list[Figures]:
-    database = folder / "minka.db"
+async def prepare_database(folder: Path, name: str, source: Path | None) -> Path:
+    """A fresh database for one bot: a copy of `source`, or the bundled sample registry."""
+    database = folder / name
+    if source is not None:
+        shutil.copyfile(source, database)
+        return database
     storage = Storage(database)
     await storage.open()
-    await load_sample_schools(storage)
+    try:
+        await load_sample_schools(storage)
+    finally:
+        await storage.close()
+    return database
+
+
+async def bench_minka(
+    total: int, drain_total: int, folder: Path, concurrent: int, options: Options
+) -> list[Figures]:
+    database = await prepare_database(folder, "minka.db", options.database)
+    storage = Storage(database)
     figures: list[Figures] = []
     async with FakeTelegram() as fake:
         replies = Replies()
@@ -256,7 +331,8 @@ async def bench_minka(total: int, drain_total: int, folder: Path, concurrent: in
                 "messages per step (warm-up):",
                 ", ".join(f"{value!r} {count}" for (_, value), count in driver.expected.items()),
             )
-            seconds = await driver.run(users[:concurrent], MINKA_SCRIPT, total, gap=THINK)
+            with profiled(options.profile):
+                seconds = await driver.run(users[:concurrent], MINKA_SCRIPT, total, gap=THINK)
             figures.append(Figures("Minka, paced", driver.latencies, seconds))
             await asyncio.sleep(1.0)  # PTB's rate limiter refills (30 sends/s, burst 30)
             seconds = await driver.run(users[:concurrent], MINKA_SCRIPT, total)
@@ -294,41 +370,83 @@ async def fan_out(
     return [quiet, busy]
 
 
-async def bench_startup(folder: Path) -> dict[str, float]:
-    database = folder / "startup.db"
-    storage = Storage(database)
-    await storage.open()
-    await load_sample_schools(storage)
-    await storage.close()
+async def bench_startup(folder: Path, options: Options) -> dict[str, float]:
+    """Spawn ``python -m bot run`` with an update waiting; time its answer, then let it answer
+    a varied mix and read its peak memory."""
+    database = await prepare_database(folder, "startup.db", options.database)
     async with FakeTelegram() as fake:
         replies = Replies()
         fake.on_bot_message = replies.hook
         fake.user(2500, "Rosa")
         await fake.send_text(2500, "/start")  # waiting for the bot before it starts
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": fake.token,
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "DATABASE_PATH": str(database),
-            "LOG_LEVEL": "WARNING",
-            "PYTHONPATH": str(ROOT),
-        }
         started = time.perf_counter()
-        process = subprocess.Popen(  # noqa: ASYNC220 - started and reaped without blocking
-            [sys.executable, "-m", "bot", "run"],
-            cwd=folder,  # no .env file here
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        process = spawn_bot(fake, database, folder)
         try:
             first_poll = await first_call(fake, "getupdates", started)
             await replies.wait_count(2500, 1)
             answered = replies.times[2500][0] - started
+            after_start = memory_of(process.pid)
+            await varied_mix(fake, replies, options.memory_updates)
+            memory = memory_of(process.pid)
         finally:
             process.terminate()
             await asyncio.to_thread(process.wait, 15)
-    return {"first getUpdates": first_poll * 1000, "first answer": answered * 1000}
+    return {
+        "first getUpdates": first_poll * 1000,
+        "first answer": answered * 1000,
+        "rss after start-up MB": after_start["VmRSS"],
+        "peak rss MB": memory["VmHWM"],
+    }
+
+
+def spawn_bot(fake: FakeTelegram, database: Path, folder: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "DATABASE_PATH": str(database),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=folder,  # no .env file here
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def memory_of(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM (peak resident memory) of a process, in MB (Linux's /proc)."""
+    figures: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            figures[key] = int(value.split()[0]) / 1024  # kB
+    return figures
+
+
+def varied_script(count: int, seed: int = 11) -> list[Step]:
+    """Searches over the whole registry (place and name words, numbers), opening a result,
+    /quien and /suscribir on numbered schools: many different schools, cards and pages."""
+    rng = random.Random(seed)
+    steps: list[Step] = []
+    while len(steps) < count:
+        words = " ".join(rng.sample(VARIED_WORDS, rng.choice((1, 2))))
+        number = rng.randint(1, 3000)
+        steps += [("text", words), ("press", "1"), ("text", f"{number}")]
+        steps.append(("text", rng.choice(("/quien", "/suscribir")) + f" {number}"))
+    return steps[:count]
+
+
+async def varied_mix(fake: FakeTelegram, replies: Replies, count: int) -> None:
+    users = list(range(2601, 2601 + USERS))
+    for user in users:
+        await register_ngo(fake, user)
+    driver = Driver(fake, replies)
+    script = varied_script(count)
+    await driver.run(users, script, count, gap=0.05)
 
 
 async def first_call(fake: FakeTelegram, method: str, started: float) -> float:
@@ -339,12 +457,18 @@ async def first_call(fake: FakeTelegram, method: str, started: float) -> float:
     return time.perf_counter() - started
 
 
-async def main_async(total: int, drain_total: int, concurrent: int) -> dict[str, float]:
+async def main_async(
+    total: int, drain_total: int, concurrent: int, options: Options
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="minka-bench-") as name:
         folder = Path(name)
-        startup = await bench_startup(folder)
+        startup = await bench_startup(folder, options)
         echo_figures, echo_flat = await bench_echo(total, concurrent)
-        minka, minka_flat, quiet, busy = await bench_minka(total, drain_total, folder, concurrent)
+        minka, minka_flat, quiet, busy = await bench_minka(
+            total, drain_total, folder, concurrent, options
+        )
+    data = "sample registry" if options.database is None else f"copy of {options.database.name}"
+    print(f"Minka's database: {data}")
     print(
         f"{concurrent} users; paced: a user's next update {THINK * 1000:.0f} ms after the bot's "
         "answer; flat out: at once"
@@ -360,9 +484,14 @@ async def main_async(total: int, drain_total: int, concurrent: int) -> dict[str,
     ratio = minka.quantile(95) / echo_figures.quantile(95)
     print(f"p95 Minka / echo (paced): {ratio:.2f} (target <= 2)")
     print(
-        f"start-up (python -m bot run, sample registry): first getUpdates after "
+        f"start-up (python -m bot run, {data}): first getUpdates after "
         f"{startup['first getUpdates']:.0f} ms, first update answered after "
         f"{startup['first answer']:.0f} ms"
+    )
+    print(
+        f"memory of that process: {startup['rss after start-up MB']:.0f} MB resident after "
+        f"start-up; peak {startup['peak rss MB']:.0f} MB after {options.memory_updates} more "
+        "updates (varied searches, cards, /quien, /suscribir)"
     )
     return {
         "echo_p95_ms": echo_figures.quantile(95),
@@ -376,6 +505,7 @@ async def main_async(total: int, drain_total: int, concurrent: int) -> dict[str,
         "limited_idle_p95_ms": quiet.quantile(95),
         "drain_p95_ms": busy.quantile(95),
         "startup_first_answer_ms": startup["first answer"],
+        "peak_rss_mb": startup["peak rss MB"],
     }
 
 
@@ -384,13 +514,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--updates", type=int, default=300, help="updates per bot (300)")
     parser.add_argument("--drain-updates", type=int, default=80, help="updates per fan-out phase")
     parser.add_argument("--users", type=int, default=USERS, help="concurrent users (4)")
+    parser.add_argument("--database", type=Path, help="Minka's data: a copy of this SQLite file")
+    parser.add_argument("--memory-updates", type=int, default=200, help="varied updates (200)")
+    parser.add_argument("--profile", type=Path, help="write a profile of Minka's paced phase")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.CRITICAL)  # the app's 429 errors are counted instead
     print(
         f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
     )
-    results = asyncio.run(main_async(args.updates, args.drain_updates, args.users))
+    options = Options(args.database, args.profile, args.memory_updates)
+    results = asyncio.run(main_async(args.updates, args.drain_updates, args.users, options))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 
