@@ -162,11 +162,31 @@ class TermGroup:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A school found by the word index, with the name words the ranking compares against."""
+    """A school found by the word index: only what ranking reads. A search ranks up to 300 of
+    them and shows 8, so whole `School`s are read for the page alone (`by_ids`)."""
 
-    school: School
+    id: int
+    cod_mod: str
+    anexo: str
+    district: str | None
+    province: str | None
+    region: str | None
+    active: bool
     name_words: tuple[str, ...]
     level_words: tuple[str, ...]
+
+
+_CANDIDATE_COLUMNS = (
+    "s.id, s.cod_mod, s.anexo, s.district, s.province, s.region, s.active, s.name_key,"
+    " s.level_key"
+)
+
+
+def row_to_candidate(row: aiosqlite.Row) -> Candidate:
+    return Candidate(
+        row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]),
+        tuple(row[7].split()), tuple(row[8].split()),
+    )  # fmt: skip
 
 
 # --- search words ---------------------------------------------------------------------------
@@ -406,13 +426,16 @@ class Schools:
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
-    async def count_matches(self, groups: Sequence[TermGroup], *, in_name: int = 0) -> int:
-        """How many schools match every group (cheap: reads only the word index)."""
+    async def count_matches(
+        self, groups: Sequence[TermGroup], *, in_name: int = 0, at_most: int = -1
+    ) -> int:
+        """How many schools match every group, counting no further than `at_most` (-1: all);
+        reads only the word index."""
         if not groups:
             return 0
         return int(await self._db.scalar(
-            "SELECT count(*) FROM schools_fts WHERE schools_fts MATCH ?",
-            (fts_query(groups, in_name=in_name),),
+            "SELECT count(*) FROM (SELECT 1 FROM schools_fts WHERE schools_fts MATCH ? LIMIT ?)",
+            (fts_query(groups, in_name=in_name), at_most),
         ))  # fmt: skip
 
     async def candidates(
@@ -432,22 +455,18 @@ class Schools:
         match = fts_query(groups, in_name=in_name)
         if shortest_names_first:
             sql = (
-                "SELECT * FROM schools WHERE id IN (SELECT rowid FROM schools_fts"
-                " WHERE schools_fts MATCH ? LIMIT ?) ORDER BY length(name_key), id LIMIT ?"
+                "SELECT " + _CANDIDATE_COLUMNS + " FROM schools s WHERE s.id IN (SELECT rowid"
+                " FROM schools_fts WHERE schools_fts MATCH ? LIMIT ?)"
+                " ORDER BY length(s.name_key), s.id LIMIT ?"
             )
             params: tuple[object, ...] = (match, CANDIDATE_SCAN, limit)
         else:
             sql = (
-                "SELECT s.* FROM schools s JOIN (SELECT rowid FROM schools_fts"
-                " WHERE schools_fts MATCH ? LIMIT ?) f ON s.id = f.rowid"
+                "SELECT " + _CANDIDATE_COLUMNS + " FROM schools s JOIN (SELECT rowid"
+                " FROM schools_fts WHERE schools_fts MATCH ? LIMIT ?) f ON s.id = f.rowid"
             )
             params = (match, limit)
-        rows = await self._db.fetchall(sql, params)
-        return [
-            Candidate(row_to_school(row), tuple(row["name_key"].split()),
-                      tuple(row["level_key"].split()))
-            for row in rows
-        ]  # fmt: skip
+        return [row_to_candidate(row) for row in await self._db.fetchall(sql, params)]
 
     async def nearest(
         self, latitude: float, longitude: float, limit: int = 5, *, active_only: bool = True
@@ -470,7 +489,7 @@ class Schools:
                 break
             radius *= 4
         top = found[:limit]
-        schools = await self._by_ids([school_id for _, school_id in top])
+        schools = await self.by_ids([school_id for _, school_id in top])
         return [(schools[school_id], distance) for distance, school_id in top]
 
     async def _points_in_box(
@@ -488,7 +507,7 @@ class Schools:
         )  # fmt: skip
         return [(row[0], row[1], row[2]) for row in rows]
 
-    async def _by_ids(self, ids: Sequence[int]) -> dict[int, School]:
+    async def by_ids(self, ids: Sequence[int]) -> dict[int, School]:
         if not ids:
             return {}
         marks = ", ".join("?" * len(ids))
