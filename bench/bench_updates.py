@@ -66,7 +66,7 @@ USERS = 4  # concurrent users in the unlimited phases (--users)
 DRAIN_USERS = 8
 PER_CHAT_GAP = 1.05  # seconds between a user's steps while the fake enforces 1 msg/s per chat
 REPLY_TIMEOUT = 30.0
-THINK = 0.25  # paced: 4 users then offer at most 16 updates/s, under PTB's 30 sends/s limiter
+THINK = 0.25  # paced: 4 users then offer at most 16 updates/s, under the 30 sends/s limiter
 LIMITED_TIMEOUT = 5.0  # an update not answered by then counts as unanswered
 Step = tuple[str, str]  # ("text", "santa rosa") or ("press", "1")
 MINKA_SCRIPT: list[Step] = [
@@ -107,6 +107,9 @@ VARIED_WORDS = [
     "miguel grau",
     "la libertad",
 ]
+# Where each user starts in the script: after a search ("1" presses its first result) or
+# after /anunciar (which /cancelar ends) a user may not start.
+START_STEPS = (0, 2, 4, 6)
 ECHO_SCRIPT: list[Step] = [("text", text) for _, text in MINKA_SCRIPT if not text.startswith("/")]
 
 
@@ -155,6 +158,7 @@ class Driver:
     replies: Replies
     expected: dict[Step, int] = field(default_factory=dict)  # replies per step (warm-up)
     latencies: list[float] = field(default_factory=list)
+    by_step: dict[Step, list[float]] = field(default_factory=dict)
     lost: int = 0  # updates without any answer within `timeout`
     timeout: float = REPLY_TIMEOUT
 
@@ -167,7 +171,9 @@ class Driver:
         except TimeoutError:
             self.lost += 1
             return
-        self.latencies.append((self.replies.times[user][before] - started) * 1000)
+        latency = (self.replies.times[user][before] - started) * 1000
+        self.latencies.append(latency)
+        self.by_step.setdefault(step, []).append(latency)
         with contextlib.suppress(TimeoutError):  # a later message of the step may be lost
             await self.replies.wait_count(user, before + self.expected.get(step, 1), self.timeout)
 
@@ -183,20 +189,27 @@ class Driver:
     async def run(
         self, users: Sequence[int], script: Sequence[Step], total: int, gap: float = 0.0
     ) -> float:
-        """`total` updates spread over `users`, a user's next step `gap` seconds after the bot's
-        last message to them (0: at once); returns the wall time."""
-        self.latencies, self.lost = [], 0
+        """`total` updates spread over `users`, a user's next step 1 to 1.4 x `gap` seconds
+        (seeded) after the bot's last message to them (0: at once); returns the wall time.
+        Users start at different points of the script and think for different times, as
+        people do; in lockstep, every user would send the slowest step at the same moment."""
+        self.latencies, self.by_step, self.lost = [], {}, 0
         per_user = [total // len(users) + (i < total % len(users)) for i in range(len(users))]
 
-        async def user_loop(user: int, count: int) -> None:
+        async def user_loop(index: int, user: int, count: int) -> None:
+            first = START_STEPS[index % len(START_STEPS)]
+            think = random.Random(user)
             for n in range(count):
-                await self.step(user, script[n % len(script)])
+                await self.step(user, script[(first + n) % len(script)])
                 if gap and self.replies.times.get(user):
+                    wait = gap * think.uniform(1.0, 1.4)
                     last_reply = self.replies.times[user][-1]
-                    await asyncio.sleep(max(0.0, gap - (time.perf_counter() - last_reply)))
+                    await asyncio.sleep(max(0.0, wait - (time.perf_counter() - last_reply)))
 
         started = time.perf_counter()
-        await asyncio.gather(*(user_loop(u, c) for u, c in zip(users, per_user, strict=True)))
+        await asyncio.gather(
+            *(user_loop(i, u, c) for i, (u, c) in enumerate(zip(users, per_user, strict=True)))
+        )
         return time.perf_counter() - started
 
 
@@ -259,6 +272,14 @@ def settings_for(fake: FakeTelegram, database: Path, **overrides: Any) -> Settin
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None and update.effective_message.text is not None
     await update.effective_message.reply_text(update.effective_message.text)
+
+
+def print_steps(by_step: dict[Step, list[float]]) -> None:
+    """Minka's paced latencies per step of the script: which kind of update costs what."""
+    print("Minka, paced, by step (ms):")
+    for (_, value), latencies in by_step.items():
+        cuts = statistics.quantiles(latencies, n=20, method="inclusive")
+        print(f"    {value:<22} n={len(latencies):<4} p50 {cuts[9]:6.1f}  p95 {cuts[18]:6.1f}")
 
 
 async def bench_echo(total: int, concurrent: int) -> tuple[Figures, Figures]:
@@ -334,6 +355,7 @@ async def bench_minka(
             with profiled(options.profile):
                 seconds = await driver.run(users[:concurrent], MINKA_SCRIPT, total, gap=THINK)
             figures.append(Figures("Minka, paced", driver.latencies, seconds))
+            print_steps(driver.by_step)
             await asyncio.sleep(1.0)  # PTB's rate limiter refills (30 sends/s, burst 30)
             seconds = await driver.run(users[:concurrent], MINKA_SCRIPT, total)
             figures.append(Figures("Minka, flat out", driver.latencies, seconds))

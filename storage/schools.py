@@ -75,7 +75,8 @@ _FTS_REMOVE = (
     "INSERT INTO schools_fts (schools_fts, rowid, name_key, place_key, level_key)"
     " VALUES ('delete', ?, ?, ?, ?)"
 )
-CANDIDATE_SCAN = 1000  # matches read to pick the shortest names of a big set
+_ID_BITS = 32  # the word index's rowid: length(name_key) above these bits, schools.id in them
+_ID_MASK = (1 << _ID_BITS) - 1
 _KEYS_PER_QUERY = 10_000  # SQLite allows 32,766 parameters
 
 
@@ -306,6 +307,11 @@ def row_to_school(row: aiosqlite.Row) -> School:
     )  # fmt: skip
 
 
+def fts_rowid(school_id: int, name_key: str) -> int:
+    """A school's rowid in the word index: shorter names sort first, then by id."""
+    return (len(name_key) << _ID_BITS) + school_id
+
+
 # What the word index holds for one row: (rowid, name_key, place_key, level_key).
 _FtsEntry = tuple[int, str, str, str]
 
@@ -390,7 +396,13 @@ class Schools:
     async def rebuild_search_index(self) -> None:
         """Rebuild the word index from the table (a repair: upsert_batch keeps it in step)."""
         async with self._db.transaction() as session:
-            await session.execute("INSERT INTO schools_fts (schools_fts) VALUES ('rebuild')")
+            await session.execute("INSERT INTO schools_fts (schools_fts) VALUES ('delete-all')")
+            await session.execute(
+                "INSERT INTO schools_fts (rowid, name_key, place_key, level_key)"
+                " SELECT (length(name_key) << ?) + id, name_key, place_key, level_key"
+                " FROM schools",
+                (_ID_BITS,),
+            )
         await self.refresh_search_terms()
 
     async def refresh_search_terms(self) -> int:
@@ -448,25 +460,18 @@ class Schools:
     ) -> list[Candidate]:
         """Schools matching every group, the first `in_name` groups in the name.
 
-        `shortest_names_first` is for match sets too big to rank in Python: of the first
-        CANDIDATE_SCAN matches, those whose name has the fewest other words."""
+        `shortest_names_first` is for match sets too big to rank in Python: the matches whose
+        names are shortest (fewest other words), which is the index's own order."""
         if not groups:
             return []
-        match = fts_query(groups, in_name=in_name)
-        if shortest_names_first:
-            sql = (
-                "SELECT " + _CANDIDATE_COLUMNS + " FROM schools s WHERE s.id IN (SELECT rowid"
-                " FROM schools_fts WHERE schools_fts MATCH ? LIMIT ?)"
-                " ORDER BY length(s.name_key), s.id LIMIT ?"
-            )
-            params: tuple[object, ...] = (match, CANDIDATE_SCAN, limit)
-        else:
-            sql = (
-                "SELECT " + _CANDIDATE_COLUMNS + " FROM schools s JOIN (SELECT rowid"
-                " FROM schools_fts WHERE schools_fts MATCH ? LIMIT ?) f ON s.id = f.rowid"
-            )
-            params = (match, limit)
-        return [row_to_candidate(row) for row in await self._db.fetchall(sql, params)]
+        order = " ORDER BY f.r" if shortest_names_first else ""
+        rows = await self._db.fetchall(
+            "SELECT " + _CANDIDATE_COLUMNS + " FROM (SELECT rowid AS r FROM schools_fts"
+            " WHERE schools_fts MATCH ? ORDER BY rowid LIMIT ?) f"
+            " JOIN schools s ON s.id = (f.r & ?)" + order,
+            (fts_query(groups, in_name=in_name), limit, _ID_MASK),
+        )
+        return [row_to_candidate(row) for row in rows]
 
     async def nearest(
         self, latitude: float, longitude: float, limit: int = 5, *, active_only: bool = True
@@ -533,7 +538,8 @@ async def _indexed_rows(
         )
         for row in rows:
             if (row[0], row[1]) in wanted:
-                found[(row[0], row[1])] = (row[2], (row[3], row[4], row[5], row[6]))
+                entry = (fts_rowid(row[3], row[4]), row[4], row[5], row[6])
+                found[(row[0], row[1])] = (row[2], entry)
     return found
 
 
@@ -553,10 +559,11 @@ def _plan_batch(
             school_id, next_id = next_id, next_id + 1
             plan.inserts.append((school_id, *values, now, now))
         else:
-            school_id = old[1][0]
+            school_id = old[1][0] & _ID_MASK
             plan.updates.append((*values, now, school_id))
             plan.unindex.append(old[1])
-        plan.index.append((school_id, *record.search_keys))
+        name_key, place_key, level_key = record.search_keys
+        plan.index.append((fts_rowid(school_id, name_key), name_key, place_key, level_key))
     return plan
 
 

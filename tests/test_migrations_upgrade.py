@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.registry_import import load_sample_schools
+from bot.school_search import search_schools
 from storage import Storage
 from storage.db import Database
 from storage.migrate import bundled_migrations, migrate
@@ -41,7 +42,9 @@ SEED = [
 
 
 async def seed(db: Database, version: int) -> None:
-    if version >= 2:  # the importer writes only the schools tables, unchanged since 0002
+    # The importer writes only the schools tables, unchanged since 0002 but for the word index's
+    # rowids (0008 rebuilds that index from the table, so old entries do not matter).
+    if version >= 2:
         storage = Storage(db.path)
         storage.schools._db = db
         await load_sample_schools(storage)
@@ -57,6 +60,8 @@ async def check(storage: Storage, version: int) -> None:
     assert member.organization is not None and member.organization.name == "Fundación Ayni"
     if version >= 2:
         assert await storage.schools.get("9000001") is not None
+        found = await search_schools(storage, "2045 mariategui")
+        assert found.schools and found.schools[0].cod_mod == "9000001"
     if version >= 4:
         activities = await storage.activities.upcoming_for_author(1, START - timedelta(days=1))
         assert [a.title for a in activities] == ["Taller de lectura"]

@@ -12,7 +12,7 @@ from bot.registry_import import load_sample_schools
 from bot.school_search import SearchResult, search_schools
 from storage import Storage
 from storage.normalize import fold
-from storage.schools import School, haversine_km, school_words
+from storage.schools import School, SchoolRecord, haversine_km, school_words
 
 # The sample is loaded once per module; the tests using it share the module's event loop.
 in_module_loop = pytest.mark.asyncio(loop_scope="module")
@@ -224,3 +224,32 @@ async def test_nearest_far_from_everything_still_answers(sample: Storage) -> Non
 
 def test_haversine_lima_to_cusco() -> None:
     assert haversine_km(-12.046, -77.043, -13.517, -71.979) == pytest.approx(572, abs=10)
+
+
+async def test_an_ambiguous_query_offers_the_shortest_names_of_all_its_matches(
+    tmp_path: Path,
+) -> None:
+    """Thousands of "San Juan": the word index is read in order of name length, so the
+    plainest names come first whichever ids they have."""
+    storage = Storage(tmp_path / "many.db")
+    await storage.open()
+    try:
+        long_ones = [
+            _record(f"{n:07d}", f"IE San Juan Bautista de la Cruz Alta {n}") for n in range(1100)
+        ]
+        short = _record("0999999", "IE San Juan")  # imported last: the highest id
+        await storage.schools.upsert_batch([*long_ones, short])
+        await storage.schools.refresh_search_terms()
+        found = await search_schools(storage, "san juan", limit=3)
+    finally:
+        await storage.close()
+    assert found.schools[0].cod_mod == "0999999"
+    assert found.has_more
+
+
+def _record(cod_mod: str, name: str) -> SchoolRecord:
+    return SchoolRecord(
+        cod_mod=cod_mod, anexo="0", codlocal=None, name=name, level="Primaria",
+        management=None, address=None, ubigeo="150101", region="Lima", province="Lima",
+        district="Lima", ugel=None, latitude=None, longitude=None, active=True,
+    )  # fmt: skip
