@@ -2,11 +2,14 @@
 
     .venv/bin/python -m bench            # about 5 minutes on a 2-core machine
 
-Each benchmark runs in its own interpreter (a failure or a hang does not stop the others; the
-cold-start figures stay cold) at sizes that keep the whole run under 10 minutes: bench_schools at
-full Peru scale (180,000 rows) but 500 queries, bench_delivery with a drain of 500 messages
-(20 s at SEND_RATE=25), bench_dates and bench_updates at their defaults. Their own output is
-shown as it comes; the summary at the end reads the figures from it.
+First a Peru-scale database is generated (bench.generate_population: the synthetic 180,000-row
+registry imported as an operator would, then 50,000 people, 100,000 activities, 3,000
+organizations, chats and follows; deterministic). bench_storage and bench_updates read copies
+of it. Each benchmark runs in its own interpreter (a failure or a hang does not stop the
+others; the cold-start figures stay cold) at sizes that keep the whole run under 10 minutes:
+bench_schools at full scale but 500 queries, bench_delivery with a drain of 500 messages (20 s
+at SEND_RATE=25), the others at their defaults. Their output is shown as it comes; the summary
+at the end reads the figures from it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ class Figure:
     met: Callable[[float], bool] | None  # None: informational, no target
 
 
+def _under(limit: float) -> Callable[[float], bool]:
+    return lambda value: value < limit
+
+
 @dataclass(frozen=True)
 class Benchmark:
     name: str
@@ -45,6 +52,14 @@ class Benchmark:
 
 
 BENCHMARKS = [
+    Benchmark(
+        "population",
+        ["-m", "bench.generate_population", "--out", "{db}"],
+        [
+            Figure("population: build Peru-scale db", r"wrote .* in ([\d.]+) s", "s", "-", None),
+            Figure("population: database file", r"file: ([\d.]+) MB", "MB", "-", None),
+        ],
+    ),
     Benchmark(
         "dates",
         ["bench/bench_dates.py", "--rounds", "50"],
@@ -82,6 +97,43 @@ BENCHMARKS = [
         ],
     ),
     Benchmark(
+        "storage",
+        ["-m", "bench.bench_storage", "--database", "{db}", "--samples", "1000"],
+        [
+            Figure(
+                "storage: search p95", r"^search: .*?p95 +([\d.]+) ms", "ms", "< 10 ms", _under(10)
+            ),
+            Figure(
+                "storage: card p95",
+                r"^card, \d+ random schools: .*?p95 +([\d.]+) ms",
+                "ms",
+                "< 10 ms",
+                _under(10),
+            ),
+            Figure(
+                "storage: card p95, busiest",
+                r"^card, the \d+ busiest schools: .*?p95 +([\d.]+) ms",
+                "ms",
+                "< 10 ms",
+                _under(10),
+            ),
+            Figure(
+                "storage: /quien p95",
+                r"^/quien, \d+ random schools: .*?p95 +([\d.]+) ms",
+                "ms",
+                "< 10 ms",
+                _under(10),
+            ),
+            Figure(
+                "storage: /quien p95, busiest",
+                r"^/quien, the \d+ busiest schools: .*?p95 +([\d.]+) ms",
+                "ms",
+                "< 10 ms",
+                _under(10),
+            ),
+        ],
+    ),
+    Benchmark(
         "delivery",
         ["bench/bench_delivery.py", "--drain", "500", "--rounds", "3"],
         [
@@ -104,16 +156,26 @@ BENCHMARKS = [
     ),
     Benchmark(
         "updates",
-        ["-m", "bench.bench_updates", "--json", "{json}"],
+        ["-m", "bench.bench_updates", "--database", "{db}", "--json", "{json}"],
         [
+            Figure("updates: echo p95 (paced)", "echo_p95_ms", "ms", "-", None),
             Figure("updates: Minka p95 (paced)", "minka_p95_ms", "ms", "-", None),
             Figure("updates: p95 Minka / echo", "p95_ratio", "x", "<= 2", lambda v: v <= 2),
             Figure(
                 "updates: Minka flat out", "minka_flat_out_updates_per_s", "updates/s", "-", None
             ),
-            Figure("updates: p95 during 10k drain", "drain_p95_ms", "ms", "-", None),
+            Figure("updates: p95, idle outbox", "limited_idle_p95_ms", "ms", "-", None),
+            Figure("updates: p95 during 10k drain", "drain_p95_ms", "ms", "< 250 ms", _under(250)),
             Figure("updates: unanswered in drain", "drain_unanswered", "", "0", lambda v: v == 0),
-            Figure("updates: start-up to 1st answer", "startup_first_answer_ms", "ms", "-", None),
+            Figure("updates: 429 answers in drain", "drain_429", "", "0", lambda v: v == 0),
+            Figure(
+                "updates: start-up to 1st answer",
+                "startup_first_answer_ms",
+                "ms",
+                "< 3000 ms",
+                _under(3000),
+            ),
+            Figure("updates: bot's peak RSS", "peak_rss_mb", "MB", "< 200 MB", _under(200)),
         ],
     ),
 ]
@@ -122,7 +184,11 @@ BENCHMARKS = [
 def run(benchmark: Benchmark, folder: Path) -> tuple[str, dict[str, float], float, str]:
     """Run one benchmark, echoing its output; return (output, JSON figures, seconds, status)."""
     json_path = folder / f"{benchmark.name}.json"
-    args = [arg.replace("{json}", str(json_path)) for arg in benchmark.args]
+    database = folder / "peru.sqlite"  # built by the first benchmark, read by later ones
+    args = [
+        arg.replace("{json}", str(json_path)).replace("{db}", str(database))
+        for arg in benchmark.args
+    ]
     print(f"\n=== {benchmark.name}: python {' '.join(args)}", flush=True)
     started = time.perf_counter()
     lines: list[str] = []
@@ -153,7 +219,7 @@ def run(benchmark: Benchmark, folder: Path) -> tuple[str, dict[str, float], floa
 def value_of(figure: Figure, output: str, figures: dict[str, float]) -> float | None:
     if figure.pattern in figures:
         return float(figures[figure.pattern])
-    match = re.search(figure.pattern, output)
+    match = re.search(figure.pattern, output, re.MULTILINE)
     return float(match.group(1)) if match else None
 
 

@@ -244,6 +244,7 @@ class Figures:
     latencies_ms: list[float]
     seconds: float
     lost: int = 0
+    too_many_requests: int = 0  # answers of 429 the fake gave during the phase
 
     def quantile(self, q: int) -> float:
         return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[q - 1]
@@ -378,12 +379,13 @@ async def fan_out(
     await app.bot_data.storage.outbox.enqueue("bench:fanout", items)
     enqueue_ms = (time.perf_counter() - started) * 1000
     assert app.bot_data.delivery is not None
-    sent_before = fake.sent_count
+    sent_before, refused_before = fake.sent_count, fake.too_many_requests
     app.bot_data.delivery.wake()
     await asyncio.sleep(1.0)  # the drain is under way
     seconds = await driver.run(users, MINKA_SCRIPT, total, gap=PER_CHAT_GAP)
     sent = fake.sent_count - sent_before - total
-    busy = Figures("Minka, limited, 10k draining", driver.latencies, seconds, driver.lost)
+    refused = fake.too_many_requests - refused_before
+    busy = Figures("Minka, limited, 10k draining", driver.latencies, seconds, driver.lost, refused)
     print(
         f"fan-out: enqueued {FANOUT:,} messages in {enqueue_ms:.0f} ms; "
         f"~{sent} outbox messages sent during the {seconds + 1:.1f} s measured "
@@ -526,6 +528,7 @@ async def main_async(
         "drain_unanswered": busy.lost,
         "limited_idle_p95_ms": quiet.quantile(95),
         "drain_p95_ms": busy.quantile(95),
+        "drain_429": busy.too_many_requests,
         "startup_first_answer_ms": startup["first answer"],
         "peak_rss_mb": startup["peak rss MB"],
     }

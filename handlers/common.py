@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import warnings
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
@@ -30,6 +32,8 @@ from storage.clock import from_db, to_db
 from storage.models import Member
 
 LANGUAGE_LABELS = {"es": "Español", "en": "English"}
+
+log = logging.getLogger(__name__)
 
 
 async def show_help(update: Update, context: MinkaContext) -> None:
@@ -110,6 +114,20 @@ async def on_language(update: Update, context: MinkaContext) -> None:
         text = Markup(text + " " + t(choice.language, "language_set_newcomer"))
     await query.answer()
     await query.edit_message_text(text)
+
+
+@contextlib.asynccontextmanager
+async def answering(query: CallbackQuery) -> AsyncIterator[None]:
+    """Answer a button press while the reply is being made: the person's spinner stops and the
+    reply arrives one round trip to Telegram sooner than when the answer goes first."""
+    answer = asyncio.create_task(query.answer())
+    try:
+        yield
+    finally:
+        try:
+            await answer
+        except BadRequest as exc:  # too old (pressed before a restart): the reply still went
+            log.info("a button press could not be answered: %s", exc.message)
 
 
 async def unknown_command(update: Update, context: MinkaContext) -> None:

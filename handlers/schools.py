@@ -37,7 +37,7 @@ from bot.school_views import (
     who_text,
 )
 from bot.texts import label, t
-from handlers.common import Handler, stale_button
+from handlers.common import Handler, answering, stale_button
 from storage.normalize import fold
 from storage.schools import School
 
@@ -107,10 +107,10 @@ async def on_search_more(update: Update, context: MinkaContext) -> None:
     if more is None or more.action not in cb.SCHOOL_ACTIONS or more.offset < 0:
         await answer_stale(update, context)
         return
-    await query.answer()
     lang = await language_for(update, context)
-    text, markup = await results_page(context, more.query, more.action, more.offset, lang)
-    await query.edit_message_text(text, reply_markup=markup)
+    async with answering(query):
+        text, markup = await results_page(context, more.query, more.action, more.offset, lang)
+        await query.edit_message_text(text, reply_markup=markup)
 
 
 async def on_location(update: Update, context: MinkaContext) -> None:
@@ -146,9 +146,9 @@ async def on_school_button(update: Update, context: MinkaContext) -> None:
     if school is None:
         await query.answer(label(lang, "school_gone"), show_alert=True)
         return
-    await query.answer()
     assert isinstance(query.message, Message)
-    await SCHOOL_VIEWS[payload.action](query.message, context, school, lang)
+    async with answering(query):
+        await SCHOOL_VIEWS[payload.action](query.message, context, school, lang)
 
 
 async def school_life(context: MinkaContext, school: School) -> SchoolLife:
