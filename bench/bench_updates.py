@@ -145,7 +145,10 @@ class Replies:
 async def act(fake: FakeTelegram, user: int, step: Step) -> None:
     kind, value = step
     if kind == "press":
-        await fake.press(user, int(value))
+        try:
+            await fake.press(user, int(value))
+        except LookupError:  # the varied mix's search found nothing (a small registry)
+            await fake.send_text(user, "/ayuda")
     else:
         await fake.send_text(user, value)
 

@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot import callbacks as cb
 from bot import commands as cmd
 from bot import jobs
+from bot.concurrency import PerPersonUpdateProcessor
 from bot.context import BotData, MinkaContext
 from bot.observed import ObservedApplication
 from bot.persistence import SQLiteConversationPersistence, flush_conversations
@@ -128,6 +129,7 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
             )
         )
         .persistence(SQLiteConversationPersistence(storage))
+        .concurrent_updates(PerPersonUpdateProcessor())
         .build()
     )
     app.bot_data.storage = storage
