@@ -1,6 +1,6 @@
 """Run every benchmark, one subprocess each, and print a summary of the figures with targets.
 
-    .venv/bin/python -m bench            # about 5 minutes on a 2-core machine
+    .venv/bin/python -m bench            # about 6 minutes on a 2-core machine
 
 First a Peru-scale database is generated (bench.generate_population: the synthetic 180,000-row
 registry imported as an operator would, then 50,000 people, 100,000 activities, 3,000
@@ -8,8 +8,9 @@ organizations, chats and follows; deterministic). bench_storage and bench_update
 of it. Each benchmark runs in its own interpreter (a failure or a hang does not stop the
 others; the cold-start figures stay cold) at sizes that keep the whole run under 10 minutes:
 bench_schools at full scale but 500 queries, bench_delivery with a drain of 500 messages (20 s
-at SEND_RATE=25), the others at their defaults. Their output is shown as it comes; the summary
-at the end reads the figures from it.
+at SEND_RATE=25), the others at their defaults. bench_updates runs twice: on the Peru-scale
+database, then on the bundled sample registry (to tell what data size costs from what every
+update costs). Their output is shown as it comes; the summary at the end reads the figures.
 """
 
 from __future__ import annotations
@@ -176,6 +177,15 @@ BENCHMARKS = [
                 _under(3000),
             ),
             Figure("updates: bot's peak RSS", "peak_rss_mb", "MB", "< 200 MB", _under(200)),
+        ],
+    ),
+    Benchmark(
+        "updates-sample",
+        ["-m", "bench.bench_updates", "--memory-updates", "50", "--json", "{json}"],
+        [
+            Figure("sample registry: echo p95", "echo_p95_ms", "ms", "-", None),
+            Figure("sample registry: Minka p95", "minka_p95_ms", "ms", "-", None),
+            Figure("sample registry: Minka / echo", "p95_ratio", "x", "<= 2", lambda v: v <= 2),
         ],
     ),
 ]

@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -80,14 +81,14 @@ async def measure(
     print(f"database file: {size / 1e6:.0f} MB")
     registry = [row for row in generate_rows(rows, seed=REGISTRY_SEED) if row["ESTADO"] == "1"]
     queries = [realistic_query(row, rng).text for row in rng.sample(registry, samples)]
-    await report("search", [lambda q=q: search(storage, q) for q in queries])
+    await report("search", [partial(search, storage, q) for q in queries])
     schools = [school.id for school in await active_schools(storage.db)]
     for label, ids in (
         (f"{samples} random schools", rng.sample(schools, samples)),
         (f"the {BUSIEST} busiest schools", await busiest_schools(storage.db, BUSIEST)),
     ):
-        await report(f"card, {label}", [lambda i=i: card(storage, i, NOW) for i in ids])
-        await report(f"/quien, {label}", [lambda i=i: who(storage, i, NOW) for i in ids])
+        await report(f"card, {label}", [partial(card, storage, i, NOW) for i in ids])
+        await report(f"/quien, {label}", [partial(who, storage, i, NOW) for i in ids])
 
 
 async def search(storage: Storage, query: str) -> None:

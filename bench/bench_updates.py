@@ -9,7 +9,8 @@ is answered (for Minka: once all the messages the step produced in the warm-up c
 1. Echo: N plain texts answered with the same text by one MessageHandler (no database).
 2. Minka: N updates of registered NGO users (onboarded through the bot): school searches by
    text, opening the first result, /quien, /suscribir, /anunciar then /cancelar.
-   Target: Minka p95 <= 2 x echo p95.
+   Both bots run side by side and the paced phase alternates between them in rounds, so a
+   change in the (shared) machine's load weighs on both. Target: Minka p95 <= 2 x echo p95.
 3. Fan-out: the same mix with the fake limited like Telegram (30 msg/s overall, 1 msg/s per
    chat), first with an idle outbox, then while 10,000 outbox messages to 10,000 chats drain.
 4. Start-up: from spawning ``python -m bot run`` (fresh process) to the answer to an update
@@ -18,7 +19,7 @@ is answered (for Minka: once all the messages the step produced in the warm-up c
 
 Minka's database is the bundled sample registry, or with ``--database`` a copy of a Peru-scale
 one (``python -m bench.generate_population``). ``--profile FILE`` writes a pyinstrument profile
-of Minka's paced phase (bot and fake Telegram share the event loop, so both show).
+of the paced phase (both bots and their fake Telegrams share the event loop, so all show).
 
 Run from the repository root: ``.venv/bin/python -m bench.bench_updates [--updates N]``.
 """
@@ -39,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,7 @@ DRAIN_USERS = 8
 PER_CHAT_GAP = 1.05  # seconds between a user's steps while the fake enforces 1 msg/s per chat
 REPLY_TIMEOUT = 30.0
 THINK = 0.25  # paced: 4 users then offer at most 16 updates/s, under the 30 sends/s limiter
+PACED_ROUNDS = 3
 LIMITED_TIMEOUT = 5.0  # an update not answered by then counts as unanswered
 Step = tuple[str, str]  # ("text", "santa rosa") or ("press", "1")
 MINKA_SCRIPT: list[Step] = [
@@ -286,7 +288,19 @@ def print_steps(by_step: dict[Step, list[float]]) -> None:
         print(f"    {value:<22} n={len(latencies):<4} p50 {cuts[9]:6.1f}  p95 {cuts[18]:6.1f}")
 
 
-async def bench_echo(total: int, concurrent: int) -> tuple[Figures, Figures]:
+@dataclass
+class Contender:
+    """A bot under test, running, its users registered and their script calibrated."""
+
+    label: str
+    driver: Driver
+    users: list[int]
+    script: list[Step]
+
+
+@contextlib.asynccontextmanager
+async def echo_bot(concurrent: int) -> AsyncIterator[Contender]:
+    """A bare PTB bot: one MessageHandler that replies with the text; no database, no limiter."""
     async with FakeTelegram() as fake:
         replies = Replies()
         fake.on_bot_message = replies.hook
@@ -303,14 +317,87 @@ async def bench_echo(total: int, concurrent: int) -> tuple[Figures, Figures]:
                 driver = Driver(fake, replies)
                 for user in users:
                     await driver.calibrate(user, ECHO_SCRIPT, settle=0.0)
-                seconds = await driver.run(users, ECHO_SCRIPT, total, gap=THINK)
-                paced = Figures("echo, paced", driver.latencies, seconds)
-                seconds = await driver.run(users, ECHO_SCRIPT, total)
-                flat_out = Figures("echo, flat out", driver.latencies, seconds)
+                yield Contender("echo", driver, users, ECHO_SCRIPT)
             finally:
                 await app.updater.stop()
                 await app.stop()
-    return paced, flat_out
+
+
+@dataclass
+class MinkaRun:
+    contender: Contender
+    app: MinkaApplication
+    fake: FakeTelegram
+    drain_users: list[int]
+
+
+@contextlib.asynccontextmanager
+async def minka_bot(folder: Path, concurrent: int, options: Options) -> AsyncIterator[MinkaRun]:
+    """Minka as `python -m bot run` runs it, its NGO users onboarded through the bot."""
+    database = await prepare_database(folder, "minka.db", options.database)
+    async with FakeTelegram() as fake:
+        replies = Replies()
+        fake.on_bot_message = replies.hook
+        async with running(settings_for(fake, database), Storage(database)) as app:
+            users = list(range(2001, 2001 + max(concurrent, DRAIN_USERS)))
+            for user in users:
+                await register_ngo(fake, user)
+            driver = Driver(fake, replies)
+            for user in users:
+                await driver.calibrate(user, MINKA_SCRIPT, settle=0.3)
+            print(
+                "messages per step (warm-up):",
+                ", ".join(f"{value!r} {count}" for (_, value), count in driver.expected.items()),
+            )
+            contender = Contender("Minka", driver, users[:concurrent], MINKA_SCRIPT)
+            yield MinkaRun(contender, app, fake, users[:DRAIN_USERS])
+
+
+async def paced_rounds(
+    contenders: Sequence[Contender], total: int, rounds: int
+) -> tuple[list[Figures], dict[Step, list[float]]]:
+    """`total` paced updates per bot, in `rounds` that alternate between the bots, so that a
+    change in the machine's load (it is shared) weighs on both alike."""
+    latencies: dict[str, list[float]] = {c.label: [] for c in contenders}
+    seconds = dict.fromkeys(latencies, 0.0)
+    minka_steps: dict[Step, list[float]] = {}
+    for round_number in range(rounds):
+        share = total // rounds + (round_number < total % rounds)
+        for contender in contenders:
+            driver = contender.driver
+            seconds[contender.label] += await driver.run(
+                contender.users, contender.script, share, gap=THINK
+            )
+            latencies[contender.label] += driver.latencies
+            if contender.label == "Minka":
+                for step, values in driver.by_step.items():
+                    minka_steps.setdefault(step, []).extend(values)
+    figures = [Figures(f"{label}, paced", latencies[label], seconds[label]) for label in latencies]
+    return figures, minka_steps
+
+
+async def flat_out(contender: Contender, total: int) -> Figures:
+    await asyncio.sleep(1.0)  # the rate limiter's window forgets the paced phase
+    seconds = await contender.driver.run(contender.users, contender.script, total)
+    return Figures(f"{contender.label}, flat out", contender.driver.latencies, seconds)
+
+
+async def bench_bots(
+    total: int, drain_total: int, folder: Path, concurrent: int, options: Options
+) -> dict[str, Figures]:
+    async with echo_bot(concurrent) as echo_run, minka_bot(folder, concurrent, options) as minka:
+        with profiled(options.profile):
+            paced, minka_steps = await paced_rounds(
+                [echo_run, minka.contender], total, PACED_ROUNDS
+            )
+        print_steps(minka_steps)
+        echo_flat = await flat_out(echo_run, total)
+        minka_flat = await flat_out(minka.contender, total)
+        quiet, busy = await fan_out(
+            minka.app, minka.fake, minka.contender.driver, minka.drain_users, drain_total
+        )
+    figures = [*paced, echo_flat, minka_flat, quiet, busy]
+    return {figure.label: figure for figure in figures}
 
 
 async def register_ngo(fake: FakeTelegram, user: int) -> None:
@@ -334,37 +421,6 @@ async def prepare_database(folder: Path, name: str, source: Path | None) -> Path
     finally:
         await storage.close()
     return database
-
-
-async def bench_minka(
-    total: int, drain_total: int, folder: Path, concurrent: int, options: Options
-) -> list[Figures]:
-    database = await prepare_database(folder, "minka.db", options.database)
-    storage = Storage(database)
-    figures: list[Figures] = []
-    async with FakeTelegram() as fake:
-        replies = Replies()
-        fake.on_bot_message = replies.hook
-        async with running(settings_for(fake, database), storage) as app:
-            users = list(range(2001, 2001 + max(concurrent, DRAIN_USERS)))
-            for user in users:
-                await register_ngo(fake, user)
-            driver = Driver(fake, replies)
-            for user in users:
-                await driver.calibrate(user, MINKA_SCRIPT, settle=0.3)
-            print(
-                "messages per step (warm-up):",
-                ", ".join(f"{value!r} {count}" for (_, value), count in driver.expected.items()),
-            )
-            with profiled(options.profile):
-                seconds = await driver.run(users[:concurrent], MINKA_SCRIPT, total, gap=THINK)
-            figures.append(Figures("Minka, paced", driver.latencies, seconds))
-            print_steps(driver.by_step)
-            await asyncio.sleep(1.0)  # PTB's rate limiter refills (30 sends/s, burst 30)
-            seconds = await driver.run(users[:concurrent], MINKA_SCRIPT, total)
-            figures.append(Figures("Minka, flat out", driver.latencies, seconds))
-            figures += await fan_out(app, fake, driver, users[:DRAIN_USERS], drain_total)
-    return figures
 
 
 async def fan_out(
@@ -490,15 +546,15 @@ async def main_async(
     with tempfile.TemporaryDirectory(prefix="minka-bench-") as name:
         folder = Path(name)
         startup = await bench_startup(folder, options)
-        echo_figures, echo_flat = await bench_echo(total, concurrent)
-        minka, minka_flat, quiet, busy = await bench_minka(
-            total, drain_total, folder, concurrent, options
-        )
+        bots = await bench_bots(total, drain_total, folder, concurrent, options)
+    echo_figures, minka = bots["echo, paced"], bots["Minka, paced"]
+    echo_flat, minka_flat = bots["echo, flat out"], bots["Minka, flat out"]
+    quiet, busy = bots["Minka, limited, idle outbox"], bots["Minka, limited, 10k draining"]
     data = "sample registry" if options.database is None else f"copy of {options.database.name}"
     print(f"Minka's database: {data}")
     print(
-        f"{concurrent} users; paced: a user's next update {THINK * 1000:.0f} ms after the bot's "
-        "answer; flat out: at once"
+        f"{concurrent} users; paced: a user's next update {THINK * 1000:.0f}-{THINK * 1400:.0f} ms"
+        f" after the bot's answer, the bots alternating in {PACED_ROUNDS} rounds; flat out: at once"
     )
     for figures in (echo_figures, minka, echo_flat, minka_flat):
         print(figures.line())

@@ -19,21 +19,26 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-# Updates processed at once (the rest queue). Updates waiting for the same person's earlier
-# ones count too, so this is far above the number of people active in the same second.
-MAX_CONCURRENT_UPDATES = 256
+# Updates processed at once; the rest queue.
+MAX_CONCURRENT_UPDATES = 64
+# PTB's own limit, taken before do_process_update: an update waiting for the same person's
+# earlier ones would hold one of its slots, so a person with many queued updates could block
+# everyone. It is set out of reach and the real limit is taken after the person's turn came.
+_PTB_SLOTS = 1 << 20
 
 
 class PerPersonUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(_PTB_SLOTS)
+        self._running = asyncio.Semaphore(max_concurrent_updates)
         self._queues: dict[object, tuple[asyncio.Lock, int]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _ordering_key(update)
         lock = self._enter(key)
         try:
-            async with lock:  # FIFO: a person's updates run in the order they arrived
+            # The lock is FIFO: a person's updates run in the order they arrived.
+            async with lock, self._running:
                 await coroutine
         finally:
             self._leave(key)

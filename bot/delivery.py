@@ -158,6 +158,7 @@ class SendPacer:
 
 
 DATABASE_BUSY_PAUSE_S = 15.0
+STOP_GRACE_S = 10.0  # how long stop() waits for sends still queued behind replies
 
 
 class DeliveryWorker:
@@ -203,14 +204,23 @@ class DeliveryWorker:
         self._task.add_done_callback(_log_failure)
 
     async def stop(self) -> None:
-        """Let the sends in flight finish; everything else stays pending for the next run."""
+        """Let the sends in flight finish; everything else stays pending for the next run.
+
+        A send may still be waiting for the rate limiter (replies go first): after
+        STOP_GRACE_S the waiting ones are cancelled. Their rows stay claimed and the next start
+        puts them back, so a message cancelled just as Telegram took it may go out twice."""
         task, self._task = self._task, None
         if task is None:
             return
         self._stopping.set()
         self._wake.set()
         await asyncio.gather(task, return_exceptions=True)
-        await asyncio.gather(*self._sends, return_exceptions=True)
+        sends = list(self._sends)
+        if sends:
+            _, late = await asyncio.wait(sends, timeout=STOP_GRACE_S)
+            for send in late:
+                send.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         log.info("delivery worker stopped")
 
     def wake(self) -> None:

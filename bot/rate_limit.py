@@ -16,8 +16,8 @@ second) and it does not know that the outbox worker can wait while a person cann
   `reply_retries` times), a background request raises `RetryAfter` so the worker puts its
   message back.
 
-Requests without a chat (getUpdates, answerCallbackQuery, answerInlineQuery, setMyCommands) are
-not counted; they only wait out a 429 pause.
+Requests without a chat (answerCallbackQuery, answerInlineQuery, setMyCommands) are not
+counted; they only wait out a 429 pause. getUpdates never comes here (PTB sends it directly).
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ class SlidingWindow:
     def __init__(self, period: float) -> None:
         self.period = period
         self.in_flight = 0
+        self.waiting = 0  # requests that counted this window in and wait for a slot
         self._answered: deque[float] = deque()
 
     def used(self, now: float) -> int:
@@ -84,7 +85,8 @@ class SlidingWindow:
         self._answered.append(now)
 
     def idle(self, now: float) -> bool:
-        return self.used(now) == 0
+        """Nothing in it and nobody waiting on it: forgetting it loses nothing."""
+        return self.used(now) == 0 and self.waiting == 0
 
 
 class SharedRateLimiter(BaseRateLimiter[Priority]):
@@ -167,6 +169,15 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         return [overall, (window, self._group_cap)]
 
     async def _acquire(self, limits: list[tuple[SlidingWindow, int]]) -> None:
+        for window, _ in limits:
+            window.waiting += 1
+        try:
+            await self._wait_for_slots(limits)
+        finally:
+            for window, _ in limits:
+                window.waiting -= 1
+
+    async def _wait_for_slots(self, limits: list[tuple[SlidingWindow, int]]) -> None:
         while True:
             now = _now()
             waits = [self._paused_until - now, *(window.wait(now, cap) for window, cap in limits)]

@@ -30,7 +30,14 @@ from bot.school_views import display_place
 from bot.texts import Markup, escape, label, t
 from handlers.common import Handler, conversation
 from handlers.schools import picked_school, school_picker_handlers
-from storage.broadcasts import Audience, AudienceChat, AudienceKind, Broadcast, BroadcastNotAllowed
+from storage.broadcasts import (
+    Audience,
+    AudienceChat,
+    AudienceKind,
+    Broadcast,
+    BroadcastNotAllowed,
+    EveryoneLimitReached,
+)
 from storage.outbox import OutboxItem
 from storage.roles import Permissions
 
@@ -315,6 +322,9 @@ async def on_send(update: Update, context: MinkaContext) -> int:
     except BroadcastNotAllowed:  # the scope changed (or a ban came) since the preview
         await send(update, t(lang, "broadcast_out_of_scope"))
         return END
+    except EveryoneLimitReached:  # another admin's went out meanwhile
+        await send(update, t(lang, "broadcast_limit_everyone"))
+        return END
     wake_delivery(context)
     await send(update, t(lang, "broadcast_sending", count=count))
     return END
@@ -350,6 +360,7 @@ async def create_broadcast(
         bool(draft.get("with_ack")),
         render,
         now=context.now(),
+        everyone_per_day=context.settings.max_everyone_broadcasts_per_day,
     )
     return broadcast.recipients
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -124,10 +124,18 @@ async def answering(query: CallbackQuery) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        try:
-            await answer
-        except BadRequest as exc:  # too old (pressed before a restart): the reply still went
-            log.info("a button press could not be answered: %s", exc.message)
+        await _quietly(answer)
+
+
+async def _quietly(answer: asyncio.Task[bool]) -> None:
+    """The answer only stops a spinner: its failure must not hide the handler's own error, nor
+    make the error handler apologize for a reply that went out."""
+    try:
+        await answer
+    except BadRequest as exc:  # too old (pressed before a restart): the reply still went
+        log.info("a button press could not be answered: %s", exc.message)
+    except TelegramError as exc:  # network trouble; the person sees the reply anyway
+        log.warning("a button press could not be answered: %s", exc.message)
 
 
 async def unknown_command(update: Update, context: MinkaContext) -> None:

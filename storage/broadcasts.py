@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -70,6 +70,10 @@ class InvalidBroadcast(StorageError):
 class BroadcastNotAllowed(StorageError):
     """The author may not reach this audience (not a coordinator, outside their scope, not an
     admin for 'everyone', or banned)."""
+
+
+class EveryoneLimitReached(StorageError):
+    """The bot-wide daily number of broadcasts to everyone was reached."""
 
 
 _AREA_KIND_BY_LENGTH = {
@@ -463,16 +467,21 @@ class Broadcasts:
         render: Render,
         *,
         now: datetime | None = None,
+        everyone_per_day: int | None = None,
     ) -> Broadcast:
         """Store the broadcast and enqueue one copy per audience chat (built by `render`) in
         one transaction, and audit it. `author` is the sender's Permissions (from
         Roles.permissions): the scope is enforced here too, whatever the handler checked.
         BroadcastNotAllowed if the author may not reach the audience or is banned;
-        InvalidBroadcast for bad text or an unknown school / organization."""
+        InvalidBroadcast for bad text or an unknown school / organization;
+        EveryoneLimitReached if `everyone_per_day` broadcasts to everyone were sent in the last
+        24 hours (counted in this transaction: two admins at once cannot both pass)."""
         cleaned = clean_broadcast_text(text)
         moment = now or utc_now()
         async with self._db.transaction() as session:
             await self._check_author(session, author, audience)
+            if audience.kind is AudienceKind.EVERYONE and everyone_per_day is not None:
+                await _check_everyone_cap(session, everyone_per_day, moment)
             broadcast = await self._insert(
                 session, author.user_id, organization_id, audience, cleaned, with_ack, moment
             )
@@ -629,6 +638,15 @@ class Broadcasts:
             (to_db(since),),
         )
         return int(count)
+
+
+async def _check_everyone_cap(session: Session, per_day: int, moment: datetime) -> None:
+    sent = await session.scalar(
+        "SELECT COUNT(*) FROM broadcasts WHERE audience_kind = 'everyone' AND created_at >= ?",
+        (to_db(moment - timedelta(days=1)),),
+    )
+    if int(sent) >= per_day:
+        raise EveryoneLimitReached(f"{sent} broadcasts to everyone in the last day")
 
 
 def _addressed(item: OutboxItem, chat: AudienceChat) -> OutboxItem:

@@ -37,3 +37,19 @@ async def test_one_persons_updates_keep_their_order_while_others_run_alongside()
     assert log.index("juan end") < log.index("rosa-1 end")
     assert log.index("rosa-1 end") < log.index("rosa-2 start")
     assert processor._queues == {}  # nothing kept for people who are done
+
+
+async def test_a_persons_queued_updates_do_not_hold_the_places_of_others() -> None:
+    processor = PerPersonUpdateProcessor(max_concurrent_updates=1)
+    finished: list[str] = []
+
+    async def handle(name: str) -> None:
+        await asyncio.sleep(0.05)
+        finished.append(name)
+
+    rosa = [processor.process_update(message_from(n, 10), handle(f"rosa-{n}")) for n in (1, 2, 3)]
+    juan = processor.process_update(message_from(4, 20), handle("juan"))
+    await asyncio.gather(*(asyncio.create_task(c) for c in (*rosa, juan)))
+
+    # One place: Rosa's first took it; Juan was next in line, not Rosa's queue.
+    assert finished == ["rosa-1", "juan", "rosa-2", "rosa-3"]

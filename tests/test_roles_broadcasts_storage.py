@@ -4,6 +4,7 @@ organization verification and merges."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +24,7 @@ from storage.broadcasts import (
     BroadcastProblem,
     BroadcastReport,
     BroadcastStatus,
+    EveryoneLimitReached,
     InvalidBroadcast,
     broadcast_id_of,
     event_key,
@@ -397,6 +399,25 @@ async def test_admin_reaches_everyone_and_a_banned_admin_nobody(
     await storage.moderation.ban(ADMIN, None)
     with pytest.raises(BroadcastNotAllowed):
         await storage.broadcasts.create(admin(), None, Audience.everyone(), "Otra", False, render)
+
+
+async def test_the_daily_cap_on_everyone_holds_for_admins_sending_at_once(
+    storage: Storage, world: World
+) -> None:
+    async def send(text: str) -> Broadcast | EveryoneLimitReached:
+        try:
+            return await storage.broadcasts.create(
+                admin(), None, Audience.everyone(), text, False, render, everyone_per_day=1
+            )
+        except EveryoneLimitReached as exc:
+            return exc
+
+    outcomes = await asyncio.gather(send("Aviso uno"), send("Aviso dos"))
+
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == [
+        "Broadcast", "EveryoneLimitReached"
+    ]  # fmt: skip
+    assert await storage.db.scalar("SELECT COUNT(*) FROM broadcasts") == 1
 
 
 # --- create ---------------------------------------------------------------------------------------
