@@ -129,7 +129,8 @@ def name_words(name: str, rng: random.Random) -> list[str]:
     """The name without its "I.E. N°" dressing, the number in another form, maybe shortened."""
     plain = name.replace("N°", " ").replace("Nº", " ").replace("Nro.", " ").replace(".", ". ")
     words = [
-        word for word in plain.split()  # drop "I.E.", "Colegio"...; keep "de", "la"
+        word
+        for word in plain.split()  # drop "I.E.", "Colegio"...; keep "de", "la"
         if word.isdigit() or school_words(word) or (fold(word) in STOP_WORDS and len(word) > 1)
     ]
     number = next((word for word in words if word.isdigit()), None)

@@ -54,26 +54,29 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=180_000, help="registry rows it was built with")
     parser.add_argument("--samples", type=int, default=1000, help="schools/queries per figure")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--now", type=datetime.fromisoformat, default=NOW, help="when the database was built for"
+    )
     args = parser.parse_args(argv)
-    asyncio.run(run(args.database, args.rows, args.samples, args.seed))
+    asyncio.run(run(args.database, args.rows, args.samples, args.seed, args.now))
 
 
-async def run(database: Path | None, rows: int, samples: int, seed: int) -> None:
+async def run(database: Path | None, rows: int, samples: int, seed: int, now: datetime) -> None:
     with tempfile.TemporaryDirectory(prefix="minka-storage-") as folder:
         if database is None:
             database = Path(folder) / "peru.sqlite"
-            report = await build_full_scale_database(database, rows=rows, verbose=False)
+            report = await build_full_scale_database(database, rows=rows, now=now, verbose=False)
             print(f"built {database.name} in {sum(report.seconds.values()):.1f} s")
         storage = Storage(database)
         await storage.open()
         try:
-            await measure(storage, database, rows, samples, random.Random(seed))
+            await measure(storage, database, rows, samples, random.Random(seed), now)
         finally:
             await storage.close()
 
 
 async def measure(
-    storage: Storage, database: Path, rows: int, samples: int, rng: random.Random
+    storage: Storage, database: Path, rows: int, samples: int, rng: random.Random, now: datetime
 ) -> None:
     counts = await table_counts(storage.db)
     print("database:", ", ".join(f"{table} {count:,}" for table, count in counts.items()))
@@ -87,8 +90,8 @@ async def measure(
         (f"{samples} random schools", rng.sample(schools, samples)),
         (f"the {BUSIEST} busiest schools", await busiest_schools(storage.db, BUSIEST)),
     ):
-        await report(f"card, {label}", [partial(card, storage, i, NOW) for i in ids])
-        await report(f"/quien, {label}", [partial(who, storage, i, NOW) for i in ids])
+        await report(f"card, {label}", [partial(card, storage, i, now) for i in ids])
+        await report(f"/quien, {label}", [partial(who, storage, i, now) for i in ids])
 
 
 async def search(storage: Storage, query: str) -> None:

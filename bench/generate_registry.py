@@ -347,8 +347,17 @@ def fixed_rows(faker: RegistryFaker) -> list[Row]:
         for offset, level in enumerate(levels.split()):
             # The main level is 9000001, 9000002...; other levels of anchor n: 9000100 + 10n + i.
             cod_mod = f"9{100 + number * 10 + offset:06d}" if offset else f"9{number:06d}"
-            rows.append(faker.service(name, _BY_NAME[district], level, management,
-                                      codlocal=codlocal, active=active, cod_mod=cod_mod))
+            rows.append(
+                faker.service(
+                    name,
+                    _BY_NAME[district],
+                    level,
+                    management,
+                    codlocal=codlocal,
+                    active=active,
+                    cod_mod=cod_mod,
+                )
+            )
     for name, district, levels in LOOKALIKES:
         rows.extend(faker.building(name, _BY_NAME[district], levels, "1", True))
     for row in rows:
@@ -364,7 +373,7 @@ def generate_rows(count: int, *, seed: int = SEED, sample: bool = False) -> list
     rows = fixed_rows(faker)
     while len(rows) < count:
         rows.extend(faker.random_building())
-    return rows[:max(count, 0)]
+    return rows[: max(count, 0)]
 
 
 # --- writers --------------------------------------------------------------------------------

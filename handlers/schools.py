@@ -24,7 +24,7 @@ from bot import callbacks as cb
 from bot.context import MinkaContext, language_for
 from bot.deeplinks import school_link
 from bot.qr import school_qr_png
-from bot.school_life import load_follow_state, load_school_life
+from bot.school_life import load_follow_state, load_school_life, load_school_lives
 from bot.school_search import search_schools
 from bot.school_views import (
     SchoolLife,
@@ -261,14 +261,16 @@ async def on_inline_query(update: Update, context: MinkaContext) -> None:
         return
     lang = await language_for(update, context)
     result = await search_schools(context.storage, text, limit=INLINE_RESULTS)
-    articles = [await inline_article(context, school, lang) for school in result.schools]
+    ids = [school.id for school in result.schools]
+    lives = await load_school_lives(context.storage, ids, context.now())
+    articles = [inline_article(context, s, lives[s.id], lang) for s in result.schools]
     await inline.answer(articles, cache_time=60, is_personal=True)
 
 
-async def inline_article(
-    context: MinkaContext, school: School, lang: str
+def inline_article(
+    context: MinkaContext, school: School, life: SchoolLife, lang: str
 ) -> InlineQueryResultArticle:
-    card = school_card(school, await school_life(context, school), lang, context.settings.tz)
+    card = school_card(school, life, lang, context.settings.tz)
     link = school_link(context.bot.username, school.cod_mod, school.anexo)
     button = InlineKeyboardButton(label(lang, "inline_open"), url=link)
     return InlineQueryResultArticle(

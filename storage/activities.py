@@ -12,7 +12,7 @@ once": if the process dies between claiming and sending, that one message is not
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -438,6 +438,19 @@ class Activities:
         Soonest next activity first; then those without one, most activities first."""
         rows = await self._db.fetchall(_PRESENCE, _presence_params(school_id, now))
         return [row_to_presence(row) for row in rows]
+
+    async def schools_with_activities(self, school_ids: Sequence[int], now: datetime) -> set[int]:
+        """Which of these schools have an activity that organizations_at_school or
+        upcoming_at_school could show (a superset: one query, to skip the quiet ones)."""
+        if not school_ids:
+            return set()
+        marks = ", ".join("?" * len(school_ids))
+        rows = await self._db.fetchall(
+            f"SELECT DISTINCT school_id FROM activities WHERE school_id IN ({marks})"
+            " AND (ends_at > ? OR starts_at >= ?)",
+            (*school_ids, to_db(now), to_db(now - PRESENCE_WINDOW)),
+        )
+        return {row[0] for row in rows}
 
     async def counts_at_school(self, school_id: int, now: datetime) -> SchoolActivityCounts:
         """For the school card: upcoming activities, and organizations active (same window as

@@ -161,6 +161,18 @@ class Members:
             )
         return SchoolPeople(int(teachers), [Contact(r["name"], r["username"]) for r in rows])
 
+    async def schools_with_members(self, school_ids: Sequence[int]) -> set[int]:
+        """Which of these schools some member named as theirs (a superset of those
+        people_at_school has something to say about)."""
+        if not school_ids:
+            return set()
+        marks = ", ".join("?" * len(school_ids))
+        rows = await self._db.fetchall(
+            f"SELECT DISTINCT school_id FROM members WHERE school_id IN ({marks})",
+            tuple(school_ids),
+        )
+        return {row[0] for row in rows}
+
     async def complete_registration(self, user_id: int) -> Member:
         now = to_db(utc_now())
         await self._update(

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.registry_import import load_sample_schools
+from bot.school_life import load_school_life, load_school_lives
 from storage import Storage
 from storage.activities import (
     Activity,
@@ -569,3 +570,20 @@ async def test_export_lists_and_forget_anonymises_activities(
     assert kept.organization_id == world.ayni
     assert await storage.activities.upcoming_for_author(AUTHOR, NOW) == []
     assert await storage.activities.recent_schools_of_author(AUTHOR) == []
+
+
+# --- many schools at once (inline results) ---------------------------------------------------
+
+
+async def test_school_lives_in_bulk_equal_one_by_one(storage: Storage, world: World) -> None:
+    await announce(storage, world.primaria, NOW + 2 * DAY, org_id=world.ayni)
+    await announce(storage, world.secundaria, NOW - 30 * DAY, org_id=world.cuna)
+    await storage.members.record_consent(TEACHER, "es")
+    await storage.members.set_school(TEACHER, world.elsewhere)
+    quiet = await _school_id(storage, "9000003")
+    ids = [world.primaria, world.secundaria, world.elsewhere, quiet]
+
+    lives = await load_school_lives(storage, ids, NOW)
+
+    assert lives == {i: await load_school_life(storage, i, NOW) for i in ids}
+    assert lives[world.primaria].upcoming and lives[world.secundaria].organizations
