@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 from bench.bench_schools import realistic_query
 from bench.generate_population import NOW, REGISTRY_SEED, build_full_scale_database
 from bench.generate_registry import generate_rows
+from bot.deeplinks import school_link
 from bot.school_life import load_follow_state, load_school_life
 from bot.school_search import search_schools
 from bot.school_views import card_keyboard, school_card, who_text
@@ -113,7 +114,7 @@ async def who(storage: Storage, school_id: int, now: datetime) -> None:
     found = await search_schools(storage, f"{school.cod_mod}-{school.anexo}", limit=PAGE_SIZE)
     assert found.schools and found.schools[0].id == school_id, school.cod_mod
     life = await load_school_life(storage, school_id, now)
-    who_text(school, life, f"https://t.me/minka_bot?start=s_{school.cod_mod}", "es", LIMA)
+    who_text(school, life, school_link("minka_bot", school.cod_mod, school.anexo), "es", LIMA)
 
 
 async def report(name: str, calls: list[Callable[[], Awaitable[None]]]) -> None:

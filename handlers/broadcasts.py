@@ -314,26 +314,17 @@ async def on_send(update: Update, context: MinkaContext) -> int:
         await send(update, t(lang, "broadcast_discarded"))
         return END
     audience = Audience(AudienceKind(draft["kind"]), draft["target"])
-    if audience.kind is AudienceKind.EVERYONE and await everyone_cap_reached(context):
-        await send(update, t(lang, "broadcast_limit_everyone"))
-        return END
     try:
         count = await create_broadcast(update, context, audience, draft)
     except BroadcastNotAllowed:  # the scope changed (or a ban came) since the preview
         await send(update, t(lang, "broadcast_out_of_scope"))
         return END
-    except EveryoneLimitReached:  # another admin's went out meanwhile
+    except EveryoneLimitReached:  # counted where it is written: two admins cannot both pass
         await send(update, t(lang, "broadcast_limit_everyone"))
         return END
     wake_delivery(context)
     await send(update, t(lang, "broadcast_sending", count=count))
     return END
-
-
-async def everyone_cap_reached(context: MinkaContext) -> bool:
-    since = context.now() - timedelta(days=1)
-    sent = await context.storage.broadcasts.count_everyone_since(since)
-    return sent >= context.settings.max_everyone_broadcasts_per_day
 
 
 async def create_broadcast(

@@ -633,19 +633,21 @@ class Broadcasts:
 
     async def count_everyone_since(self, since: datetime) -> int:
         """'Everyone' broadcasts by anybody since `since`: the cap is for the whole bot."""
-        count = await self._db.scalar(
-            "SELECT COUNT(*) FROM broadcasts WHERE audience_kind = 'everyone' AND created_at >= ?",
-            (to_db(since),),
-        )
-        return int(count)
+        async with self._db.read() as session:
+            return await _everyone_since(session, since)
+
+
+async def _everyone_since(session: Session, since: datetime) -> int:
+    count = await session.scalar(
+        "SELECT COUNT(*) FROM broadcasts WHERE audience_kind = 'everyone' AND created_at >= ?",
+        (to_db(since),),
+    )
+    return int(count)
 
 
 async def _check_everyone_cap(session: Session, per_day: int, moment: datetime) -> None:
-    sent = await session.scalar(
-        "SELECT COUNT(*) FROM broadcasts WHERE audience_kind = 'everyone' AND created_at >= ?",
-        (to_db(moment - timedelta(days=1)),),
-    )
-    if int(sent) >= per_day:
+    sent = await _everyone_since(session, moment - timedelta(days=1))
+    if sent >= per_day:
         raise EveryoneLimitReached(f"{sent} broadcasts to everyone in the last day")
 
 
