@@ -1,4 +1,4 @@
-"""Time bot.dates: the cold first parse in a fresh process, and warm parses over the test table.
+"""Time bot.domain.dates: the cold parse in a fresh process, and warm parses over the test table.
 
 Run from the repository root: ``.venv/bin/python bench/bench_dates.py [--rounds N]``.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.dates import LIMA, DateFlag, parse_when, warm_up  # noqa: E402
+from bot.domain.dates import LIMA, DateFlag, parse_when, warm_up  # noqa: E402
 from tests.test_dates import CASES, NOW  # noqa: E402
 
 # Runs in a fresh interpreter, so nothing is imported or cached yet.
@@ -28,7 +28,7 @@ import json, time
 started = time.perf_counter()
 from datetime import datetime
 from functools import partial
-from bot.dates import LIMA, parse_when, warm_up
+from bot.domain.dates import LIMA, parse_when, warm_up
 imported = time.perf_counter()
 now = datetime(2026, 11, 26, 10, 0, tzinfo=LIMA)
 parse_when("el próximo lunes a las 3 de la tarde", now=now)
@@ -44,7 +44,7 @@ print(json.dumps({
 
 WARM_UP_SCRIPT = """
 import json, time
-from bot.dates import warm_up
+from bot.domain.dates import warm_up
 started = time.perf_counter()
 warm_up()
 print(json.dumps({"warm_up_ms": (time.perf_counter() - started) * 1000}))

@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.generate_registry import Row, generate_rows, write_dbf_zip
-from bot.registry_import import import_registry
-from bot.school_search import SearchResult, search_schools
+from bot.domain.registry_import import import_registry
+from bot.domain.school_search import SearchResult, search_schools
 from storage import Storage
 from storage.normalize import fold, strip_accents
 from storage.schools import STOP_WORDS, school_words

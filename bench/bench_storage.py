@@ -36,10 +36,10 @@ from zoneinfo import ZoneInfo
 from bench.bench_schools import realistic_query
 from bench.generate_population import NOW, REGISTRY_SEED, build_full_scale_database
 from bench.generate_registry import generate_rows
-from bot.deeplinks import school_link
-from bot.school_life import load_follow_state, load_school_life
-from bot.school_search import search_schools
-from bot.school_views import card_keyboard, school_card, who_text
+from bot.domain.school_life import load_follow_state, load_school_life
+from bot.domain.school_search import search_schools
+from bot.views.deeplinks import school_link
+from bot.views.school_views import card_keyboard, school_card, who_text
 from storage import Storage
 from storage.bulk import active_schools, busiest_schools, table_counts
 

@@ -53,7 +53,7 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, MessageHandler, filters  # noqa: E402
 
 from bot.app import MinkaApplication  # noqa: E402
-from bot.registry_import import load_sample_schools  # noqa: E402
+from bot.domain.registry_import import load_sample_schools  # noqa: E402
 from bot.runner import running  # noqa: E402
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage  # noqa: E402
 from bot.settings import Settings  # noqa: E402

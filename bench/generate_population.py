@@ -5,7 +5,7 @@
         --people 5000 --activities 10000
 
 Builds on the synthetic school registry of `bench.generate_registry` (imported as the operator
-would, with `bot.registry_import.import_registry`), then invents the people who use Minka and what
+would, with `import_registry`), then invents the people who use Minka and what
 they did, and loads them with `storage.bulk`:
 
 - about 3,000 organizations (NGOs, foundations, company foundations, public programmes,
@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 from bench.generate_registry import SEED as REGISTRY_SEED
 from bench.generate_registry import generate_rows, write_dbf_zip
-from bot.registry_import import import_registry
+from bot.domain.registry_import import import_registry
 from storage import Storage
 from storage.activities import ActivityStatus, Category
 from storage.bulk import (
@@ -69,7 +69,7 @@ LIMA = ZoneInfo("America/Lima")
 PAST = timedelta(days=365)
 FUTURE = timedelta(days=90)
 REMINDER_LEAD = timedelta(hours=24)  # Settings.reminder_hours' default
-JOB_TICK_S = 60  # bot.jobs.INTERVAL: reminders and check-ins go out at most a minute late
+JOB_TICK_S = 60  # bot.outbox.jobs.INTERVAL: reminders and check-ins go out at most a minute late
 
 # --- names ----------------------------------------------------------------------------------
 

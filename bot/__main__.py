@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from bot.cli_admin import COMMANDS as ADMIN_COMMANDS
-from bot.cli_admin import add_admin_parsers, run_admin
-from bot.cli_backup import add_backup_parsers, run_backup, run_restore
-from bot.cli_schools import add_import_parser, run_import
+from bot.cli.admin import COMMANDS as ADMIN_COMMANDS
+from bot.cli.admin import add_admin_parsers, run_admin
+from bot.cli.backup import add_backup_parsers, run_backup, run_restore
+from bot.cli.schools import add_import_parser, run_import
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage import DatabaseUnavailable, MigrationError, Storage

@@ -1,7 +1,7 @@
 """build_application(): the one place that wires Minka together.
 
-The handler registry below is ordered on purpose: PTB tries handlers of a group in order and stops
-at the first match, so conversations come first, then plain commands, then catch-alls.
+The ordered handler registry lives in handlers.registry; this module gives PTB the pieces: the
+typed context, the send budget, persistence, per-person concurrency, the jobs.
 """
 
 from __future__ import annotations
@@ -9,101 +9,33 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram import BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     ConversationHandler,
     Defaults,
-    InlineQueryHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
 )
 
-from bot import callbacks as cb
-from bot import commands as cmd
-from bot import jobs
-from bot.concurrency import PerPersonUpdateProcessor
-from bot.context import BotData, MinkaContext
-from bot.observed import ObservedApplication
-from bot.persistence import SQLiteConversationPersistence, flush_conversations
-from bot.rate_limit import SharedRateLimiter
+from bot.outbox import jobs
+from bot.runtime.concurrency import PerPersonUpdateProcessor
+from bot.runtime.context import BotData, MinkaContext
+from bot.runtime.observed import ObservedApplication
+from bot.runtime.persistence import SQLiteConversationPersistence
+from bot.runtime.rate_limit import SharedRateLimiter
 from bot.settings import Settings
-from handlers import (
-    activities,
-    admin,
-    announce,
-    broadcasts,
-    common,
-    errors,
-    follows,
-    my_school,
-    onboarding,
-    privacy,
-    profile,
-    schools,
-)
+from bot.views import commands as cmd
+from handlers import errors, registry
 from storage import Storage
 
 log = logging.getLogger(__name__)
 
 MinkaApplication = Application[Any, MinkaContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
-# A 429 from Telegram is bot-wide: the limiter (bot.rate_limit) pauses every request for what
-# Telegram asked and tries a reply again, so a reply to a person is not lost.
+# A 429 from Telegram is bot-wide: the limiter (bot.runtime.rate_limit) pauses every request for
+# what Telegram asked and tries a reply again, so a reply to a person is not lost.
 REPLY_RETRIES = 2
-
-# Group -1 drops updates of banned people; group 0 answers the update; group 1 runs after it
-# (persisting conversation states).
-GATE, ANSWER, AFTERWARDS = -1, 0, 1
-
-
-def handler_registry() -> list[BaseHandler[Any, MinkaContext, Any]]:
-    """Every handler of group 0, in the order PTB must try them."""
-    private = filters.ChatType.PRIVATE
-    return [
-        # 1. Conversations: they own their own /cancel and off-script answers.
-        onboarding.build_onboarding_handler(),
-        my_school.build_my_school_handler(),
-        announce.build_announce_handler(),
-        profile.build_profile_handler(),
-        *activities.build_activity_handlers(),
-        *broadcasts.build_broadcast_handlers(),
-        # 2. Following, linking groups, and the bot being added to a group or unblocked.
-        *follows.build_follow_handlers(),
-        # 3. Commands that work anywhere, Spanish and English names alike.
-        *admin.build_admin_handlers(),
-        CommandHandler(cmd.SEARCH.names, schools.search_command),
-        CommandHandler(cmd.WHO.names, schools.who_command),
-        CommandHandler(cmd.QR.names, schools.qr_command),
-        CommandHandler(cmd.PROFILE.names, profile.show_profile, private),
-        CommandHandler(cmd.HELP.names, common.show_help),
-        CommandHandler(cmd.LANGUAGE.names, common.ask_language),
-        CommandHandler(cmd.PRIVACY.names, privacy.show_privacy),
-        CommandHandler(cmd.MY_DATA.names, privacy.send_my_data, private),
-        CommandHandler(cmd.FORGET_ME.names, privacy.ask_forget, private),
-        CommandHandler(cmd.CANCEL.names, common.nothing_to_cancel),
-        # 4. Buttons outside conversations.
-        CallbackQueryHandler(common.on_language, pattern=cb.LanguageChoice.matches()),
-        CallbackQueryHandler(privacy.on_forget, pattern=cb.ForgetAnswer.matches()),
-        CallbackQueryHandler(profile.on_contact_sharing, pattern=cb.ContactSharing.matches()),
-        CallbackQueryHandler(schools.on_school_button, pattern=cb.SchoolAction.matches()),
-        CallbackQueryHandler(schools.on_search_more, pattern=cb.SearchMore.matches()),
-        CallbackQueryHandler(common.on_noop, pattern=cb.Noop.matches()),
-        # 5. Inline mode: "@bot santa rosa" in any chat.
-        InlineQueryHandler(schools.on_inline_query),
-        # 6. Catch-alls: stale or tampered buttons, unknown commands; free text and shared
-        #    locations in a private chat are school searches.
-        CallbackQueryHandler(common.stale_button),
-        MessageHandler(filters.COMMAND & private, common.unknown_command),
-        MessageHandler(filters.LOCATION & private, schools.on_location),
-        MessageHandler(filters.TEXT & private, schools.on_plain_text),
-    ]
 
 
 def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
@@ -124,9 +56,7 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
             )
         )
         .rate_limiter(
-            SharedRateLimiter(
-                background_per_second=settings.send_rate, reply_retries=REPLY_RETRIES
-            )
+            SharedRateLimiter(background_per_second=settings.send_rate, reply_retries=REPLY_RETRIES)
         )
         .persistence(SQLiteConversationPersistence(storage))
         .concurrent_updates(PerPersonUpdateProcessor())
@@ -134,11 +64,11 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
     )
     app.bot_data.storage = storage
     app.bot_data.settings = settings
-    handlers = handler_registry()
+    handlers = registry.handler_registry()
     app.bot_data.conversations = [h for h in handlers if isinstance(h, ConversationHandler)]
-    app.add_handler(admin.ban_gate(), group=GATE)
-    app.add_handlers(handlers, group=ANSWER)
-    app.add_handler(TypeHandler(Update, flush_conversations), group=AFTERWARDS)
+    app.add_handlers(registry.gate_handlers(), group=registry.GATE)
+    app.add_handlers(handlers, group=registry.ANSWER)
+    app.add_handlers(registry.afterwards_handlers(), group=registry.AFTERWARDS)
     app.add_error_handler(errors.on_error)
     schedule_jobs(app)
     return app

@@ -17,8 +17,8 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.app import MinkaApplication, build_application, publish_commands
-from bot.dates import warm_up
-from bot.delivery import attach_delivery
+from bot.domain.dates import warm_up
+from bot.outbox.delivery import attach_delivery
 from bot.settings import Settings
 from storage import Storage
 from storage.backup import InstanceLock

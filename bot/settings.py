@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     reminder_hours: int = Field(default=24, ge=1, le=168)
     # Proactive messages per second, all chats together. Telegram allows about 30; at least 5 of
-    # them stay free for replies to people (bot.rate_limit).
+    # them stay free for replies to people (bot.runtime.rate_limit).
     send_rate: int = Field(default=25, ge=1, le=25)
     # Abuse limits: activities one person may announce per day, broadcasts one coordinator may
     # send per hour, and broadcasts to everyone (by all admins together) per day.

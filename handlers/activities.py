@@ -16,8 +16,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks as cb
-from bot.activity_views import (
+from bot.domain.announcing import can_manage, keep_missing_parts
+from bot.domain.dates import format_when, parse_when
+from bot.outbox.hooks import wake_delivery
+from bot.outbox.notifications import Change, notify_followers
+from bot.runtime.context import MinkaContext, language_for
+from bot.views import callbacks as cb
+from bot.views.activity_views import (
     activities_keyboard,
     activity_text,
     date_language,
@@ -25,14 +30,10 @@ from bot.activity_views import (
     manage_keyboard,
     single_button,
 )
-from bot.announcing import can_manage, keep_missing_parts
-from bot.commands import ACTIVITIES
-from bot.context import MinkaContext, language_for
-from bot.dates import format_when, parse_when
-from bot.delivery_hooks import wake_delivery
-from bot.notifications import Change, notify_followers
-from bot.texts import label, t
-from handlers.common import Handler, conversation, registered_member
+from bot.views.commands import ACTIVITIES
+from bot.views.texts import label, t
+from handlers.common import registered_member
+from handlers.conversations import Handler, conversation
 from storage.activities import (
     OUTCOMES,
     Activity,
@@ -344,7 +345,8 @@ async def on_participants(update: Update, context: MinkaContext) -> str | int:
 # Conversations ----------------------------------------------------------------------------------
 
 
-def build_activity_handlers() -> list[Handler]:
+def handlers() -> list[Handler]:
+    """/actividades: edit, cancel and check-in answers for the organization's activities."""
     text = filters.TEXT & ~filters.COMMAND
     edit = conversation(
         EDIT_FLOW,

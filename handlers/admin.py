@@ -8,12 +8,13 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, TypeHandler
 
-from bot import callbacks as cb
-from bot.commands import BAN, GRANT, REVOKE, VERIFY
-from bot.context import MinkaContext, language_for
-from bot.keyboards import Button, column
-from bot.texts import label, t
-from handlers.common import Handler, stale_button
+from bot.runtime.context import MinkaContext, language_for
+from bot.views import callbacks as cb
+from bot.views.commands import BAN, GRANT, REVOKE, VERIFY
+from bot.views.keyboards import Button, column
+from bot.views.texts import label, t
+from handlers.common import stale_button
+from handlers.conversations import Handler
 from storage.roles import InvalidScope, Permissions, RoleName
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ async def ban_command(update: Update, context: MinkaContext) -> None:
     await reply(update, t(lang, "banned_done", who=args[0]))
 
 
-def build_admin_handlers() -> list[Handler]:
+def handlers() -> list[Handler]:
     return [
         CommandHandler(VERIFY.names, verify_command),
         CommandHandler(GRANT.names, grant_command),

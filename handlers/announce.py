@@ -23,8 +23,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks as cb
-from bot.activity_views import (
+from bot.domain.announcing import (
+    OneLineError,
+    apply_duration,
+    end_for,
+    keep_missing_parts,
+    parse_one_line,
+    typed_end,
+)
+from bot.domain.dates import DateFlag, ParsedWhen, format_when, parse_when
+from bot.outbox.hooks import all_of, enqueue_as, wake_delivery
+from bot.outbox.notifications import Change, notify_followers
+from bot.runtime.context import MinkaContext, language_for
+from bot.views import callbacks as cb
+from bot.views.activity_views import (
     ActivityFacts,
     activity_text,
     calendar_keyboard,
@@ -38,23 +50,12 @@ from bot.activity_views import (
     who_of,
     yes_change_keyboard,
 )
-from bot.announcing import (
-    OneLineError,
-    apply_duration,
-    end_for,
-    keep_missing_parts,
-    parse_one_line,
-    typed_end,
-)
-from bot.commands import ANNOUNCE
-from bot.context import MinkaContext, language_for
-from bot.dates import DateFlag, ParsedWhen, format_when, parse_when
-from bot.delivery_hooks import all_of, enqueue_as, wake_delivery
-from bot.keyboards import column
-from bot.notifications import Change, notify_followers
-from bot.school_views import school_button_label
-from bot.texts import Markup, label, t
-from handlers.common import Handler, conversation, registered_member
+from bot.views.commands import ANNOUNCE
+from bot.views.keyboards import column
+from bot.views.school_views import school_button_label
+from bot.views.texts import Markup, label, t
+from handlers.common import registered_member
+from handlers.conversations import Handler, conversation
 from handlers.schools import picked_school, school_picker_handlers
 from storage.activities import (
     Activity,
@@ -570,6 +571,10 @@ def _maybe_db(moment: datetime | None) -> str | None:
 
 
 # The conversation --------------------------------------------------------------------------------
+
+
+def handlers() -> list[Handler]:
+    return [build_announce_handler()]
 
 
 def build_announce_handler() -> ConversationHandler[MinkaContext]:

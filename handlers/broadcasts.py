@@ -18,17 +18,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks as cb
-from bot.activity_views import short_when
-from bot.commands import BROADCAST, BROADCASTS
-from bot.context import MinkaContext, language_for
-from bot.delivery_hooks import wake_delivery
-from bot.jobs import excerpt
-from bot.keyboards import Button, column, keyboard
-from bot.school_search import search_schools
-from bot.school_views import display_place
-from bot.texts import Markup, escape, label, t
-from handlers.common import Handler, conversation
+from bot.domain.school_search import search_schools
+from bot.outbox.hooks import wake_delivery
+from bot.outbox.jobs import excerpt
+from bot.runtime.context import MinkaContext, language_for
+from bot.views import callbacks as cb
+from bot.views.activity_views import short_when
+from bot.views.commands import BROADCAST, BROADCASTS
+from bot.views.keyboards import Button, column, keyboard
+from bot.views.school_views import display_place
+from bot.views.texts import Markup, escape, label, t
+from handlers.conversations import Handler, conversation
 from handlers.schools import picked_school, school_picker_handlers
 from storage.broadcasts import (
     Audience,
@@ -404,7 +404,7 @@ def broadcast_line(broadcast: Any, report: Any, lang: str, context: MinkaContext
     )
 
 
-def build_broadcast_handlers() -> list[Handler]:
+def handlers() -> list[Handler]:
     text = filters.TEXT & ~filters.COMMAND
     states: dict[object, list[Handler]] = {
         AUDIENCE: [CallbackQueryHandler(on_audience_kind, pattern=cb.AudienceChoice.matches())],

@@ -1,34 +1,23 @@
-"""Commands that work anywhere: /ayuda, /idioma, /cancelar, and the answers to off-script input."""
+"""Commands that work anywhere (/ayuda, /idioma, /cancelar outside a flow), stale and label-only
+buttons, unknown commands, and answering a button press while replying."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import warnings
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from datetime import timedelta
+from collections.abc import AsyncIterator
 from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import callbacks as cb
-from bot.commands import CANCEL, command_list
-from bot.context import MinkaContext, language_for
-from bot.keyboards import keyboard
-from bot.texts import LANGUAGES, Markup, label, t
-from storage.clock import from_db, to_db
+from bot.runtime.context import MinkaContext, language_for
+from bot.views import callbacks as cb
+from bot.views.commands import CANCEL, HELP, LANGUAGE, command_list
+from bot.views.keyboards import keyboard
+from bot.views.texts import LANGUAGES, Markup, label, t
 from storage.models import Member
 
 LANGUAGE_LABELS = {"es": "Español", "en": "English"}
@@ -53,26 +42,10 @@ async def registered_member(update: Update, context: MinkaContext) -> Member | N
     return None
 
 
-async def cancel(update: Update, context: MinkaContext) -> int:
-    """/cancelar inside any conversation: leave it, keep what was already saved."""
-    assert update.effective_message is not None
-    context.user_data.pop("start_payload", None)  # type: ignore[union-attr]
-    lang = await language_for(update, context)
-    await update.effective_message.reply_text(t(lang, "cancelled"))
-    return ConversationHandler.END
-
-
 async def nothing_to_cancel(update: Update, context: MinkaContext) -> None:
     assert update.effective_message is not None
     lang = await language_for(update, context)
     await update.effective_message.reply_text(t(lang, "nothing_to_cancel"))
-
-
-async def off_script(update: Update, context: MinkaContext) -> None:
-    """Something we did not ask for arrived mid-conversation: say what we expect, keep the state."""
-    assert update.effective_message is not None
-    lang = await language_for(update, context)
-    await update.effective_message.reply_text(t(lang, "off_script"))
 
 
 async def stale_button(update: Update, context: MinkaContext) -> None:
@@ -144,129 +117,12 @@ async def unknown_command(update: Update, context: MinkaContext) -> None:
     await update.effective_message.reply_text(t(lang, "unknown_command"))
 
 
-Handler = BaseHandler[Update, MinkaContext, Any]
-
-
-def conversation(
-    name: str,
-    entry_points: Sequence[Handler],
-    states: dict[object, list[Handler]],
-    own_buttons: Sequence[type[cb.Payload]],
-    timeout: timedelta | None = None,
-) -> ConversationHandler[MinkaContext]:
-    """A persistent conversation with Minka's standard behaviour:
-    - /cancelar from any step, a polite answer to its own buttons pressed at the wrong step, and
-      guidance when something unexpected is typed (other buttons pass through to their handlers);
-    - one flow at a time: starting a flow ends the person's other flows, so that two flows never
-      compete for the same typed answer;
-    - with `timeout`, a flow idle that long ends politely at the next update (this also holds
-      after a restart, when PTB's own conversation timer is not re-armed) or when the timer fires.
-    """
-    prefixes = {payload.prefix for payload in own_buttons}
-    fallbacks: list[Handler] = [
-        CommandHandler(CANCEL.names, cancel),
-        CallbackQueryHandler(stale_button, pattern=lambda data: _prefix(data) in prefixes),
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, off_script),
+def handlers() -> list[BaseHandler[Update, MinkaContext, Any]]:
+    """Help, language and /cancelar outside a flow (inside one, the flow answers it)."""
+    return [
+        CommandHandler(HELP.names, show_help),
+        CommandHandler(LANGUAGE.names, ask_language),
+        CommandHandler(CANCEL.names, nothing_to_cancel),
+        CallbackQueryHandler(on_language, pattern=cb.LanguageChoice.matches()),
+        CallbackQueryHandler(on_noop, pattern=cb.Noop.matches()),
     ]
-    for handler in entry_points:
-        handler.callback = _as_entry(handler.callback, name, timeout)
-    for handlers in states.values():
-        for handler in handlers:
-            handler.callback = _as_step(handler.callback, name, timeout)
-    if timeout is not None:
-        states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, _on_timer(name))]
-    with warnings.catch_warnings():
-        # PTB warns that per_message=False does not track buttons per message. That is what we
-        # want: a person has one flow of each kind, whichever message its buttons are on.
-        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
-        return ConversationHandler(
-            entry_points=list(entry_points),
-            states=states,
-            fallbacks=fallbacks,
-            name=name,
-            persistent=True,
-            allow_reentry=True,
-            conversation_timeout=timeout,
-        )
-
-
-Callback = Callable[[Update, MinkaContext], Coroutine[Any, Any, Any]]
-
-
-def _as_entry(callback: Callback, flow: str, timeout: timedelta | None) -> Callback:
-    async def enter(update: Update, context: MinkaContext) -> Any:
-        end_other_flows(update, context, flow)
-        if timeout is not None:  # a fresh start: nothing of an earlier run of this flow remains
-            await _clear(update, context, flow)
-            await _touch(update, context, flow)
-        return await callback(update, context)
-
-    return enter
-
-
-def _as_step(callback: Callback, flow: str, timeout: timedelta | None) -> Callback:
-    async def step(update: Update, context: MinkaContext) -> Any:
-        if timeout is not None:
-            if await _idle_too_long(update, context, flow, timeout):
-                return await expire_flow(update, context, flow)
-            await _touch(update, context, flow)
-        return await callback(update, context)
-
-    return step
-
-
-async def _touch(update: Update, context: MinkaContext, flow: str) -> None:
-    if update.effective_user is not None:
-        user_id = update.effective_user.id
-        await context.storage.drafts.update(user_id, flow, touched=to_db(context.now()))
-
-
-async def _clear(update: Update, context: MinkaContext, flow: str) -> None:
-    if update.effective_user is not None:
-        await context.storage.drafts.clear(update.effective_user.id, flow)
-
-
-async def _idle_too_long(
-    update: Update, context: MinkaContext, flow: str, idle_limit: timedelta
-) -> bool:
-    user = update.effective_user
-    if user is None:
-        return False
-    touched = from_db((await context.storage.drafts.get(user.id, flow)).get("touched"))
-    return touched is None or context.now() - touched > idle_limit
-
-
-def _on_timer(flow: str) -> Callback:
-    async def timed_out(update: Update, context: MinkaContext) -> int:
-        return await expire_flow(update, context, flow)
-
-    return timed_out
-
-
-async def expire_flow(update: Update, context: MinkaContext, flow: str) -> int:
-    """Drop what the flow collected and say so, politely, in the person's language."""
-    await _clear(update, context, flow)
-    chat = update.effective_chat
-    if update.callback_query is not None:
-        # When PTB's timer fires long after the last tap, that query is too old to answer.
-        with contextlib.suppress(BadRequest):
-            await update.callback_query.answer()
-    if chat is not None:
-        await chat.send_message(t(await language_for(update, context), "flow_expired"))
-    return ConversationHandler.END
-
-
-def end_other_flows(update: Update, context: MinkaContext, flow: str) -> None:
-    """End the person's other conversations.
-
-    PTB has no public call for this; ConversationHandler keeps states in `_conversations`
-    (a TrackingDict, so our persistence sees the removal) and `_update_state(END, key)` is
-    what it runs itself when a callback returns END. Pinned to python-telegram-bot 22.x.
-    """
-    for other in context.bot_data.conversations:
-        if other.name != flow:
-            other._update_state(ConversationHandler.END, other._get_key(update))
-
-
-def _prefix(data: object) -> str | None:
-    return data.split(cb.SEPARATOR, 1)[0] if isinstance(data, str) else None

@@ -9,9 +9,9 @@ from collections.abc import Awaitable
 from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
-from bot.context import MinkaContext, language_for
-from bot.observed import ObservedApplication
-from bot.texts import t
+from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.observed import ObservedApplication
+from bot.views.texts import t
 from storage import DatabaseUnavailable
 from storage.members import NotAMember
 

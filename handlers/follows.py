@@ -19,13 +19,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks as cb
-from bot.commands import LINK, SUBSCRIBE, SUBSCRIPTIONS, UNLINK
-from bot.context import MinkaContext, language_for
-from bot.keyboards import Button, column
-from bot.school_views import display_place
-from bot.texts import Markup, label, t
-from handlers.common import Handler, stale_button
+from bot.runtime.context import MinkaContext, language_for
+from bot.views import callbacks as cb
+from bot.views.commands import LINK, SUBSCRIBE, SUBSCRIPTIONS, UNLINK
+from bot.views.keyboards import Button, column
+from bot.views.school_views import display_place
+from bot.views.texts import Markup, label, t
+from handlers.common import stale_button
+from handlers.conversations import Handler
 from handlers.schools import school_from_arguments
 from storage.follows import FollowKind, FollowMode
 from storage.schools import School
@@ -272,7 +273,7 @@ async def on_group_migrated(update: Update, context: MinkaContext) -> None:
         await context.storage.chats.migrate(message.chat_id, message.migrate_to_chat_id)
 
 
-def build_follow_handlers() -> list[Handler]:
+def handlers() -> list[Handler]:
     return [
         MessageHandler(filters.StatusUpdate.MIGRATE, on_group_migrated),
         CommandHandler(SUBSCRIBE.names, subscribe_command),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, filters
 
-from bot import callbacks as cb
-from bot.commands import MY_SCHOOL
-from bot.context import MinkaContext
-from bot.school_views import skip_keyboard
-from bot.texts import t
-from handlers.common import Handler, conversation, registered_member
+from bot.runtime.context import MinkaContext
+from bot.views import callbacks as cb
+from bot.views.commands import MY_SCHOOL
+from bot.views.school_views import skip_keyboard
+from bot.views.texts import t
+from handlers.common import registered_member
+from handlers.conversations import Handler, conversation
 from handlers.schools import (
     picked_school,
     save_own_school,
@@ -53,6 +54,10 @@ async def on_picked(update: Update, context: MinkaContext) -> str | int:
 async def on_skipped(update: Update, context: MinkaContext) -> int:
     await skip_own_school(update, context)
     return END
+
+
+def handlers() -> list[Handler]:
+    return [build_my_school_handler()]
 
 
 def build_my_school_handler() -> ConversationHandler[MinkaContext]:

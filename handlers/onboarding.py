@@ -17,14 +17,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks as cb
-from bot.commands import START, main_menu_list
-from bot.context import MinkaContext, language_for
-from bot.deeplinks import parse_school_payload
-from bot.keyboards import column, keyboard
-from bot.school_views import skip_keyboard
-from bot.texts import label, t
-from handlers.common import Handler, conversation, stale_button
+from bot.runtime.context import MinkaContext, language_for
+from bot.views import callbacks as cb
+from bot.views.commands import START, main_menu_list
+from bot.views.deeplinks import parse_school_payload
+from bot.views.keyboards import column, keyboard
+from bot.views.school_views import skip_keyboard
+from bot.views.texts import label, t
+from handlers.common import stale_button
+from handlers.conversations import Handler, conversation
 from handlers.organizations import join_from_button, offer_organizations, typed_names
 from handlers.schools import (
     open_school_from_link,
@@ -272,6 +273,10 @@ async def show_main_menu(update: Update, context: MinkaContext, member: Member) 
     await update.effective_chat.send_message(
         t(lang, "main_menu", name=member.name or "", commands=main_menu_list(lang))
     )
+
+
+def handlers() -> list[Handler]:
+    return [build_onboarding_handler()]
 
 
 def build_onboarding_handler() -> ConversationHandler[MinkaContext]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks as cb
-from bot.context import MinkaContext, language_for
-from bot.keyboards import Button, column
-from bot.texts import label, t
+from bot.runtime.context import MinkaContext, language_for
+from bot.views import callbacks as cb
+from bot.views.keyboards import Button, column
+from bot.views.texts import label, t
 from storage.models import OrgKind, Role
 from storage.organizations import InvalidOrganizationName, clean_organization_name
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 
 from telegram import InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks as cb
-from bot.context import MinkaContext, language_for
-from bot.keyboards import keyboard
-from bot.texts import label, t
+from bot.runtime.context import MinkaContext, language_for
+from bot.views import callbacks as cb
+from bot.views.commands import FORGET_ME, MY_DATA, PRIVACY
+from bot.views.keyboards import keyboard
+from bot.views.texts import label, t
 from handlers.common import stale_button
+from handlers.conversations import Handler
 
 
 async def show_privacy(update: Update, context: MinkaContext) -> None:
@@ -71,3 +74,14 @@ async def on_forget(update: Update, context: MinkaContext) -> None:
     await context.storage.personal_data.forget(user.id)
     context.user_data.clear()  # type: ignore[union-attr]
     await query.edit_message_text(t(lang, "forget_done"))
+
+
+def handlers() -> list[Handler]:
+    """The privacy notice, "all my data" as a file, and erasing oneself."""
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler(PRIVACY.names, show_privacy),
+        CommandHandler(MY_DATA.names, send_my_data, private),
+        CommandHandler(FORGET_ME.names, ask_forget, private),
+        CallbackQueryHandler(on_forget, pattern=cb.ForgetAnswer.matches()),
+    ]

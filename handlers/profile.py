@@ -6,13 +6,21 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
-from bot import callbacks as cb
-from bot.context import MinkaContext, language_for
-from bot.keyboards import Button, keyboard
-from bot.texts import Markup, label, t
-from handlers.common import Handler, conversation, registered_member, stale_button
+from bot.runtime.context import MinkaContext, language_for
+from bot.views import callbacks as cb
+from bot.views.commands import PROFILE
+from bot.views.keyboards import Button, keyboard
+from bot.views.texts import Markup, label, t
+from handlers.common import registered_member, stale_button
+from handlers.conversations import Handler, conversation
 from handlers.organizations import (
     ORGANIZATION_BUTTONS,
     join_from_button,
@@ -144,6 +152,15 @@ async def updated(update: Update, context: MinkaContext) -> int:
 async def send(update: Update, text: str, **kwargs: Any) -> None:
     assert update.effective_chat is not None
     await update.effective_chat.send_message(text, **kwargs)
+
+
+def handlers() -> list[Handler]:
+    """/perfil shows the profile; its buttons edit the name and organization or share contact."""
+    return [
+        build_profile_handler(),
+        CommandHandler(PROFILE.names, show_profile, filters.ChatType.PRIVATE),
+        CallbackQueryHandler(on_contact_sharing, pattern=cb.ContactSharing.matches()),
+    ]
 
 
 def build_profile_handler() -> ConversationHandler[MinkaContext]:

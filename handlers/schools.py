@@ -18,15 +18,22 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 
-from bot import callbacks as cb
-from bot.context import MinkaContext, language_for
-from bot.deeplinks import school_link
-from bot.qr import school_qr_png
-from bot.school_life import load_follow_state, load_school_life, load_school_lives
-from bot.school_search import search_schools
-from bot.school_views import (
+from bot.domain.school_life import load_follow_state, load_school_life, load_school_lives
+from bot.domain.school_search import search_schools
+from bot.runtime.context import MinkaContext, language_for
+from bot.views import callbacks as cb
+from bot.views.commands import QR, SEARCH, WHO
+from bot.views.deeplinks import school_link
+from bot.views.qr import school_qr_png
+from bot.views.school_views import (
     SchoolLife,
     card_keyboard,
     nearest_keyboard,
@@ -36,8 +43,9 @@ from bot.school_views import (
     who_keyboard,
     who_text,
 )
-from bot.texts import label, t
-from handlers.common import Handler, answering, stale_button
+from bot.views.texts import label, t
+from handlers.common import answering, stale_button
+from handlers.conversations import Handler
 from storage.normalize import fold
 from storage.schools import School
 
@@ -341,3 +349,16 @@ def school_button_for(action: str) -> Callable[[object], bool]:
         return payload is not None and payload.action == action
 
     return matches
+
+
+def handlers() -> list[Handler]:
+    """Search, /quien, /qr, card buttons and inline mode. Free text and shared locations are
+    searches too, but as catch-alls they sit at the end of the registry (handlers.registry)."""
+    return [
+        CommandHandler(SEARCH.names, search_command),
+        CommandHandler(WHO.names, who_command),
+        CommandHandler(QR.names, qr_command),
+        CallbackQueryHandler(on_school_button, pattern=cb.SchoolAction.matches()),
+        CallbackQueryHandler(on_search_more, pattern=cb.SearchMore.matches()),
+        InlineQueryHandler(on_inline_query),
+    ]

@@ -4,7 +4,8 @@ Whatever causes a message (an announcement, a reminder, a broadcast) enqueues it
 transaction that records the cause, with `enqueue(session, event_key, items)`: either both are
 stored or neither is, and UNIQUE (event_key, chat_id) makes enqueueing an event twice harmless.
 
-The delivery worker (bot.delivery) claims pending rows, sends them and marks the outcome. A row is
+The delivery worker (bot.outbox.delivery) claims pending rows, sends them and marks the outcome.
+A row is
 `claimed` while the worker holds it; after a crash `requeue_stale_claims` puts claimed rows back
 to `pending`. So nothing is lost, and only the messages that were on their way to Telegram at the
 moment of the crash (sent, but not yet marked) can be sent twice.

@@ -281,7 +281,7 @@ class Roles:
 
     async def place_parts(self, ubigeo_prefix: str) -> tuple[str, ...]:
         """The registry's names of a place, region first: ('LIMA', 'LIMA') for '1501'; empty
-        if no school is there. Callers format them (bot.school_views.display_place)."""
+        if no school is there. Callers format them (bot.views.school_views.display_place)."""
         prefix = ubigeo_prefix.strip()
         if not (prefix.isascii() and prefix.isdigit() and len(prefix) in UBIGEO_PREFIX_LENGTHS):
             return ()

@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.app import MinkaApplication
-from bot.registry_import import load_sample_schools
+from bot.domain.registry_import import load_sample_schools
 from bot.runner import running
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import jobs
 from bot.app import MinkaApplication
+from bot.outbox import jobs
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from storage.activities import ActivityStatus
 from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
@@ -295,7 +295,7 @@ async def test_daily_announcement_limit(fake: FakeTelegram, bot: MinkaApplicatio
 
 
 def test_a_long_digest_is_cut_with_a_count() -> None:
-    from bot.jobs import digest_text
+    from bot.outbox.jobs import digest_text
 
     text = digest_text(["x" * 300] * 20, "es")
     assert len(text) <= 4096 and text.endswith("Escribe /suscripciones para ajustar lo que sigues.")

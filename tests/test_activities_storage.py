@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.registry_import import load_sample_schools
-from bot.school_life import load_school_life, load_school_lives
+from bot.domain.registry_import import load_sample_schools
+from bot.domain.school_life import load_school_life, load_school_lives
 from storage import Storage
 from storage.activities import (
     Activity,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.registry_import import load_sample_schools
+from bot.domain.registry_import import load_sample_schools
 from storage import Storage
 from storage.models import OrgKind
 from tests.test_settings_and_cli import run_cli

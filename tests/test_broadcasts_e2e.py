@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import jobs
 from bot.app import MinkaApplication
+from bot.outbox import jobs
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from storage.roles import RoleName
 from tests.conftest import ADMIN_ID

@@ -20,7 +20,7 @@ from bench.generate_population import (
     generate_population,
     main,
 )
-from bot.registry_import import load_sample_schools
+from bot.domain.registry_import import load_sample_schools
 from storage import Storage
 from storage.activities import PRESENCE_WINDOW, ActivityStatus, InvalidActivity
 from storage.bulk import (

@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Chat, Message, Update, User
 
-from bot.concurrency import PerPersonUpdateProcessor
+from bot.runtime.concurrency import PerPersonUpdateProcessor
 
 WHEN = 1_700_000_000
 

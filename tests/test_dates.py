@@ -1,4 +1,4 @@
-"""bot.dates: phrases as teachers in Peru type them, with a fixed ``now`` and property tests."""
+"""bot.domain.dates: phrases as teachers in Peru type them, with a fixed ``now``, property tests."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.dates import (
+from bot.domain.dates import (
     LIMA,
     MAX_INPUT_CHARS,
     DateFlag,

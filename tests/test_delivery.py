@@ -14,7 +14,7 @@ import pytest
 
 from bot.__main__ import format_queue_stats
 from bot.app import MinkaApplication
-from bot.delivery import ChatPacing, DeliveryPolicy, DeliveryWorker, SendPacer
+from bot.outbox.delivery import ChatPacing, DeliveryPolicy, DeliveryWorker, SendPacer
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from bot.settings import SettingsError, load_settings
 from storage import Storage

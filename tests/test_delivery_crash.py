@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.delivery import DeliveryPolicy
+from bot.outbox.delivery import DeliveryPolicy
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage import Storage
 from storage.outbox import OutboxItem

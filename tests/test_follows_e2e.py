@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import jobs
 from bot.app import MinkaApplication
+from bot.outbox import jobs
 from bot.sandbox.fake_telegram import FakeTelegram
 from tests.test_activities_e2e import NOW, register_ngo, set_clock
 from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.registry_import import load_sample_schools
-from bot.school_search import search_schools
+from bot.domain.registry_import import load_sample_schools
+from bot.domain.school_search import search_schools
 from storage import Storage
 from storage.db import Database
 from storage.migrate import bundled_migrations, migrate

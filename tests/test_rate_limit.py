@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.rate_limit import Priority, SharedRateLimiter, SlidingWindow
+from bot.runtime.rate_limit import Priority, SharedRateLimiter, SlidingWindow
 
 
 class Recorder:

@@ -18,14 +18,14 @@ from bench.generate_registry import (
     write_dbf,
     write_dbf_zip,
 )
-from bot.registry_import import (
+from bot.domain.registry_import import (
     FIELD_ALIASES,
     RegistryFormatError,
     detect_encoding,
     import_registry,
     load_sample_schools,
 )
-from bot.school_search import search_schools
+from bot.domain.school_search import search_schools
 from storage import Storage
 from storage.schools import SchoolRecord
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.registry_import import load_sample_schools
+from bot.domain.registry_import import load_sample_schools
 from storage import Storage
 from storage.activities import Category, NewActivity
 from storage.audit import AuditAction

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.registry_import import load_sample_schools
-from bot.school_search import SearchResult, search_schools
+from bot.domain.registry_import import load_sample_schools
+from bot.domain.school_search import SearchResult, search_schools
 from storage import Storage
 from storage.normalize import fold
 from storage.schools import School, SchoolRecord, haversine_km, school_words

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import callbacks as cb
-from bot.commands import COMMANDS, command_list, menu_entries
-from bot.texts import CATALOGS, Markup, language_of, placeholders, t
+from bot.views import callbacks as cb
+from bot.views.commands import COMMANDS, command_list, menu_entries
+from bot.views.texts import CATALOGS, Markup, language_of, placeholders, t
 
 
 def test_every_key_exists_in_every_language() -> None:

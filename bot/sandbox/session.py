@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.registry_import import load_sample_schools
+from bot.domain.registry_import import load_sample_schools
 from bot.runner import running
 from bot.sandbox.chat import run_chat, stdin_lines
 from bot.sandbox.fake_telegram import FakeTelegram

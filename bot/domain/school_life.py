@@ -7,13 +7,35 @@ figures measured are those of the code people use.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from bot.school_views import FollowState, SchoolLife
 from storage import Storage
+from storage.activities import Activity, OrganizationPresence
 from storage.follows import FollowKind
 from storage.models import SchoolPeople
 from storage.schools import School
+
+
+@dataclass(frozen=True)
+class SchoolLife:
+    """Who is at a school and what happens there: what cards and /quien show."""
+
+    people: SchoolPeople
+    upcoming: Sequence[Activity]
+    organizations: Sequence[OrganizationPresence]
+
+    @property
+    def organization_count(self) -> int:
+        return sum(1 for presence in self.organizations if not presence.is_school_teachers)
+
+
+@dataclass(frozen=True)
+class FollowState:
+    """Whether the chat looking at a card already follows the school and its district."""
+
+    school: bool = False
+    district: bool = False
 
 
 def quiet_school() -> SchoolLife:

@@ -10,8 +10,8 @@ import html
 import string
 from collections.abc import Mapping
 
-from bot.texts_en import EN
-from bot.texts_es import ES
+from bot.views.texts_en import EN
+from bot.views.texts_es import ES
 
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"

@@ -196,8 +196,7 @@ EN: dict[str, str] = {
     "ask_description": "Would you like to add a description (up to 1000 characters)? Type it or "
     "tap “Skip”.",
     "btn_skip": "Skip",
-    "description_invalid": "The description can have up to 1000 characters; yours has "
-    "{length}.",
+    "description_invalid": "The description can have up to 1000 characters; yours has {length}.",
     "preview": "<b>Preview</b>\n\n{activity}\n\n{clashes}Shall I publish it?",
     "activity_full": "📌 <b>{title}</b> · {category}\n🏫 {school}\n🗓 {when} – {end}\n👤 {who}",
     "activity_description": "\n📝 {description}",
@@ -279,8 +278,7 @@ EN: dict[str, str] = {
     "district_name": "the district of {name}",
     "subscriptions_none": "You don't follow anything yet. Open a school's card and tap “🔔 "
     "Follow”, or send /subscribe and a school's name.",
-    "subscriptions": "<b>What you follow</b>\n{lines}\n\nMode: {mode}. Tap an item to unfollow "
-    "it.",
+    "subscriptions": "<b>What you follow</b>\n{lines}\n\nMode: {mode}. Tap an item to unfollow it.",
     "subscription_line": "• {kind}: {name}",
     "follow_kind_school": "School",
     "follow_kind_district": "District",

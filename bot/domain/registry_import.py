@@ -422,9 +422,7 @@ def parse_key(values: Mapping[str, str]) -> tuple[str, str]:
     return parse_cod_mod(values.get("cod_mod", "")), parse_anexo(values.get("anexo", ""))
 
 
-def parse_record(
-    values: Mapping[str, str], cod_mod: str, anexo: str, active: bool
-) -> SchoolRecord:
+def parse_record(values: Mapping[str, str], cod_mod: str, anexo: str, active: bool) -> SchoolRecord:
     name = _clean(values.get("name", ""))
     if not name:
         raise RowError("missing name")
@@ -697,7 +695,7 @@ async def _chunks_from_worker(
             await worker.wait()
 
 
-_WORKER_COMMAND = "from bot.registry_import import classify_in_worker; classify_in_worker()"
+_WORKER_COMMAND = "from bot.domain.registry_import import classify_in_worker; classify_in_worker()"
 
 
 def _frame(item: object) -> bytes:

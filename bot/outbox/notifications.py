@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks as cb
-from bot.activity_views import date_language, who_did
-from bot.dates import format_when
-from bot.texts import Markup, label, t
+from bot.domain.dates import format_when
+from bot.views import callbacks as cb
+from bot.views.activity_views import date_language, who_did
+from bot.views.texts import Markup, label, t
 from storage.activities import Activity, AfterWrite
 from storage.clock import to_db
 from storage.db import Session

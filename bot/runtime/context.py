@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ConversationHandler, ExtBot
 
-from bot.texts import language_of
+from bot.views.texts import language_of
 from storage.clock import utc_now
 
 if TYPE_CHECKING:
-    from bot.delivery import DeliveryWorker
+    from bot.outbox.delivery import DeliveryWorker
     from bot.settings import Settings
     from storage import Storage
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.context import MinkaContext
+from bot.runtime.context import MinkaContext
 from storage.activities import Activity, AfterWrite
 from storage.db import Session
 from storage.outbox import OutboxItem, enqueue

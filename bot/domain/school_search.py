@@ -167,9 +167,7 @@ def allowed_typos(word: str, exists: bool) -> int:
 def is_misspelt_noise(word: str) -> bool:
     """'coelgio', 'esculea': noise words are not in the vocabulary, so a typo in one would
     otherwise find something unrelated, or nothing."""
-    return len(word) >= 6 and any(
-        edit_distance(word, noise, 1) <= 1 for noise in LONG_NOISE_WORDS
-    )
+    return len(word) >= 6 and any(edit_distance(word, noise, 1) <= 1 for noise in LONG_NOISE_WORDS)
 
 
 def typo_similarity(distance: int, length: int) -> float:

@@ -6,7 +6,8 @@ the state the previous step left). Minka needs neither extreme: a teacher's sear
 wait behind another teacher's card, but one person's updates must keep their order. So each
 update waits only for the earlier updates of the same person (or, for updates without a person,
 of the same chat), and different people's are processed concurrently. Everything they share is
-already safe for that: SQLite access is serialized by storage.db, sends by bot.rate_limit, and
+already safe for that: SQLite access is serialized by storage.db, sends by
+bot.runtime.rate_limit, and
 conversation states are per person and chat.
 """
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.texts import Markup, label, t
+from bot.views.texts import Markup, label, t
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.dates import DateFlag, ParsedWhen, parse_until, parse_when
+from bot.domain.dates import DateFlag, ParsedWhen, parse_until, parse_when
 from storage.activities import Activity
 from storage.models import Member
 from storage.roles import Permissions

@@ -1,7 +1,8 @@
 """The delivery worker: drains the outbox (storage.outbox) within Telegram's limits.
 
 Telegram allows about 30 messages a second per bot, one a second per chat and 20 a minute per
-group. The bot's rate limiter (bot.rate_limit) keeps everything within the overall and group limits
+group. The bot's rate limiter (bot.runtime.rate_limit) keeps everything within the overall and
+group limits
 and lets replies to people go first: the worker's requests are `Priority.BACKGROUND`, so they wait
 while replies use the budget, and a 429 comes back to the worker instead of being retried there.
 On top of that the worker has its own queue and limits:
@@ -48,7 +49,7 @@ from telegram.error import (
     TelegramError,
 )
 
-from bot.rate_limit import Priority, retry_after_seconds
+from bot.runtime.rate_limit import Priority, retry_after_seconds
 from storage.chats import Chats
 from storage.clock import utc_now
 from storage.db import DatabaseUnavailable
@@ -57,7 +58,7 @@ from storage.outbox import Outbox, OutboxMessage
 if TYPE_CHECKING:
     from telegram.ext import Application, ExtBot
 
-    from bot.context import BotData
+    from bot.runtime.context import BotData
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,11 @@ import logging
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.activity_views import checkin_keyboard, date_language
-from bot.context import MinkaContext
-from bot.dates import format_when
-from bot.delivery_hooks import wake_delivery
-from bot.texts import t
+from bot.domain.dates import format_when
+from bot.outbox.hooks import wake_delivery
+from bot.runtime.context import MinkaContext
+from bot.views.activity_views import checkin_keyboard, date_language
+from bot.views.texts import t
 from storage.activities import Activity, ClaimHook
 from storage.broadcasts import Broadcast, BroadcastReport, RenderReport
 from storage.clock import to_db

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks as cb
-from bot.activity_views import organization_lines, upcoming_lines
-from bot.texts import Markup, label, t
-from storage.activities import Activity, OrganizationPresence
-from storage.models import SchoolPeople
+from bot.domain.school_life import FollowState, SchoolLife
+from bot.views import callbacks as cb
+from bot.views.activity_views import organization_lines, upcoming_lines
+from bot.views.texts import Markup, label, t
 from storage.schools import School
 
 MAX_CONTACTS_SHOWN = 25  # a big school's list stays far under Telegram's 4096 characters
@@ -49,19 +47,6 @@ def level_line(school: School) -> str:
     return " · ".join(part for part in (school.level, school.management) if part)
 
 
-@dataclass(frozen=True)
-class SchoolLife:
-    """Who is at a school and what happens there: what cards and /quien show."""
-
-    people: SchoolPeople
-    upcoming: Sequence[Activity]
-    organizations: Sequence[OrganizationPresence]
-
-    @property
-    def organization_count(self) -> int:
-        return sum(1 for presence in self.organizations if not presence.is_school_teachers)
-
-
 def school_card(school: School, life: SchoolLife, lang: str, tz: ZoneInfo) -> Markup:
     lines = [t(lang, "card_title", name=school.name)]
     optional = (
@@ -95,14 +80,6 @@ def card_keyboard(
         rows.append([_button(district, cb.FollowToggle("d", school.ubigeo, True))])
     rows.append([_button(label(lang, "btn_qr"), cb.SchoolAction(cb.QR, school.id))])
     return InlineKeyboardMarkup(rows)
-
-
-@dataclass(frozen=True)
-class FollowState:
-    """Whether the chat looking at a card already follows the school and its district."""
-
-    school: bool = False
-    district: bool = False
 
 
 def who_keyboard(life: SchoolLife, lang: str) -> InlineKeyboardMarkup | None:

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks as cb
-from bot.dates import Language, format_when
-from bot.texts import Markup, label, t
+from bot.domain.dates import Language, format_when
+from bot.views import callbacks as cb
+from bot.views.texts import Markup, label, t
 from storage.activities import Activity, Category, OrganizationPresence
 
 WEEKDAYS = {

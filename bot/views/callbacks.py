@@ -193,6 +193,7 @@ class ContactSharing(Payload):
 
 # Activities: announcing ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CategoryChoice(Payload):
     prefix = "ac"
@@ -201,7 +202,7 @@ class CategoryChoice(Payload):
 
 @dataclass(frozen=True)
 class WhenConfirm(Payload):
-    """"Sí" / "Cambiar" on the spelled-out date."""
+    """ "Sí" / "Cambiar" on the spelled-out date."""
 
     prefix = "aw"
     confirmed: bool
@@ -234,7 +235,7 @@ class HourChoice(Payload):
 
 @dataclass(frozen=True)
 class DurationChoice(Payload):
-    """"1h", "2h", "3h", "morning", "afternoon" or "day"."""
+    """ "1h", "2h", "3h", "morning", "afternoon" or "day"."""
 
     prefix = "au"
     code: str
@@ -284,7 +285,7 @@ class NoReason(Payload):
 
 @dataclass(frozen=True)
 class CheckinAnswer(Payload):
-    """"¿Se realizó?": outcome is "done", "not_held" or "rescheduled"."""
+    """ "¿Se realizó?": outcome is "done", "not_held" or "rescheduled"."""
 
     prefix = "ci"
     activity_id: int
@@ -321,6 +322,7 @@ class FollowModeChoice(Payload):
 
 # Coordinators ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class AudienceChoice(Payload):
     """school, district, province, region, organization or everyone."""
@@ -351,7 +353,7 @@ class SendBroadcast(Payload):
 
 @dataclass(frozen=True)
 class BroadcastAck(Payload):
-    """"Recibido ✅" under a broadcast."""
+    """ "Recibido ✅" under a broadcast."""
 
     prefix = "br"
     broadcast_id: int

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from bot.registry_import import ImportResult, RegistryFormatError, import_registry
+from bot.domain.registry_import import ImportResult, RegistryFormatError, import_registry
 from bot.settings import Settings
 from storage import Storage
 

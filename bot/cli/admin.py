@@ -14,8 +14,8 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
-from bot.school_views import display_place
 from bot.settings import Settings
+from bot.views.school_views import display_place
 from storage import Storage
 from storage.audit import AuditEntry
 from storage.models import Organization

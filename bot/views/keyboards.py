@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Payload
+from bot.views.callbacks import Payload
 
 Button = tuple[str, Payload]
 
