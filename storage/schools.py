@@ -67,7 +67,8 @@ _INSERT = (
     " VALUES (" + ", ".join("?" * 22) + ")"
 )
 _UPDATE = (
-    "UPDATE schools SET " + ", ".join(f"{column.strip()} = ?" for column in _COLUMNS.split(","))
+    "UPDATE schools SET "
+    + ", ".join(f"{column.strip()} = ?" for column in _COLUMNS.split(","))
     + ", updated_at = ? WHERE id = ?"
 )
 _FTS_ADD = "INSERT INTO schools_fts (rowid, name_key, place_key, level_key) VALUES (?, ?, ?, ?)"
@@ -178,8 +179,7 @@ class Candidate:
 
 
 _CANDIDATE_COLUMNS = (
-    "s.id, s.cod_mod, s.anexo, s.district, s.province, s.region, s.active, s.name_key,"
-    " s.level_key"
+    "s.id, s.cod_mod, s.anexo, s.district, s.province, s.region, s.active, s.name_key, s.level_key"
 )
 
 

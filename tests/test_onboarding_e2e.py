@@ -267,7 +267,10 @@ async def test_errors_reach_the_user_and_one_admin_alert(
 
 
 async def register_teacher(
-    fake: FakeTelegram, user_id: int, *, school_query: str | None = None,
+    fake: FakeTelegram,
+    user_id: int,
+    *,
+    school_query: str | None = None,
     username: str | None = None,
 ) -> None:
     """A Spanish-speaking teacher through the whole onboarding, choosing a school or not."""

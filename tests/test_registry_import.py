@@ -126,7 +126,9 @@ async def test_semicolon_csv_in_the_official_columns(store: Storage, tmp_path: P
     school = await store.schools.get("9000001")
     assert school is not None
     assert (school.codlocal, school.level, school.district) == (
-        "900001", "Primaria", "SAN MARTÍN DE PORRES"
+        "900001",
+        "Primaria",
+        "SAN MARTÍN DE PORRES",
     )
     assert school.latitude is not None and -13 < school.latitude < -11
 
