@@ -1,0 +1,172 @@
+"""Pieces -> one moment: resolve the day, the times and every guess's flag.
+
+IN_PAST and FAR_FUTURE are added in _finish, so every path carries them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from bot.domain.dates.clocks import _span_minutes
+from bot.domain.dates.model import (
+    DEFAULT_START_MINUTES,
+    FAR_FUTURE_AFTER,
+    DateFlag,
+    ParsedWhen,
+    _NotUnderstood,
+)
+from bot.domain.dates.pieces import (
+    _At,
+    _BareDay,
+    _BareNumber,
+    _Clock,
+    _DateSpec,
+    _Delay,
+    _PartOfDay,
+    _Piece,
+    _Range,
+    _Times,
+    _Until,
+    _Weekday,
+)
+from bot.domain.dates.vocabulary import _PART_DEFAULT_MINUTES
+
+_P = TypeVar("_P")
+
+
+def _with_part(clock: _Clock, part: str | None) -> _Clock:
+    if part is None or clock.suffix or clock.part:
+        return clock
+    return replace(clock, part=part)
+
+
+def _pieces_of(pieces: list[_Piece], kind: type[_P]) -> list[_P]:
+    return [piece for piece in pieces if isinstance(piece, kind)]
+
+
+def _only_part_of_day(pieces: list[_Piece]) -> str | None:
+    kinds = {piece.kind for piece in _pieces_of(pieces, _PartOfDay)}
+    if len(kinds) > 1:
+        raise _NotUnderstood  # "por la mañana ... por la tarde"
+    return next(iter(kinds), None)
+
+
+def _start_and_end_clocks(pieces: list[_Piece], has_date: bool) -> tuple[_Clock, _Clock | None]:
+    clocks = [piece.clock for piece in _pieces_of(pieces, _At)]
+    ranges: list[_Range] = _pieces_of(pieces, _Range)
+    untils = [piece.clock for piece in _pieces_of(pieces, _Until)]
+    numbers: list[_BareNumber] = _pieces_of(pieces, _BareNumber)
+    if numbers:  # "mañana 9"; a lone number without a date is too vague to be an hour
+        if len(numbers) > 1 or not has_date:
+            raise _NotUnderstood
+        clocks.append(_Clock(numbers[0].value))
+    if len(clocks) + len(ranges) != 1 or len(untils) > 1 or (ranges and untils):
+        raise _NotUnderstood  # two times, or "hasta las 12" with no start
+    if ranges:
+        return ranges[0].start, ranges[0].end
+    return clocks[0], (untils[0] if untils else None)
+
+
+def _resolve_times(pieces: list[_Piece], has_date: bool) -> _Times | None:
+    part = _only_part_of_day(pieces)
+    if not any(isinstance(piece, _At | _Range | _Until | _BareNumber) for piece in pieces):
+        if part is None:
+            return None
+        return _PART_DEFAULT_MINUTES[part], None, frozenset({DateFlag.PART_OF_DAY})
+    start, end = _start_and_end_clocks(pieces, has_date)
+    return _span_minutes(_with_part(start, part), None if end is None else _with_part(end, part))
+
+
+def _resolve_day(pieces: list[_Piece], today: date) -> tuple[date, frozenset[DateFlag]] | None:
+    weekdays: list[_Weekday] = _pieces_of(pieces, _Weekday)
+    if len({weekday.weekday for weekday in weekdays}) > 1:
+        raise _NotUnderstood
+    days = [spec.resolve(today) for spec in _pieces_of(pieces, _DateSpec)]
+    if not days:
+        return (weekdays[0].resolve(today), frozenset()) if weekdays else None
+    if len({day for day, _ in days}) > 1:
+        raise _NotUnderstood  # "mañana 15 de diciembre": which one?
+    day = days[0][0]
+    flags = days[0][1].intersection(*(day_flags for _, day_flags in days[1:]))  # confirmed guesses
+    if not weekdays:
+        return day, flags
+    if day.weekday() != weekdays[0].weekday:
+        return day, flags | {DateFlag.WEEKDAY_MISMATCH}
+    return day, flags - {DateFlag.BARE_DAY}  # "lunes 30": the weekday confirms the month
+
+
+def _weekday_number_as_hour(pieces: list[_Piece], today: date) -> list[_Piece]:
+    """'lunes 30' is a date when the 30th is a Monday; 'lunes 9' otherwise means 9 o'clock."""
+    bare = [piece for piece in _pieces_of(pieces, _BareDay) if piece.after_weekday]
+    has_time = any(isinstance(piece, _At | _Range | _BareNumber) for piece in pieces)
+    if len(bare) != 1 or len(_pieces_of(pieces, _DateSpec)) != 1 or has_time:
+        return pieces
+    weekday: _Weekday = _pieces_of(pieces, _Weekday)[0]
+    day, _ = bare[0].resolve(today)
+    if day.weekday() == weekday.weekday or bare[0].day > 23:
+        return pieces
+    return [piece for piece in pieces if piece is not bare[0]] + [_BareNumber(bare[0].day)]
+
+
+def _moment(day: date, minutes: int, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=tz) + timedelta(minutes=minutes)
+
+
+def _default_minutes(day: date, now: datetime) -> int:
+    """09:00, or the next full hour when the day is today and 09:00 has gone."""
+    if day == now.date() and now.hour * 60 + now.minute >= DEFAULT_START_MINUTES:
+        return (now.hour + 1) * 60
+    return DEFAULT_START_MINUTES
+
+
+def _finish(
+    start: datetime, end: datetime | None, flags: Iterable[DateFlag], now: datetime
+) -> ParsedWhen:
+    """Add the flags every result needs, whatever produced it."""
+    all_flags = set(flags)
+    if start < now:
+        all_flags.add(DateFlag.IN_PAST)
+    if start - now > FAR_FUTURE_AFTER:
+        all_flags.add(DateFlag.FAR_FUTURE)
+    return ParsedWhen(start, end, frozenset(all_flags))
+
+
+def _from_delay(pieces: list[_Piece], now: datetime) -> ParsedWhen:
+    delays = _pieces_of(pieces, _Delay)
+    if len(pieces) != 1:
+        raise _NotUnderstood  # "mañana en 2 horas"
+    delay = delays[0]
+    start = (now + timedelta(minutes=delay.minutes)).replace(second=0, microsecond=0)
+    return _finish(start, None, (), now)
+
+
+def _combine(pieces: list[_Piece], now: datetime, tz: ZoneInfo) -> ParsedWhen:
+    if _pieces_of(pieces, _Delay):
+        return _from_delay(pieces, now)
+    pieces = _weekday_number_as_hour(pieces, now.date())
+    day_and_flags = _resolve_day(pieces, now.date())
+    times = _resolve_times(pieces, has_date=day_and_flags is not None)
+    if day_and_flags is None:
+        if times is None:
+            raise _NotUnderstood
+        return _at_next_time(times, now, tz)
+    day, day_flags = day_and_flags
+    if times is None:
+        times = _default_minutes(day, now), None, frozenset({DateFlag.NO_TIME})
+    start_minutes, end_minutes, time_flags = times
+    end = None if end_minutes is None else _moment(day, end_minutes, tz)
+    return _finish(_moment(day, start_minutes, tz), end, day_flags | time_flags, now)
+
+
+def _at_next_time(times: _Times, now: datetime, tz: ZoneInfo) -> ParsedWhen:
+    """Only a time ("a las 3"): today if still ahead, else tomorrow."""
+    start_minutes, end_minutes, flags = times
+    day = now.date()
+    if _moment(day, start_minutes, tz) < now:
+        day += timedelta(days=1)
+    end = None if end_minutes is None else _moment(day, end_minutes, tz)
+    return _finish(_moment(day, start_minutes, tz), end, flags | {DateFlag.NO_DATE}, now)
