@@ -160,7 +160,7 @@ CASES: tuple[Case, ...] = (
     case("mañana 15:00 hrs", "2026-11-27 15:00"),
     case("mañana 7 a. m.", "2026-11-27 07:00"),
     case("mañana 7 p.m.", "2026-11-27 19:00"),
-    case("mañana a las 7", "2026-11-27 19:00", PM),
+    case("mañana a las 7", "2026-11-27 07:00", AM),  # school days start at 7-8
     case("mañana a las 09:00", "2026-11-27 09:00"),  # a leading zero is 24-hour
     case("mañana a las 3:00 pm", "2026-11-27 15:00"),
     case("mañana a la una de la tarde", "2026-11-27 13:00"),
@@ -201,6 +201,21 @@ CASES: tuple[Case, ...] = (
     case("from 9 to 11", "2026-11-27 09:00", NO_DATE, AM, end="2026-11-27 11:00"),
     case("9am-11am", "2026-11-27 09:00", NO_DATE, end="2026-11-27 11:00"),
     case("between 2 and 4 pm", "2026-11-26 14:00", NO_DATE, end="2026-11-26 16:00"),
+    # Times as Peruvians write them (issue 13).
+    case("el lunes 10.30", "2026-11-30 10:30", AM),
+    case("15.30", "2026-11-26 15:30", NO_DATE),
+    case("15.30 h", "2026-11-26 15:30", NO_DATE),
+    case("mañana 15.30 hrs", "2026-11-27 15:30"),
+    case("a las 9 en punto", "2026-11-27 09:00", NO_DATE, AM),  # 9:00 today has gone
+    case("el viernes a las 8 en punto de la mañana", "2026-11-27 08:00"),
+    case("11 y 45", "2026-11-26 11:45", NO_DATE, AM),
+    case("las once y cuarenta y cinco", "2026-11-26 11:45", NO_DATE, AM),
+    case("mañana a las cuatro y treinta y cinco", "2026-11-27 16:35", PM),
+    case("10 y media", "2026-11-26 10:30", NO_DATE, AM),
+    case("3 y cuarto", "2026-11-26 15:15", NO_DATE, PM),
+    case("9 menos cuarto", "2026-11-27 08:45", NO_DATE, AM),
+    case("lunes a las 7", "2026-11-30 07:00", AM),  # school days start at 7-8
+    case("a las 10.05", "2026-11-26 10:05", NO_DATE, AM),
     # Read by dateparser, flagged as such.
     case("hace 2 días", "2026-11-24 09:00", FALLBACK, NO_TIME, PAST),
     case("in a fortnight", "2026-12-10 09:00", FALLBACK, NO_TIME),
@@ -230,6 +245,7 @@ NOT_UNDERSTOOD = (
     "mañana a las 2 de la noche",
     "mañana a las 9 en el colegio",
     "x" * 5000,
+    "10.05",  # 10:05 or 10 May? a dot with minutes 01-12 needs "a las"
 )
 
 

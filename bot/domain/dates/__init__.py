@@ -26,11 +26,14 @@ Decisions (each guess leaves a flag, so the caller can show the moment back and 
   kept as typed, past or far (IN_PAST / FAR_FUTURE). Numeric dates are always day first ("5/12" is
   5 December).
 - "el 5" (BARE_DAY): the next 5th, this month if not yet gone, else the next month having it.
-- Hours without a.m./p.m.: 1-7 -> p.m. (ASSUMED_PM, "a las 3" at school is 15:00), 8-11 -> a.m.
-  (ASSUMED_AM), 12 -> noon. 0, 13-23, a leading zero ("09:00") and "9h" are 24-hour: no guess.
-  "12 m." is noon (Peruvian usage). "de la mañana/tarde/noche", "por la tarde", "in the morning" or
-  am/pm settle it. "12 de la noche" and "medianoche" are the midnight that ends that day; "2 de la
-  noche" is refused (that night or the next one?).
+- Hours without a.m./p.m.: 1-6 -> p.m. (ASSUMED_PM, "a las 3" at school is 15:00), 7-11 -> a.m.
+  (ASSUMED_AM: school days start at 7-8), 12 -> noon. 0, 13-23, a leading zero ("09:00") and "9h"
+  are 24-hour: no guess. "12 m." is noon (Peruvian usage). Minutes as Peruvians write them:
+  "10.30", "15.30 h", "en punto", "y media", "y cuarto", "menos cuarto", "11 y 45", "las once y
+  cuarenta y cinco". A dot with minutes 01-12 ("10.05") could be a day and month: it is a clock
+  only after "a las". "de la mañana/tarde/noche", "por la tarde", "in the morning" or am/pm settle
+  it. "12 de la noche" and "medianoche" are the midnight that ends that day; "2 de la noche" is
+  refused (that night or the next one?).
 - Part of day only ("por la mañana" / "tarde" / "noche"): 09:00 / 15:00 / 19:00, PART_OF_DAY.
 - No time: 09:00 with NO_TIME; for today after 09:00, the next full hour (the default never lands
   behind ``now`` on its own).

@@ -55,7 +55,7 @@ def _guessed_minutes(clock: _Clock) -> tuple[int, frozenset[DateFlag]]:
     explicit = _explicit_minutes(clock)
     if explicit is not None:
         return explicit, frozenset()
-    if clock.hour <= 7:  # school afternoons: "a las 3" is 15:00
+    if clock.hour <= 6:  # school afternoons: "a las 3" is 15:00; school days start at 7-8
         return (clock.hour + 12) * 60 + clock.minute, frozenset({DateFlag.ASSUMED_PM})
     return clock.hour * 60 + clock.minute, frozenset({DateFlag.ASSUMED_AM})
 

@@ -25,8 +25,8 @@ class DateFlag(StrEnum):
 
     NO_TIME = "no_time"  # no time given: DEFAULT_START_MINUTES (or the next full hour today)
     NO_DATE = "no_date"  # only a time given: today if still ahead, else tomorrow
-    ASSUMED_PM = "assumed_pm"  # hour 1-7 without a.m./p.m. read as p.m.
-    ASSUMED_AM = "assumed_am"  # hour 8-11 without a.m./p.m. read as a.m.
+    ASSUMED_PM = "assumed_pm"  # hour 1-6 without a.m./p.m. read as p.m.
+    ASSUMED_AM = "assumed_am"  # hour 7-11 without a.m./p.m. read as a.m.
     PART_OF_DAY = "part_of_day"  # only "por la mañana/tarde/noche": a representative hour
     BARE_DAY = "bare_day"  # "el 5": the month was chosen
     NEXT_YEAR = "next_year"  # a date without a year was moved to a later year

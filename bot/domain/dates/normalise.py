@@ -24,6 +24,7 @@ _NORMALISE_STEPS: Final[tuple[tuple[re.Pattern[str], _Replacement], ...]] = (
     ),
     (re.compile(r"(\d)(?:st|nd|rd|th|ero|er|ro|do|to|vo|mo|no|o|°|ª)(?![a-z])"), r"\1"),
     (re.compile(r"(\d)\s*(?:hrs?|horas?|hs)\b"), r"\1h"),  # "15 hrs", "15:00 horas" -> 15h
+    (re.compile(r"(\d)\s+en\s+punto\b"), r"\1"),  # "a las 9 en punto": exactly 9
     (re.compile(r"(?<!\d)\.|\.(?!\d)"), " "),  # dots only matter inside "9.30"
     (re.compile(r"[^a-z0-9:/.\- ]+"), " "),
 )

@@ -28,9 +28,12 @@ _CLOCK_ANY = (
     rf"\d{{1,2}}(?!\d)(?:[:.]\d{{2}}(?::\d{{2}})?)?{_FRACTION}?(?:\s*{_SUFFIX})?(?:\s+{_PART})?"
 )
 # A clock that cannot be a day or a count: it has minutes, a suffix or "y media"...
+# "10.30" and "15.30" are clocks; "10.05" could be 10 May, so dotted minutes 01-12 need more.
 _CLOCK_MARKED = (
     rf"\d{{1,2}}(?::\d{{2}}(?::\d{{2}})?(?:\s*{_SUFFIX})?|(?:\.\d{{2}})?\s*{_SUFFIX}"
-    rf"|\s+y\s+(?:media|cuarto)(?:\s*{_SUFFIX})?)(?:\s+{_PART})?"
+    rf"|\.(?:00|1[3-9]|[2-5]\d)(?![\d.:/-])"
+    rf"|(?:\s+y\s+(?:media|cuarto|[1-5]\d)|\s+menos\s+(?:cuarto|[1-5]\d|[1-9]))"
+    rf"(?![\d:/.-])(?:\s*{_SUFFIX})?)(?:\s+{_PART})?"
 )
 # ...or a part of day ("3 de la tarde"), unless a day comes first ("el 5 por la tarde").
 _CLOCK_PARTED = rf"\d{{1,2}}{_FRACTION}?\s+{_PART}"

@@ -35,7 +35,7 @@ _MONTHS: Final[Mapping[str, int]] = {
     "diciembre": 12, "dic": 12, "december": 12, "dec": 12,
 }  # fmt: skip
 
-_NUMBER_WORDS: Final[Mapping[str, int]] = {
+_SIMPLE_NUMBER_WORDS: Final[Mapping[str, int]] = {
     "un": 1, "uno": 1, "una": 1, "primero": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
     "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13,
     "catorce": 14, "quince": 15, "dieciseis": 16, "diecisiete": 17, "dieciocho": 18,
@@ -44,8 +44,21 @@ _NUMBER_WORDS: Final[Mapping[str, int]] = {
     "veintiocho": 28, "veintinueve": 29, "treinta": 30, "treinta y un": 31, "treinta y uno": 31,
     "one": 1, "first": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30,
+    "thirty": 30, "cuarenta": 40, "cincuenta": 50,
 }  # fmt: skip
+# Minutes in words, "las once y cuarenta y cinco": the tens above 30 joined to a unit by "y".
+_UNIT_WORDS_ES: Final[Mapping[str, int]] = {
+    "un": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
+    "ocho": 8, "nueve": 9,
+}  # fmt: skip
+_NUMBER_WORDS: Final[Mapping[str, int]] = {
+    **_SIMPLE_NUMBER_WORDS,
+    **{
+        f"{tens_word} y {unit_word}": tens + unit
+        for tens_word, tens in (("treinta", 30), ("cuarenta", 40), ("cincuenta", 50))
+        for unit_word, unit in _UNIT_WORDS_ES.items()
+    },
+}
 
 _RELATIVE_DAYS: Final[Mapping[str, int]] = {
     "anteayer": -2, "antier": -2, "ayer": -1, "yesterday": -1, "hoy": 0, "today": 0,
