@@ -36,6 +36,7 @@ MISMATCH = DateFlag.WEEKDAY_MISMATCH
 PAST = DateFlag.IN_PAST
 FAR = DateFlag.FAR_FUTURE
 FALLBACK = DateFlag.FALLBACK
+DAY_OR_HOUR = DateFlag.DAY_OR_HOUR
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,10 @@ CASES: tuple[Case, ...] = (
     case("a las 10 del lunes", "2026-11-30 10:00", AM),
     case("el día lunes a las 4", "2026-11-30 16:00", PM),
     case("lunes 30", "2026-11-30 09:00", NO_TIME),  # the 30th is a Monday: a date
-    case("lunes 9", "2026-11-30 09:00", AM),  # the 9th is not a Monday: an hour
+    case("lunes 9", "2026-11-30 09:00", AM, DAY_OR_HOUR),  # no 9th soon is a Monday: ask
+    case("jueves 17", "2026-12-17 09:00", NO_TIME),  # the 17th is a Thursday: the day
+    case("viernes 15", "2027-01-15 09:00", NO_TIME),  # the next 15th that is a Friday
+    case("jueves 31", "2026-12-31 09:00", NO_TIME),
     case("el lunes 7", "2026-12-07 09:00", NO_TIME),
     case("martes 1 de diciembre", "2026-12-01 09:00", NO_TIME),
     case("viernes 1 de diciembre", "2026-12-01 09:00", NO_TIME, MISMATCH),
@@ -271,6 +275,23 @@ def test_phrase(expected: Case) -> None:
     assert result.end == (at(expected.end) if expected.end else None)
     assert result.flags == expected.flags
     assert result.start.tzinfo == LIMA
+
+
+def test_weekday_and_an_hour_or_a_day_offers_both_readings() -> None:
+    """'jueves 15' when no 15th in the next three months is a Thursday: 15:00 or the 15th?"""
+    result = parse_when("jueves 15", now=NOW)
+    assert result is not None and result.alternative is not None
+    assert (result.start, result.flags) == (at("2026-12-03 15:00"), {DAY_OR_HOUR})
+    other = result.alternative
+    assert other.start == at("2026-12-15 09:00")  # a Tuesday
+    assert other.flags == {DAY_OR_HOUR, MISMATCH, BARE, NO_TIME}
+    assert result.needs_confirmation and other.needs_confirmation
+
+
+def test_a_weekday_with_a_day_that_matches_has_one_reading() -> None:
+    for phrase in ("jueves 17", "el jueves 17", "lunes 30"):
+        result = parse_when(phrase, now=NOW)
+        assert result is not None and result.alternative is None, phrase
 
 
 @pytest.mark.parametrize("phrase", NOT_UNDERSTOOD, ids=lambda p: p[:30] or "empty")

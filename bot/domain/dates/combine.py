@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
+from typing import Final, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.dates.clocks import _span_minutes
@@ -23,6 +23,7 @@ from bot.domain.dates.pieces import (
     _At,
     _BareDay,
     _BareNumber,
+    _CalendarDay,
     _Clock,
     _DateSpec,
     _Delay,
@@ -31,6 +32,7 @@ from bot.domain.dates.pieces import (
     _Range,
     _Times,
     _Until,
+    _valid_date,
     _Weekday,
 )
 from bot.domain.dates.vocabulary import _PART_DEFAULT_MINUTES
@@ -99,17 +101,38 @@ def _resolve_day(pieces: list[_Piece], today: date) -> tuple[date, frozenset[Dat
     return day, flags - {DateFlag.BARE_DAY}  # "lunes 30": the weekday confirms the month
 
 
-def _weekday_number_as_hour(pieces: list[_Piece], today: date) -> list[_Piece]:
-    """'lunes 30' is a date when the 30th is a Monday; 'lunes 9' otherwise means 9 o'clock."""
+WEEKDAY_DAY_MONTHS: Final = 3  # "jueves 15": a 15th that is a Thursday this month or the next two
+
+
+def _weekday_number_readings(
+    pieces: list[_Piece], today: date
+) -> tuple[list[_Piece], list[_Piece] | None]:
+    """'jueves 10' is the 10th when a 10th soon is a Thursday; otherwise a number up to 23 may be
+    the hour too: the hour reading first, the date reading second (None: only one reading)."""
     bare = [piece for piece in _pieces_of(pieces, _BareDay) if piece.after_weekday]
     has_time = any(isinstance(piece, _At | _Range | _BareNumber) for piece in pieces)
     if len(bare) != 1 or len(_pieces_of(pieces, _DateSpec)) != 1 or has_time:
-        return pieces
+        return pieces, None
     weekday: _Weekday = _pieces_of(pieces, _Weekday)[0]
-    day, _ = bare[0].resolve(today)
-    if day.weekday() == weekday.weekday or bare[0].day > 23:
-        return pieces
-    return [piece for piece in pieces if piece is not bare[0]] + [_BareNumber(bare[0].day)]
+    others = [piece for piece in pieces if piece is not bare[0]]
+    for day in _next_numbered_days(bare[0].day, today, WEEKDAY_DAY_MONTHS):
+        if day.weekday() == weekday.weekday:
+            return [*others, _CalendarDay(day.day, day.month, day.year)], None
+    if bare[0].day > 23:
+        return pieces, None  # not an hour: the date, with WEEKDAY_MISMATCH
+    return [*others, _BareNumber(bare[0].day)], pieces
+
+
+def _next_numbered_days(number: int, today: date, months: int) -> list[date]:
+    """The days numbered ``number`` from today on, in this month and the next ``months - 1``."""
+    days = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        found = _valid_date(year, month, number)
+        if found is not None and found >= today:
+            days.append(found)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return days
 
 
 def _moment(day: date, minutes: int, tz: ZoneInfo) -> datetime:
@@ -147,7 +170,27 @@ def _from_delay(pieces: list[_Piece], now: datetime) -> ParsedWhen:
 def _combine(pieces: list[_Piece], now: datetime, tz: ZoneInfo) -> ParsedWhen:
     if _pieces_of(pieces, _Delay):
         return _from_delay(pieces, now)
-    pieces = _weekday_number_as_hour(pieces, now.date())
+    first, second = _weekday_number_readings(pieces, now.date())
+    reading = _combine_one(first, now, tz)
+    other = _other_reading(second, now, tz)
+    if other is None:
+        return reading
+    flags = reading.flags | {DateFlag.DAY_OR_HOUR}
+    return replace(reading, flags=flags, alternative=other)
+
+
+def _other_reading(pieces: list[_Piece] | None, now: datetime, tz: ZoneInfo) -> ParsedWhen | None:
+    """The date reading of 'jueves 15', when it makes sense ('lunes 9 hasta las 11' has none)."""
+    if pieces is None:
+        return None
+    try:
+        other = _combine_one(pieces, now, tz)
+    except _NotUnderstood:
+        return None
+    return replace(other, flags=other.flags | {DateFlag.DAY_OR_HOUR})
+
+
+def _combine_one(pieces: list[_Piece], now: datetime, tz: ZoneInfo) -> ParsedWhen:
     day_and_flags = _resolve_day(pieces, now.date())
     times = _resolve_times(pieces, has_date=day_and_flags is not None)
     if day_and_flags is None:

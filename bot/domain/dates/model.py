@@ -34,6 +34,9 @@ class DateFlag(StrEnum):
     IN_PAST = "in_past"  # the moment is before ``now``
     FAR_FUTURE = "far_future"  # more than 366 days after ``now``
     FALLBACK = "fallback"  # read by dateparser, not by this module's grammar
+    # "jueves 15" when no 15th soon is a Thursday: Thursday at 15:00 or the 15th? ``alternative``
+    # holds the other reading; the caller offers both.
+    DAY_OR_HOUR = "day_or_hour"
 
 
 # Guesses right often enough that, alone, they need no question ("a las 9" is 9 a.m. at school).
@@ -48,6 +51,7 @@ class ParsedWhen:
     start: datetime
     end: datetime | None = None
     flags: frozenset[DateFlag] = frozenset()
+    alternative: ParsedWhen | None = None  # the other reading, with DAY_OR_HOUR
 
     @property
     def is_past(self) -> bool:
