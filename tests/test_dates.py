@@ -37,6 +37,8 @@ PAST = DateFlag.IN_PAST
 FAR = DateFlag.FAR_FUTURE
 FALLBACK = DateFlag.FALLBACK
 DAY_OR_HOUR = DateFlag.DAY_OR_HOUR
+THIS_WEEK = DateFlag.THIS_WEEK
+FROM_NOW = DateFlag.FROM_NOW
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ CASES: tuple[Case, ...] = (
     case("dentro de una semana", "2026-12-03 09:00", NO_TIME),
     case("en 2 semanas a las 15h", "2026-12-10 15:00"),
     case("en un mes", "2026-12-26 09:00", NO_TIME),
-    case("en 30 minutos", "2026-11-26 10:30"),
+    case("en 30 minutos", "2026-11-26 10:30", FROM_NOW),
     # Dates, day first.
     case("15/12", "2026-12-15 09:00", NO_TIME),
     case("15-12 10:00", "2026-12-15 10:00", AM),
@@ -201,7 +203,7 @@ CASES: tuple[Case, ...] = (
     case("the day after tomorrow at 4:30 pm", "2026-11-28 16:30"),
     case("on the 5th", "2026-12-05 09:00", NO_TIME, BARE),
     case("3 days from now", "2026-11-29 09:00", NO_TIME),
-    case("in an hour", "2026-11-26 11:00"),
+    case("in an hour", "2026-11-26 11:00", FROM_NOW),
     case("from 9 to 11", "2026-11-27 09:00", NO_DATE, AM, end="2026-11-27 11:00"),
     case("9am-11am", "2026-11-27 09:00", NO_DATE, end="2026-11-27 11:00"),
     case("between 2 and 4 pm", "2026-11-26 14:00", NO_DATE, end="2026-11-26 16:00"),
@@ -220,6 +222,12 @@ CASES: tuple[Case, ...] = (
     case("9 menos cuarto", "2026-11-27 08:45", NO_DATE, AM),
     case("lunes a las 7", "2026-11-30 07:00", AM),  # school days start at 7-8
     case("a las 10.05", "2026-11-26 10:05", NO_DATE, AM),
+    # "el próximo sábado" on a Thursday: this week's Saturday, said so (many mean next week's).
+    case("el próximo sábado", "2026-11-28 09:00", NO_TIME, THIS_WEEK),
+    case("el sábado que viene a las 10", "2026-11-28 10:00", AM, THIS_WEEK),
+    case("sábado a las 10", "2026-11-28 10:00", AM),  # no "próximo": no doubt
+    case("dentro de 3 horas", "2026-11-26 13:00", FROM_NOW),
+    case("ayer de noche", "2026-11-25 19:00", PART, PAST),
     # Read by dateparser, flagged as such.
     case("hace 2 días", "2026-11-24 09:00", FALLBACK, NO_TIME, PAST),
     case("in a fortnight", "2026-12-10 09:00", FALLBACK, NO_TIME),
@@ -292,6 +300,58 @@ def test_a_weekday_with_a_day_that_matches_has_one_reading() -> None:
     for phrase in ("jueves 17", "el jueves 17", "lunes 30"):
         result = parse_when(phrase, now=NOW)
         assert result is not None and result.alternative is None, phrase
+
+
+# Several days: (phrase, start, end on the first day, last day, flags). Now is Thu 26 Nov 2026.
+SPANS = [
+    ("del 13 al 15 de julio", "2027-07-13 09:00", None, "2027-07-15", {NO_TIME, NEXT_YEAR}),
+    ("13 al 15 de julio", "2027-07-13 09:00", None, "2027-07-15", {NO_TIME, NEXT_YEAR}),
+    ("13-15/7", "2027-07-13 09:00", None, "2027-07-15", {NO_TIME, NEXT_YEAR}),
+    ("13 al 15/7", "2027-07-13 09:00", None, "2027-07-15", {NO_TIME, NEXT_YEAR}),
+    ("del lunes al miércoles", "2026-11-30 09:00", None, "2026-12-02", {NO_TIME}),
+    ("de lunes a viernes de 8 a 1", "2026-11-30 08:00", "2026-11-30 13:00", "2026-12-04", {AM}),
+    ("del 13 al 15 de julio de 9 a 13", "2027-07-13 09:00", "2027-07-13 13:00", "2027-07-15",
+     {AM, NEXT_YEAR}),
+    ("del 21 de diciembre al 6 de enero", "2026-12-21 09:00", None, "2027-01-06", {NO_TIME}),
+    ("del 28 al 30 de noviembre a las 8am", "2026-11-28 08:00", None, "2026-11-30", set()),
+    ("10 - 22 agosto 2027", "2027-08-10 09:00", None, "2027-08-22", {NO_TIME}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("phrase", "start", "end", "last", "flags"), SPANS)
+def test_spans_of_days(
+    phrase: str, start: str, end: str | None, last: str, flags: set[DateFlag]
+) -> None:
+    result = parse_when(phrase, now=NOW, spans=True)
+    assert result is not None
+    assert (result.start, result.flags) == (at(start), flags)
+    assert result.end == (at(end) if end else None)
+    assert result.last_day is not None and result.last_day.isoformat() == last
+    assert not result.too_long
+
+
+def test_a_span_over_31_days_is_read_but_marked_too_long() -> None:
+    result = parse_when("del 1 de marzo al 15 de abril de 2027", now=NOW, spans=True)
+    assert result is not None and result.span_days == 46 and result.too_long
+    month = parse_when("del 1 al 31 de marzo", now=NOW, spans=True)
+    assert month is not None and month.span_days == 31 and not month.too_long
+
+
+@pytest.mark.parametrize(
+    "phrase", ["del 15 al 13 de julio", "del lunes al lunes", "del 13 al 45 de julio"]
+)
+def test_impossible_spans_are_refused(phrase: str) -> None:
+    assert parse_when(phrase, now=NOW, spans=True) is None
+
+
+@pytest.mark.parametrize("phrase", [span[0] for span in SPANS])
+def test_a_caller_that_cannot_show_spans_never_gets_the_first_day_alone(phrase: str) -> None:
+    assert parse_when(phrase, now=NOW) is None
+
+
+def test_one_day_has_no_last_day() -> None:
+    result = parse_when("15 de julio", now=NOW)
+    assert result is not None and result.last_day is None and result.span_days == 1
 
 
 @pytest.mark.parametrize("phrase", NOT_UNDERSTOOD, ids=lambda p: p[:30] or "empty")

@@ -17,10 +17,17 @@ Decisions (each guess leaves a flag, so the caller can show the moment back and 
 - Weekdays: "lunes", "el lunes", "este lunes", "el próximo lunes", "el lunes que viene" and "next
   monday" all mean the first Monday strictly after today: on a Sunday that is tomorrow, on a Monday
   it is a week ahead (today would be "hoy"). "el lunes de la próxima semana" / "monday next week"
-  is the Monday of the next Monday-to-Sunday week.
-- "lunes 30" is a date when the next 30th is a Monday; otherwise a number up to 23 after a weekday
-  is the hour ("lunes 9" = Monday 9:00). A weekday that contradicts an explicit date keeps the
-  date and adds WEEKDAY_MISMATCH.
+  is the Monday of the next Monday-to-Sunday week. "el próximo viernes" said on a Tuesday is this
+  week's Friday with THIS_WEEK: many mean next week's, so the person is told.
+- "jueves 15" is the 15th when a 15th this month or in the next two is a Thursday. Otherwise a
+  number up to 23 gives two readings: Thursday at 15:00 first, with DAY_OR_HOUR, and the 15th
+  (WEEKDAY_MISMATCH) in ``alternative``; the caller offers both. A weekday that contradicts an
+  explicit date keeps the date and adds WEEKDAY_MISMATCH.
+- Spans of days ("del 13 al 15 de julio", "13-15/7", "21 de dic a 6 de ene", "del lunes al
+  miércoles"), optionally with daily hours ("de 9 a 13"): start and end are on the first day and
+  ``last_day`` is the last; only callers passing ``spans=True`` get them (the others get None).
+  ``too_long`` marks spans over MAX_SPAN_DAYS (31).
+- Delays ("en 2 horas", "dentro de 3 horas") are counted from ``now``: FROM_NOW.
 - Dates without a year: the next occurrence, judged by day. A day earlier than today moves to the
   next year (NEXT_YEAR); today stays today (IN_PAST if its time has passed). Explicit years are
   kept as typed, past or far (IN_PAST / FAR_FUTURE). Numeric dates are always day first ("5/12" is

@@ -29,6 +29,10 @@ from bot.domain.dates.patterns import (
     _PART_OF_DAY_RE,
     _PLAIN_RANGE_RE,
     _RELATIVE_DAY_RE,
+    _SPAN_ACROSS_MONTHS_RE,
+    _SPAN_IN_MONTH_RE,
+    _SPAN_NUMERIC_RE,
+    _SPAN_WEEKDAYS_RE,
     _STRONG_CLOCK_RE,
     _UNTIL_RE,
     _WEEKDAY_RE,
@@ -41,6 +45,7 @@ from bot.domain.dates.pieces import (
     _CalendarDay,
     _Clock,
     _DayOffset,
+    _DaySpan,
     _Delay,
     _MonthOffset,
     _PartOfDay,
@@ -48,6 +53,7 @@ from bot.domain.dates.pieces import (
     _Range,
     _Until,
     _Weekday,
+    _WeekdayDate,
 )
 from bot.domain.dates.vocabulary import (
     _FILLER_WORDS,
@@ -90,6 +96,27 @@ def _build_calendar_day(match: re.Match[str]) -> list[_Piece]:
     if not (1 <= month <= 12 and 1 <= int(match["day"]) <= 31):
         raise _NotUnderstood
     return [_CalendarDay(int(match["day"]), month, year)]
+
+
+def _build_day_span(match: re.Match[str]) -> list[_Piece]:
+    """A span within a month or across two; a year written at the end belongs to both."""
+    groups = match.groupdict()
+    month = _MONTHS.get(match["month"]) or int(match["month"])
+    first_month = _MONTHS[groups["first_month"]] if groups.get("first_month") else month
+    year = None if match["year"] is None else int(match["year"])
+    if year is not None and year < 100:
+        year += 2000
+    if year is not None and first_month > month:
+        year -= 1  # "del 21 de diciembre al 6 de enero de 2027" starts in 2026
+    first, last = int(match["first"]), int(match["day"])
+    if not (1 <= month <= 12 and 1 <= first <= 31 and 1 <= last <= 31):
+        raise _NotUnderstood
+    return [_DaySpan(_CalendarDay(first, first_month, year), last, month)]
+
+
+def _build_weekday_span(match: re.Match[str]) -> list[_Piece]:
+    first, last = _WEEKDAYS[match["first"]], _WEEKDAYS[match["last"]]
+    return [_DaySpan(_WeekdayDate(first), last_weekday=last)]
 
 
 def _build_numeric_date(match: re.Match[str]) -> list[_Piece] | None:
@@ -162,7 +189,9 @@ def _build_relative_day(match: re.Match[str]) -> list[_Piece]:
 
 
 def _build_weekday(match: re.Match[str]) -> list[_Piece]:
-    pieces: list[_Piece] = [_Weekday(_WEEKDAYS[match["weekday"]], bool(match["next_week"]))]
+    said_next = bool(match["next"] or match["coming"])
+    weekday = _Weekday(_WEEKDAYS[match["weekday"]], bool(match["next_week"]), said_next)
+    pieces: list[_Piece] = [weekday]
     if match["day"]:
         pieces.append(_bare_day(match["day"], after_weekday=True))
     return pieces
@@ -186,6 +215,10 @@ def _build_bare_number(match: re.Match[str]) -> list[_Piece]:
 # single clocks, parts of day before "mañana" (so "por la mañana" is not tomorrow), lone numbers
 # last.
 _EXTRACTORS: Final[tuple[tuple[re.Pattern[str], _Builder], ...]] = (
+    (_SPAN_ACROSS_MONTHS_RE, _build_day_span),
+    (_SPAN_IN_MONTH_RE, _build_day_span),
+    (_SPAN_NUMERIC_RE, _build_day_span),
+    (_SPAN_WEEKDAYS_RE, _build_weekday_span),
     (_ISO_DATE_RE, _build_calendar_day),
     (_NUMERIC_DATE_RE, _build_numeric_date),
     (_DOTTED_DATE_RE, _build_calendar_day),

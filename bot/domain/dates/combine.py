@@ -26,6 +26,7 @@ from bot.domain.dates.pieces import (
     _CalendarDay,
     _Clock,
     _DateSpec,
+    _DaySpan,
     _Delay,
     _PartOfDay,
     _Piece,
@@ -89,7 +90,7 @@ def _resolve_day(pieces: list[_Piece], today: date) -> tuple[date, frozenset[Dat
         raise _NotUnderstood
     days = [spec.resolve(today) for spec in _pieces_of(pieces, _DateSpec)]
     if not days:
-        return (weekdays[0].resolve(today), frozenset()) if weekdays else None
+        return _weekday_alone(weekdays[0], today) if weekdays else None
     if len({day for day, _ in days}) > 1:
         raise _NotUnderstood  # "mañana 15 de diciembre": which one?
     day = days[0][0]
@@ -99,6 +100,13 @@ def _resolve_day(pieces: list[_Piece], today: date) -> tuple[date, frozenset[Dat
     if day.weekday() != weekdays[0].weekday:
         return day, flags | {DateFlag.WEEKDAY_MISMATCH}
     return day, flags - {DateFlag.BARE_DAY}  # "lunes 30": the weekday confirms the month
+
+
+def _weekday_alone(weekday: _Weekday, today: date) -> tuple[date, frozenset[DateFlag]]:
+    """'el próximo viernes' on a Tuesday: this Friday, flagged, since many mean next week's."""
+    day = weekday.resolve(today)
+    same_week = day.isocalendar()[:2] == today.isocalendar()[:2]
+    return day, frozenset({DateFlag.THIS_WEEK} if weekday.said_next and same_week else ())
 
 
 WEEKDAY_DAY_MONTHS: Final = 3  # "jueves 15": a 15th that is a Thursday this month or the next two
@@ -164,7 +172,7 @@ def _from_delay(pieces: list[_Piece], now: datetime) -> ParsedWhen:
         raise _NotUnderstood  # "mañana en 2 horas"
     delay = delays[0]
     start = (now + timedelta(minutes=delay.minutes)).replace(second=0, microsecond=0)
-    return _finish(start, None, (), now)
+    return _finish(start, None, {DateFlag.FROM_NOW}, now)
 
 
 def _combine(pieces: list[_Piece], now: datetime, tz: ZoneInfo) -> ParsedWhen:
@@ -202,7 +210,14 @@ def _combine_one(pieces: list[_Piece], now: datetime, tz: ZoneInfo) -> ParsedWhe
         times = _default_minutes(day, now), None, frozenset({DateFlag.NO_TIME})
     start_minutes, end_minutes, time_flags = times
     end = None if end_minutes is None else _moment(day, end_minutes, tz)
-    return _finish(_moment(day, start_minutes, tz), end, day_flags | time_flags, now)
+    found = _finish(_moment(day, start_minutes, tz), end, day_flags | time_flags, now)
+    return replace(found, last_day=_last_day(pieces, day))
+
+
+def _last_day(pieces: list[_Piece], first: date) -> date | None:
+    """The last day of "del 13 al 15 de julio"; None for one day."""
+    spans: list[_DaySpan] = _pieces_of(pieces, _DaySpan)
+    return spans[0].last(first) if spans else None
 
 
 def _at_next_time(times: _Times, now: datetime, tz: ZoneInfo) -> ParsedWhen:

@@ -6,7 +6,7 @@ Everything else in the package builds on these; they import nothing of it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ MAX_INPUT_CHARS: Final = 160  # a date phrase is short; longer text is a message
 FAR_FUTURE_AFTER: Final = timedelta(days=366)
 DEFAULT_START_MINUTES: Final = 9 * 60
 DAY_MINUTES: Final = 24 * 60
+MAX_SPAN_DAYS: Final = 31  # a campaign of a month at most; longer is a period, not an activity
 
 Language = Literal["es", "en"]
 
@@ -37,6 +38,9 @@ class DateFlag(StrEnum):
     # "jueves 15" when no 15th soon is a Thursday: Thursday at 15:00 or the 15th? ``alternative``
     # holds the other reading; the caller offers both.
     DAY_OR_HOUR = "day_or_hour"
+    # "el próximo viernes" on a Tuesday: this week's Friday, though many mean next week's.
+    THIS_WEEK = "this_week"
+    FROM_NOW = "from_now"  # "en 2 horas", "dentro de 3 horas": counted from when it was read
 
 
 # Guesses right often enough that, alone, they need no question ("a las 9" is 9 a.m. at school).
@@ -52,6 +56,20 @@ class ParsedWhen:
     end: datetime | None = None
     flags: frozenset[DateFlag] = frozenset()
     alternative: ParsedWhen | None = None  # the other reading, with DAY_OR_HOUR
+    # Several days ("del 13 al 15 de julio"): start and end are the first day's; the same hours
+    # repeat every day up to last_day, inclusive. None: one day.
+    last_day: date | None = None
+
+    @property
+    def span_days(self) -> int:
+        """How many days the moment covers: 1, or the days from the first to the last."""
+        if self.last_day is None:
+            return 1
+        return (self.last_day - self.start.date()).days + 1
+
+    @property
+    def too_long(self) -> bool:
+        return self.span_days > MAX_SPAN_DAYS
 
     @property
     def is_past(self) -> bool:

@@ -16,16 +16,26 @@ from bot.domain.dates.normalise import _normalise
 from bot.domain.dates.patterns import _UNTIL_PREFIX
 
 
-def parse_when(text: str, *, now: datetime, tz: ZoneInfo = LIMA) -> ParsedWhen | None:
+def parse_when(
+    text: str, *, now: datetime, tz: ZoneInfo = LIMA, spans: bool = False
+) -> ParsedWhen | None:
     """Read when something happens; None when the text is not a moment this module understands.
 
-    ``now`` must be aware (any zone); the result is aware in ``tz``.
+    ``now`` must be aware (any zone); the result is aware in ``tz``. A span of days ("del 13 al
+    15 de julio") comes back with ``last_day`` only for a caller that says it handles spans
+    (``spans=True``); for the others it is None, never its first day passed off as the whole.
     """
     if now.tzinfo is None:
         raise ValueError("naive datetimes are ambiguous; pass an aware now")
     if len(text) > MAX_INPUT_CHARS:
         return None
-    local_now = now.astimezone(tz)
+    found = _read(text, now.astimezone(tz), tz)
+    if found is not None and found.last_day is not None and not spans:
+        return None
+    return found
+
+
+def _read(text: str, local_now: datetime, tz: ZoneInfo) -> ParsedWhen | None:
     normalised = _normalise(text)
     try:
         pieces, unknown = _extract(normalised)

@@ -49,6 +49,26 @@ _MONTH_WORDS = _alternation(_MONTHS)
 _NOT_A_TIME_AHEAD = r"(?!\s*(?:am|pm|h)\b)"
 _PART_AHEAD_RE: Final = re.compile(rf"\s+{_PART}")
 
+# Spans of days, cut before single dates so "del 13 al 15 de julio" is not 15 July at 13:00.
+_SPAN_FROM = r"(?:(?:del?|desde\s+el|entre\s+el)\s+)?"
+_SPAN_TO = r"\s*(?:-|al?\b|hasta\s+el\b)\s*"
+_SPAN_YEAR = r"(?:\s+(?:de\s+|del\s+)?(?P<year>\d{4})\b)?"
+_SPAN_IN_MONTH_RE: Final = re.compile(
+    rf"(?<![\d:/.-])\b{_SPAN_FROM}(?P<first>\d{{1,2}}){_SPAN_TO}(?P<day>\d{{1,2}})"
+    rf"\s*(?:de\s+)?(?P<month>{_MONTH_WORDS})\b{_SPAN_YEAR}"
+)
+_SPAN_ACROSS_MONTHS_RE: Final = re.compile(
+    rf"(?<![\d:/.-])\b{_SPAN_FROM}(?P<first>\d{{1,2}})\s*(?:de\s+)?(?P<first_month>{_MONTH_WORDS})"
+    rf"{_SPAN_TO}(?:el\s+)?(?P<day>\d{{1,2}})\s*(?:de\s+)?(?P<month>{_MONTH_WORDS})\b{_SPAN_YEAR}"
+)
+_SPAN_NUMERIC_RE: Final = re.compile(
+    rf"(?<![\d:/.-])\b{_SPAN_FROM}(?P<first>\d{{1,2}}){_SPAN_TO}(?P<day>\d{{1,2}})"
+    r"/(?P<month>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?(?![\d:/-])"
+)
+_SPAN_WEEKDAYS_RE: Final = re.compile(
+    rf"\b(?:del?|desde\s+el)\s+(?P<first>{_alternation(_WEEKDAYS)})\s+(?:al?|hasta\s+el)\s+"
+    rf"(?P<last>{_alternation(_WEEKDAYS)})\b"
+)
 _ISO_DATE_RE: Final = re.compile(
     r"(?<![\d/.-])(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})(?![\d/-])"
 )
@@ -98,7 +118,7 @@ _NOON_RE: Final = re.compile(rf"\b{_NOON}\b")
 _MIDNIGHT_RE: Final = re.compile(r"\b(?:(?:a|at)\s+)?(?:medianoche|midnight)\b")
 _PART_OF_DAY_RE: Final = re.compile(
     r"\b(?:(?P<this>esta|this)\s+(?:manana|tarde|noche|morning|afternoon|evening)"
-    r"|(?P<tonight>tonight)|(?:por|en|de)\s+la\s+(?:manana|tarde|noche)"
+    r"|(?P<tonight>tonight)|(?:por|en|de)\s+la\s+(?:manana|tarde|noche)|de\s+noche"
     r"|(?:in\s+the\s+)?(?:morning|afternoon|evening)|(?:at\s+)?night)\b"
 )
 _RELATIVE_DAY_RE: Final = re.compile(rf"\b(?:{_alternation(_RELATIVE_DAYS)})\b")
@@ -107,8 +127,9 @@ _NEXT_WEEK = (
     r"|(?:of\s+)?next\s+week)"
 )
 _WEEKDAY_RE: Final = re.compile(
-    rf"\b(?:(?:proximo|proxima|siguiente|next|coming)\s+)?(?P<weekday>{_alternation(_WEEKDAYS)})\b"
-    rf"(?:\s+(?:proximo|que\s+viene)\b|\s+(?P<next_week>{_NEXT_WEEK}))?"
+    rf"\b(?:(?P<next>proximo|proxima|siguiente|next|coming)\s+)?"
+    rf"(?P<weekday>{_alternation(_WEEKDAYS)})\b"
+    rf"(?:\s+(?P<coming>proximo|que\s+viene)\b|\s+(?P<next_week>{_NEXT_WEEK}))?"
     r"(?:\s+(?P<day>\d{1,2})(?![\d:/.-]))?"
 )
 _BARE_DAY_RE: Final = re.compile(

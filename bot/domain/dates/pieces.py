@@ -89,11 +89,51 @@ class _Weekday:
 
     weekday: int
     next_week: bool = False
+    said_next: bool = False  # "el próximo viernes", "el viernes que viene"
 
     def resolve(self, today: date) -> date:
         if self.next_week:
             return today + timedelta(days=7 - today.weekday() + self.weekday)
         return today + timedelta(days=(self.weekday - today.weekday() - 1) % 7 + 1)
+
+
+@dataclass(frozen=True)
+class _WeekdayDate(_DateSpec):
+    """The first day of "del lunes al miércoles": the next Monday, as "el lunes" alone."""
+
+    weekday: int
+
+    def resolve(self, today: date) -> tuple[date, frozenset[DateFlag]]:
+        return _Weekday(self.weekday).resolve(today), frozenset()
+
+
+@dataclass(frozen=True)
+class _DaySpan(_DateSpec):
+    """Several days: "del 13 al 15 de julio", "21 de dic a 6 de ene", "del lunes al miércoles".
+
+    Resolves to its first day like any date; ``last`` gives the last day, always after it.
+    """
+
+    first: _DateSpec
+    last_day: int = 0  # with last_month: the last day of the calendar
+    last_month: int = 0
+    last_weekday: int | None = None  # or a weekday on or after the first day
+
+    def resolve(self, today: date) -> tuple[date, frozenset[DateFlag]]:
+        return self.first.resolve(today)
+
+    def last(self, first: date) -> date:
+        if self.last_weekday is not None:
+            days = (self.last_weekday - first.weekday()) % 7
+            if days == 0:
+                raise _NotUnderstood  # "del lunes al lunes"
+            return first + timedelta(days=days)
+        # "del 21 de diciembre al 6 de enero" ends the next year; "del 15 al 13 de julio" never.
+        year = first.year + 1 if self.last_month < first.month else first.year
+        last = _valid_date(year, self.last_month, self.last_day)
+        if last is None or last <= first:
+            raise _NotUnderstood
+        return last
 
 
 @dataclass(frozen=True)
