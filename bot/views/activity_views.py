@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.dates import Language, format_when
+from bot.domain.announcing import DURATION_CODES
+from bot.domain.dates import Language, format_clock, format_when
 from bot.views import callbacks as cb
 from bot.views.texts import Markup, label, t
 from storage.activities import Activity, Category, OrganizationPresence
@@ -54,7 +55,6 @@ FIRST_HOUR, LAST_HOUR = 7, 18
 MAX_CLASHES_SHOWN = (
     5  # keeps the preview far under Telegram's 4096 characters  # school hours offered as buttons
 )
-DURATION_CODES = ("1h", "2h", "3h", "morning", "afternoon", "day")
 
 
 @dataclass(frozen=True)
@@ -100,19 +100,14 @@ def short_when(moment: datetime, lang: str, tz: ZoneInfo) -> str:
     return f"{weekday} {local:%d/%m} {local.hour}:{local:%M}"
 
 
-def clock_time(moment: datetime, tz: ZoneInfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local.hour}:{local:%M}"
-
-
 def end_text(facts: ActivityFacts, lang: str, tz: ZoneInfo) -> str:
-    """The end: just the time on the same day, spelled out when it is another day."""
+    """The end: just the time on the same day, spelled out when it is another day; on the
+    same 12-hour clock as the start ("3:00 p. m. – 5:00 p. m.", never "– 17:00")."""
     same_day = facts.starts_at.astimezone(tz).date() == facts.ends_at.astimezone(tz).date()
-    return (
-        clock_time(facts.ends_at, tz)
-        if same_day
-        else format_when(facts.ends_at, date_language(lang), tz=tz)
-    )
+    language = date_language(lang)
+    if same_day:
+        return format_clock(facts.ends_at, language, tz=tz)
+    return format_when(facts.ends_at, language, tz=tz)
 
 
 def activity_text(facts: ActivityFacts, lang: str, tz: ZoneInfo) -> Markup:
@@ -143,8 +138,8 @@ def clash_text(clashes: Sequence[Activity], lang: str, tz: ZoneInfo) -> Markup:
                 who=who_did(other, lang),
                 title=other.title,
                 school=other.school_name,
-                start=clock_time(other.starts_at, tz),
-                end=clock_time(other.ends_at, tz),
+                start=format_clock(other.starts_at, date_language(lang), tz=tz),
+                end=format_clock(other.ends_at, date_language(lang), tz=tz),
             )
         )
     if len(clashes) > MAX_CLASHES_SHOWN:
@@ -208,10 +203,9 @@ def hour_keyboard(lang: str) -> InlineKeyboardMarkup:
     )
 
 
-def duration_keyboard(lang: str) -> InlineKeyboardMarkup:
-    buttons = [
-        _button(label(lang, f"btn_{code}"), cb.DurationChoice(code)) for code in DURATION_CODES
-    ]
+def duration_keyboard(lang: str, codes: Sequence[str] = DURATION_CODES) -> InlineKeyboardMarkup:
+    """The durations; ``codes`` leaves out the blocks that end before the start."""
+    buttons = [_button(label(lang, f"btn_{code}"), cb.DurationChoice(code)) for code in codes]
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
 
 

@@ -188,9 +188,9 @@ EN: dict[str, str] = {
     "btn_1h": "1 h",
     "btn_2h": "2 h",
     "btn_3h": "3 h",
-    "btn_morning": "Morning 8–13",
-    "btn_afternoon": "Afternoon 14–18",
-    "btn_day": "All day",
+    "btn_morning": "Until 1 PM",
+    "btn_afternoon": "Until 6 PM",
+    "btn_day": "All day (until 5 PM)",
     "duration_invalid": "I didn't understand until when. Type, for example, “until 12”, or pick "
     "a button.",
     "ask_description": "Would you like to add a description (up to 1000 characters)? Type it or "

@@ -190,9 +190,9 @@ ES: dict[str, str] = {
     "btn_1h": "1 h",
     "btn_2h": "2 h",
     "btn_3h": "3 h",
-    "btn_morning": "Mañana 8–13",
-    "btn_afternoon": "Tarde 14–18",
-    "btn_day": "Todo el día",
+    "btn_morning": "Hasta la 1 p. m.",
+    "btn_afternoon": "Hasta las 6 p. m.",
+    "btn_day": "Todo el día (hasta las 5 p. m.)",
     "duration_invalid": "No entendí hasta qué hora. Escribe, por ejemplo, «hasta las 12», o "
     "elige un botón.",
     "ask_description": "¿Quieres agregar una descripción (hasta 1000 caracteres)? Escríbela o "
@@ -204,7 +204,7 @@ ES: dict[str, str] = {
     "activity_full": "📌 <b>{title}</b> · {category}\n🏫 {school}\n🗓 {when} – {end}\n👤 {who}",
     "activity_description": "\n📝 {description}",
     "clash_header": "⚠️ <b>Atención:</b>\n",
-    "clash_line": "• {who} tiene «{title}» en {school} ese mismo día de {start} a {end}.\n",
+    "clash_line": "• {who} tiene «{title}» en {school} ese mismo día, de {start} a {end}\n",
     "clash_more": "• … y {count} actividades más a esa hora.\n",
     "clash_footer": "Puedes publicar igual (les avisaré) o cambiar la hora.\n\n",
     "btn_publish": "Publicar",
@@ -249,7 +249,7 @@ ES: dict[str, str] = {
     "activity_cancelled": "❌ Cancelé «{title}». Ya no aparece en la ficha de la escuela.",
     "reason_invalid": "El motivo puede tener hasta 300 caracteres.",
     # Activities: reminders and check-ins
-    "reminder": "⏰ Recordatorio: «{title}» en {school} empieza el {when}.",
+    "reminder": "⏰ Recordatorio: «{title}» en {school} empieza el {when}",
     "checkin": "¿Se realizó «{title}» en {school} ({when})?",
     "btn_checkin_done": "Sí",
     "btn_checkin_not_held": "No",
@@ -306,8 +306,8 @@ ES: dict[str, str] = {
     "not_linked": "Este grupo no estaba vinculado a ninguna escuela.",
     "usage_link": "Escribe /vincular y el nombre o código de la escuela, por ejemplo "
     "«/vincular 0325753».",
-    "notification_created": "🆕 {who} anunció «{title}» en {school}: {when}.",
-    "notification_updated": "✏️ Cambió «{title}» en {school}: ahora es {when}.",
+    "notification_created": "🆕 {who} anunció «{title}» en {school}: {when}",
+    "notification_updated": "✏️ Cambió «{title}» en {school}: ahora es {when}",
     "notification_cancelled": "❌ Se canceló «{title}» en {school} ({when}).",
     "notification_reason": "Motivo: {reason}",
     "btn_view_school": "Ver escuela",

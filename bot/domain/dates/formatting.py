@@ -27,13 +27,34 @@ def format_when(moment: datetime, language: Language = "es", *, tz: ZoneInfo = L
 
     es: "lunes 30 de noviembre de 2026, 9:00 a. m."; en: "Monday, 30 November 2026, 9:00 AM".
     """
-    if moment.tzinfo is None:
-        raise ValueError("naive datetimes are ambiguous; pass an aware moment")
-    local = moment.astimezone(tz)
+    return f"{format_day(moment, language, tz=tz)}, {format_clock(moment, language, tz=tz)}"
+
+
+def format_day(moment: datetime, language: Language = "es", *, tz: ZoneInfo = LIMA) -> str:
+    """The day alone: "lunes 30 de noviembre de 2026"; "Monday, 30 November 2026"."""
+    local = _local(moment, tz)
+    if language == "es":
+        month = _ES_MONTHS[local.month - 1]
+        return f"{_ES_WEEKDAYS[local.weekday()]} {local.day} de {month} de {local.year}"
+    return (
+        f"{_EN_WEEKDAYS[local.weekday()]}, {local.day} {_EN_MONTHS[local.month - 1]} {local.year}"
+    )
+
+
+def format_clock(moment: datetime, language: Language = "es", *, tz: ZoneInfo = LIMA) -> str:
+    """The time alone, on the same 12-hour clock as format_when: "3:00 p. m."; "3:00 PM".
+
+    Every time in one message goes through here, so a message never mixes two clocks.
+    """
+    local = _local(moment, tz)
     clock = f"{local.hour % 12 or 12}:{local.minute:02d}"
     is_morning = local.hour < 12
     if language == "es":
-        day = f"{_ES_WEEKDAYS[local.weekday()]} {local.day} de {_ES_MONTHS[local.month - 1]}"
-        return f"{day} de {local.year}, {clock} {'a. m.' if is_morning else 'p. m.'}"
-    day = f"{_EN_WEEKDAYS[local.weekday()]}, {local.day} {_EN_MONTHS[local.month - 1]}"
-    return f"{day} {local.year}, {clock} {'AM' if is_morning else 'PM'}"
+        return f"{clock} {'a. m.' if is_morning else 'p. m.'}"
+    return f"{clock} {'AM' if is_morning else 'PM'}"
+
+
+def _local(moment: datetime, tz: ZoneInfo) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous; pass an aware moment")
+    return moment.astimezone(tz)

@@ -55,8 +55,8 @@ _SPAN_TO = r"\s*(?:-|al?\b|hasta\s+el\b)\s*"
 _SPAN_YEAR = r"(?:\s+(?:de\s+|del\s+)?(?P<year>\d{4})\b)?"
 _SPAN_IN_MONTH_RE: Final = re.compile(
     rf"(?<![\d:/.-])\b{_SPAN_FROM}(?P<first>\d{{1,2}}){_SPAN_TO}(?P<day>\d{{1,2}})"
-    rf"\s*(?:de\s+)?(?P<month>{_MONTH_WORDS})\b{_SPAN_YEAR}"
-)
+    rf"\s*(?:de\s+)?(?P<month>{_MONTH_WORDS})\b(?!\s+\d{{1,2}}\b){_SPAN_YEAR}"
+)  # not "de 1 a 2 enero 5": hours 1 to 2 on 5 January
 _SPAN_ACROSS_MONTHS_RE: Final = re.compile(
     rf"(?<![\d:/.-])\b{_SPAN_FROM}(?P<first>\d{{1,2}})\s*(?:de\s+)?(?P<first_month>{_MONTH_WORDS})"
     rf"{_SPAN_TO}(?:el\s+)?(?P<day>\d{{1,2}})\s*(?:de\s+)?(?P<month>{_MONTH_WORDS})\b{_SPAN_YEAR}"
