@@ -200,7 +200,7 @@ async def test_reminder_once_then_check_in_with_participants(
     await job.run(bot)  # a second run (or a restart) does not remind again
     reminder = await fake.next_message(ANA)
     assert "Recordatorio: «Taller de lectura»" in reminder.plain_text
-    assert [m for m in fake.messages(ANA) if "Recordatorio" in (m.plain_text or "")] == [reminder]
+    assert [m for m in fake.messages(ANA) if "Recordatorio" in m.plain_text] == [reminder]
 
     set_clock(bot, datetime(2026, 11, 30, 18, 0, tzinfo=UTC))  # Monday 13:00 Lima: it ended
     await job.run(bot)

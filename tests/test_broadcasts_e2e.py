@@ -71,7 +71,7 @@ async def test_district_broadcast_with_preview_report_and_acks(
     assert "Enviando a 3 chats" in sending.plain_text
     received = await fake.next_message(ROSA)
     assert NOTICE in received.plain_text and received.button_labels == ["Recibido ✅"]
-    assert not [m for m in fake.messages(PEDRO) if NOTICE in (m.plain_text or "")]  # Puno
+    assert not [m for m in fake.messages(PEDRO) if NOTICE in m.plain_text]  # Puno
     await tap_ack(fake, ROSA, received)
     await tap_ack(fake, ROSA, received)  # twice: counted once
     assert "Ya lo habías marcado" in str(fake.callback_answers[-1].get("text"))

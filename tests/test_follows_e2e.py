@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import MinkaApplication
 from bot.outbox import jobs
-from bot.sandbox.fake_telegram import FakeTelegram
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from tests.test_activities_e2e import NOW, register_ngo, set_clock
 from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
 
@@ -70,9 +70,9 @@ async def test_one_message_per_chat_whatever_the_paths(
         assert "Fundación Ayni anunció «Campaña de salud»" in note.plain_text
         assert note.button_labels == ["Ver escuela", "🔕 Dejar de seguir"]
     await fake.wait_until(lambda: not storage_pending(bot))
-    rosa_notes = [m for m in fake.messages(ROSA) if "Campaña de salud" in (m.plain_text or "")]
+    rosa_notes = [m for m in fake.messages(ROSA) if "Campaña de salud" in m.plain_text]
     assert len(rosa_notes) == 1  # school + district + organization: still one message
-    assert not [m for m in fake.messages(ANA) if "anunció" in (m.plain_text or "")]
+    assert not [m for m in fake.messages(ANA) if "anunció" in m.plain_text]
 
 
 def storage_pending(app: MinkaApplication) -> bool:
@@ -182,12 +182,9 @@ async def test_daily_digest_at_seven(fake: FakeTelegram, bot: MinkaApplication) 
     assert "Tu resumen diario" in digest.plain_text
     assert "Taller de lectura" in digest.plain_text and "Campaña de salud" in digest.plain_text
     await fake.wait_until(lambda: not storage_pending(bot))
-    assert (
-        len([m for m in fake.messages(ROSA) if "resumen diario de Minka" in (m.plain_text or "")])
-        == 1
-    )
+    assert len([m for m in fake.messages(ROSA) if "resumen diario de Minka" in m.plain_text]) == 1
 
 
-async def say_in_group(fake: FakeTelegram, user: int, text: str):  # type: ignore[no-untyped-def]
+async def say_in_group(fake: FakeTelegram, user: int, text: str) -> SentMessage:
     await fake.send_text(user, text, chat_id=GROUP)
     return await fake.next_message(GROUP)

@@ -61,7 +61,7 @@ async def test_sigterm_mid_conversation_keeps_the_step(fake: FakeTelegram, tmp_p
     try:
         await fake.send_text(ROSA, "Rosa Quispe")
         reply = await fake.next_message(ROSA, timeout=20)
-        assert "Rosa Quispe" in (reply.plain_text or "") and reply.button_labels[0] == "Docente"
+        assert "Rosa Quispe" in reply.plain_text and reply.button_labels[0] == "Docente"
     finally:
         process.send_signal(signal.SIGINT)
         await asyncio.wait_for(process.communicate(), 20)

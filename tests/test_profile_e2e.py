@@ -39,4 +39,4 @@ async def test_teachers_have_no_organization_button(
     assert profile.button_labels == ["✏️ Corregir mi nombre", "Mostrar mi contacto"]
     await fake.press(ROSA, "Mostrar mi contacto")
     shown = await fake.next_event(ROSA)
-    assert "@rosa_q" in (shown.message.plain_text or "")
+    assert "@rosa_q" in shown.message.plain_text

@@ -24,7 +24,7 @@ async def test_plain_text_search_lists_schools_and_pages(
     first_page = list(results.button_labels)
     await fake.press(ROSA, "Más ▸")
     page = await fake.next_event(ROSA)
-    assert page.kind == "edited" and "Más escuelas" in (page.message.plain_text or "")
+    assert page.kind == "edited" and "Más escuelas" in page.message.plain_text
     assert set(page.message.button_labels).isdisjoint(first_page[:-1])
 
 
@@ -66,12 +66,12 @@ async def test_location_lists_the_nearest_five(fake: FakeTelegram, bot: MinkaApp
     await register_teacher(fake, ROSA)
     await fake.share_location(ROSA, -11.9799, -77.0744)
     nearest = await fake.next_message(ROSA)
-    assert "más cercanas" in (nearest.plain_text or "")
+    assert "más cercanas" in nearest.plain_text
     assert len(nearest.button_labels) == 5
     assert nearest.button_labels[0].startswith(MARIATEGUI) and "m" in nearest.button_labels[0]
     await fake.press(ROSA, 1)
     card = await fake.next_message(ROSA)
-    assert MARIATEGUI in (card.plain_text or "")
+    assert MARIATEGUI in card.plain_text
 
 
 async def test_who_works_here_with_consented_contacts_only(
@@ -98,7 +98,7 @@ async def test_who_with_an_ambiguous_name_offers_the_schools(
     assert "¿Cuál de estas escuelas?" in choices.plain_text and len(choices.button_labels) > 1
     await fake.press(ROSA, 1)
     who = await fake.next_message(ROSA)
-    assert "¿Quién trabaja en" in (who.plain_text or "")
+    assert "¿Quién trabaja en" in who.plain_text
     usage = await say(fake, ROSA, "/quien")
     assert "Escribe /quien" in usage.plain_text
 
@@ -128,8 +128,8 @@ async def test_deep_link_card_comes_right_after_onboarding(
     welcome = await fake.next_message(EMMA)
     menu = await fake.next_message(EMMA)
     card = await fake.next_message(EMMA)
-    assert "Welcome" in (welcome.plain_text or "") and "/help" in (menu.plain_text or "")
-    assert "Colegio Nacional Mixto Santa Rosa" in (card.plain_text or "")
+    assert "Welcome" in welcome.plain_text and "/help" in menu.plain_text
+    assert "Colegio Nacional Mixto Santa Rosa" in card.plain_text
 
 
 async def test_qr_code_is_a_png_of_the_deep_link(fake: FakeTelegram, bot: MinkaApplication) -> None:
@@ -162,7 +162,7 @@ async def test_teacher_changes_her_school(fake: FakeTelegram, bot: MinkaApplicat
     await fake.press(ROSA, 1)
     await fake.next_event(ROSA)
     done = await fake.next_message(ROSA)
-    assert "tu escuela es I.E. Santa Rosa" in (done.plain_text or "")
+    assert "tu escuela es I.E. Santa Rosa" in done.plain_text
     member = await storage_of(bot).members.get(ROSA)
     school = await storage_of(bot).schools.get("9000005")
     assert member is not None and school is not None and member.school_id == school.id
