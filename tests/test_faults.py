@@ -13,7 +13,7 @@ from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings
 from storage import Storage
 from storage.organizations import Organizations
-from tests.test_onboarding_e2e import say, storage_of, tap
+from tests.helpers import accept_privacy, say, storage_of, tap
 
 ROSA = 1001
 
@@ -44,9 +44,7 @@ async def test_a_write_failing_midway_rolls_back_and_the_user_is_told(
     fake: FakeTelegram, bot: MinkaApplication, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake.user(ROSA, "Rosa")
-    await say(fake, ROSA, "/start")
-    await fake.next_message(ROSA)
-    await tap(fake, ROSA, "Acepto")
+    await accept_privacy(fake, ROSA)
     await tap(fake, ROSA, "Usar «Rosa»")
     await tap(fake, ROSA, "ONG o fundación")
     await say(fake, ROSA, "Fundación Ayni")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram
-from tests.test_onboarding_e2e import register_teacher
+from tests.helpers import register_teacher
 
 EXAMPLES = int(os.environ.get("MINKA_HYPOTHESIS_EXAMPLES", "12"))
 ROSA = 1001

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram
-from tests.test_activities_e2e import register_ngo
-from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+from tests.helpers import register_ngo, register_teacher, say, storage_of, tap
 
 ANA, ROSA = 2001, 1001
 

@@ -8,7 +8,7 @@ from PIL import Image
 
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
-from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+from tests.helpers import pick, register_teacher, say, storage_of, tap
 
 ROSA, CARLOS, EMMA = 1001, 1002, 1003
 MARIATEGUI = "I.E. N° 2045 José Carlos Mariátegui"
@@ -41,7 +41,7 @@ async def test_search_tolerates_typos_accents_and_place_words(
 async def test_card_shows_the_registry_data(fake: FakeTelegram, bot: MinkaApplication) -> None:
     await register_teacher(fake, ROSA, school_query="9000001")
     card = await open_card(fake, ROSA, "9000001")
-    text = card.plain_text or ""
+    text = card.plain_text
     for expected in (
         MARIATEGUI,
         "Código modular: 9000001",
@@ -84,7 +84,7 @@ async def test_who_works_here_with_consented_contacts_only(
     await fake.next_event(ROSA)
     fake.user(EMMA, "Emma", language_code="en")
     who = await say(fake, EMMA, "/who 9000001")
-    text = who.plain_text or ""
+    text = who.plain_text
     assert "Who works at" in text and "Teachers registered on Minka: 2" in text
     assert "@rosa_q" in text and "carlos_m" not in text  # Carlos did not agree to show his
     assert "start=s_9000001_0" in text
@@ -124,7 +124,7 @@ async def test_deep_link_card_comes_right_after_onboarding(
     await tap(fake, EMMA, "NGO or foundation")
     await say(fake, EMMA, "Ayni & Co <b>")
     joined = await tap(fake, EMMA, "➕ Create “Ayni & Co <b>”")  # labels are plain text
-    assert "Ayni &amp; Co &lt;b&gt;" in (joined.text or "")
+    assert "Ayni &amp; Co &lt;b&gt;" in joined.text
     welcome = await fake.next_message(EMMA)
     menu = await fake.next_message(EMMA)
     card = await fake.next_message(EMMA)
@@ -181,5 +181,4 @@ async def test_stale_school_button_is_answered_politely(
 
 async def open_card(fake: FakeTelegram, user: int, query: str) -> SentMessage:
     await say(fake, user, query)
-    await fake.press(user, 1)
-    return await fake.next_message(user)
+    return await pick(fake, user)
