@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 NOTHING_BUT_CONVERSATIONS = PersistenceInput(
     bot_data=False, chat_data=False, user_data=False, callback_data=False
 )
+_SAVED = object()  # what `_unsaved.get` answers for a state another writer already saved
 
 
 class SQLiteConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], Any]):
@@ -46,7 +47,9 @@ class SQLiteConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, An
             except StorageError as exc:
                 log.warning("conversation state not saved yet, will retry: %s", exc)
                 return
-            if self._unsaved.get((name, key)) is state:
+            # Still the state just saved (not a newer one, and not already removed by a
+            # concurrent writer: an ended flow's state is None, so `get` alone cannot tell).
+            if self._unsaved.get((name, key), _SAVED) is state:
                 del self._unsaved[(name, key)]
 
     # PTB asks for the rest even when store_data says no; they are deliberately empty.
