@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot.runtime.context import MinkaContext
-from bot.runtime.updates import chat_of, message_of, query_of
+from bot.runtime.updates import chat_of, message_of, my_chat_member_of, query_of
 from bot.views import callbacks as cb
 from bot.views.commands import LINK, SUBSCRIBE, SUBSCRIPTIONS, UNLINK
 from bot.views.keyboards import Button, column
@@ -209,8 +209,7 @@ async def on_mode_button(update: Update, context: MinkaContext) -> None:
 
 async def on_my_chat_member(update: Update, context: MinkaContext) -> None:
     """Added to a group: greet once. Unblocked in a private chat: deliver again."""
-    change = update.my_chat_member
-    assert change is not None
+    change = my_chat_member_of(update)
     joined = _was_outside(change) and not _is_outside(change)
     if change.chat.type in GROUP_TYPES and joined:
         await remember_chat(update, context)

@@ -20,6 +20,7 @@ from bot.runtime.updates import (
     inline_query_of,
     location_of,
     message_of,
+    my_chat_member_of,
     query_of,
     user_of,
 )
@@ -212,6 +213,7 @@ def test_accessors_return_the_parts_a_handler_relies_on() -> None:
         (query_of, "callback query"),
         (inline_query_of, "inline query"),
         (location_of, "location"),
+        (my_chat_member_of, "change of the bot's membership"),
     ],
 )
 def test_a_missing_part_is_one_clear_internal_error(accessor: Any, part: str) -> None:

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from telegram import CallbackQuery, Chat, InlineQuery, Location, Message, Update, User
+from telegram import (
+    CallbackQuery,
+    Chat,
+    ChatMemberUpdated,
+    InlineQuery,
+    Location,
+    Message,
+    Update,
+    User,
+)
 
 T = TypeVar("T")
 
@@ -43,6 +52,11 @@ def query_of(update: Update) -> CallbackQuery:
 def inline_query_of(update: Update) -> InlineQuery:
     """What was typed after the bot's @name in some chat."""
     return _required(update.inline_query, "inline query", update)
+
+
+def my_chat_member_of(update: Update) -> ChatMemberUpdated:
+    """The bot's own membership changing (added to a group, blocked, unblocked)."""
+    return _required(update.my_chat_member, "change of the bot's membership", update)
 
 
 def location_of(update: Update) -> Location:
