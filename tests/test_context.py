@@ -25,8 +25,9 @@ from bot.runtime.updates import (
     user_of,
 )
 from bot.sandbox.fake_telegram import FakeTelegram
-from tests.test_activities_e2e import announce_guided, register_ngo
-from tests.test_onboarding_e2e import ROSA, register_teacher, say, tap
+from tests.helpers import announce_guided, register_ngo, register_teacher, say, tap
+
+ROSA = 1001
 
 ANA, EMMA = 2001, 1003
 WHEN = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
