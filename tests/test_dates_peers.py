@@ -1,6 +1,6 @@
 """parse_when over the Spanish corpora of Duckling and chrono (in ../shared, never copied).
 
-The table in docs/dates.md comes from ``python -m tests.peer_corpora``; here the numbers that
+The table in docs/dates.md comes from ``python -m bench.peer_dates``; here the numbers that
 must hold: no case is wrong (a different moment with no note), and every refusal has a reason.
 """
 
@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from tests.peer_corpora import REALWORLD, Result, chrono_cases, duckling_cases, judge, run_all
+from bench.peer_dates import REALWORLD, Result, chrono_cases, duckling_cases, judge, run_all
 
 pytestmark = pytest.mark.skipif(
     not (REALWORLD / "duckling_es_cases.json").exists(), reason="../shared is not checked out"

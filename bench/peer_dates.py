@@ -11,7 +11,7 @@ wall-clock time in Lima, and sorted into one of four outcomes:
 - wrong: a different moment with no such note: what must never happen;
 - refused: None, each with the reason (a period, a holiday, a season, ...).
 
-Run it: ``.venv/bin/python -m tests.peer_corpora`` prints the table of docs/dates.md and every
+Run it: ``.venv/bin/python -m bench.peer_dates`` prints the table of docs/dates.md and every
 case that is not right. ``tests/test_dates_peers.py`` checks that none is wrong.
 """
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -211,4 +210,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
