@@ -17,16 +17,19 @@ from telegram.ext import (
 )
 
 from bot.domain.announcing import can_manage, keep_missing_parts
-from bot.domain.dates import format_when, parse_when
+from bot.domain.dates import ParsedWhen, format_when, parse_when
 from bot.outbox.hooks import wake_delivery
 from bot.outbox.notifications import Change, notify_followers
 from bot.runtime.context import MinkaContext
 from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.activity_views import (
+    NOTES,
     activities_keyboard,
     activity_text,
+    confirm_when_text,
     date_language,
+    edit_when_keyboard,
     facts_of,
     manage_keyboard,
     single_button,
@@ -47,12 +50,14 @@ from storage.activities import (
     clean_description,
     clean_title,
 )
+from storage.clock import from_db, to_db
 
 log = logging.getLogger(__name__)
 
 END = ConversationHandler.END
 EDIT_FLOW, CANCEL_FLOW, CHECKIN_FLOW = "edit_activity", "cancel_activity", "checkin"
 VALUE, REASON, PARTICIPANTS = "value", "reason", "participants"
+CONFIRM_TIME = "confirm_time"
 CHECKIN_OUTCOMES = {status.value for status in OUTCOMES}
 EDIT_PROMPTS = {
     cb.EDIT_TITLE: "ask_new_title",
@@ -156,9 +161,18 @@ async def on_new_value(update: Update, context: MinkaContext) -> str | int:
     if activity is None:
         await send(update, t(lang, "activity_gone"))
         return END
+    if draft.get("field") == cb.EDIT_TIME:
+        return await on_new_time(update, context, activity)
     changes = await changes_from(update, context, activity, draft.get("field", ""))
     if changes is None:
         return VALUE
+    return await apply_changes(update, context, activity, changes)
+
+
+async def apply_changes(
+    update: Update, context: MinkaContext, activity: Activity, changes: dict[str, Any]
+) -> str | int:
+    user, lang = user_of(update), await context.language()
     try:
         if set(changes) == {"description"}:  # followers hear of new titles and times only
             then = None
@@ -190,13 +204,48 @@ async def changes_from(
         key = "title_invalid" if field == cb.EDIT_TITLE else "description_invalid"
         await send(update, t(lang, key, length=len(typed)))
         return None
-    return await new_times(update, context, activity, typed)
+    return None  # an unknown field (a tampered draft): nothing to change
 
 
-async def new_times(
+async def on_new_time(update: Update, context: MinkaContext, activity: Activity) -> str | int:
+    """A new moment for an activity: applied when the text leaves no doubt; with a guess, shown
+    with its notes and applied only once confirmed, as when announcing."""
+    parsed = await new_moment(update, context, activity, message_of(update).text or "")
+    if parsed is None:
+        return VALUE
+    length = activity.ends_at - activity.starts_at
+    changes = {"starts_at": parsed.start, "ends_at": parsed.end or parsed.start + length}
+    if not parsed.needs_confirmation and not parsed.flags & set(NOTES):
+        return await apply_changes(update, context, activity, changes)
+    pending = {key: to_db(value) for key, value in changes.items()}
+    await context.storage.drafts.update(user_of(update).id, EDIT_FLOW, **pending)
+    lang, tz = await context.language(), context.settings.tz
+    await send(update, confirm_when_text(parsed, lang, tz), reply_markup=edit_when_keyboard(lang))
+    return CONFIRM_TIME
+
+
+async def on_edit_time_answer(update: Update, context: MinkaContext) -> str | int:
+    query = query_of(update)
+    answer = cb.EditWhenConfirm.unpack(query.data)
+    await query.answer()
+    draft = await context.storage.drafts.get(user_of(update).id, EDIT_FLOW)
+    activity = await context.storage.activities.get(draft.get("activity_id", 0))
+    lang = await context.language()
+    if activity is None:
+        await send(update, t(lang, "activity_gone"))
+        return END
+    if answer is None or not answer.confirmed or not draft.get("starts_at"):
+        await send(update, t(lang, EDIT_PROMPTS[cb.EDIT_TIME]))
+        return VALUE
+    changes = {key: from_db(draft[key]) for key in ("starts_at", "ends_at")}
+    return await apply_changes(update, context, activity, changes)
+
+
+async def new_moment(
     update: Update, context: MinkaContext, activity: Activity, typed: str
-) -> dict[str, Any] | None:
-    """A new start keeps the activity's length; a typed range sets both ends."""
+) -> ParsedWhen | None:
+    """The typed moment, the activity's hour or day kept where the text gives none; None
+    (after saying why) when it is not understood or has passed."""
     lang = await context.language()
     tz = context.settings.tz
     parsed = parse_when(typed, now=context.now(), tz=tz)
@@ -207,8 +256,7 @@ async def new_times(
         when = format_when(parsed.start, date_language(lang), tz=tz) if parsed else ""
         await send(update, t(lang, key, text=typed, when=when))
         return None
-    length = activity.ends_at - activity.starts_at
-    return {"starts_at": parsed.start, "ends_at": parsed.end or parsed.start + length}
+    return parsed
 
 
 async def say_not_scheduled(update: Update, lang: str, error: ActivityNotScheduled) -> None:
@@ -337,8 +385,14 @@ def handlers() -> list[Handler]:
     edit = conversation(
         EDIT_FLOW,
         [CallbackQueryHandler(start_edit, pattern=cb.EditActivity.matches())],
-        {VALUE: [MessageHandler(text, on_new_value)]},
-        own_buttons=(cb.EditActivity,),
+        {
+            VALUE: [MessageHandler(text, on_new_value)],
+            CONFIRM_TIME: [
+                CallbackQueryHandler(on_edit_time_answer, pattern=cb.EditWhenConfirm.matches()),
+                MessageHandler(text, on_new_value),
+            ],
+        },
+        own_buttons=(cb.EditActivity, cb.EditWhenConfirm),
         timeout=timedelta(minutes=30),
     )
     cancel = conversation(

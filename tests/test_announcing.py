@@ -15,9 +15,10 @@ from bot.domain.announcing import (
     end_before_start,
     end_for,
     parse_one_line,
+    really_clashes,
 )
 from bot.domain.dates import LIMA
-from storage.activities import Category
+from storage.activities import Activity, ActivityStatus, Category
 
 NOW = datetime(2026, 12, 5, 10, 0, tzinfo=LIMA)  # Saturday 5 December 2026, Lima
 
@@ -57,13 +58,17 @@ def test_one_line_with_a_category_and_a_school_name() -> None:
 @pytest.mark.parametrize(
     ("arguments", "part"),
     [("0325753 | Taller", "usage"), ("0325753 | Taller | cuando sea | 2 h", "when"),
-     ("0325753 | Taller | ayer 10am | 2 h", "past"),
      ("0325753 | Taller | lunes 10am | 2 h | cocina", "category")],
 )  # fmt: skip
 def test_one_line_errors_name_the_part(arguments: str, part: str) -> None:
     with pytest.raises(OneLineError) as error:
         parse_one_line(arguments, NOW, LIMA)
     assert error.value.part == part
+
+
+def test_a_past_moment_is_read_for_the_flow_to_say_so() -> None:
+    line = parse_one_line("0325753 | Taller | ayer 10am | 2 h", NOW, LIMA)
+    assert line.when.is_past
 
 
 def test_todo_el_dia_is_a_duration_in_the_one_line_form() -> None:
@@ -79,3 +84,26 @@ def test_categories_typed_and_suggested() -> None:
     assert category_suggested("Campaña de vacunación") is Category.SALUD
     assert category_suggested("Semana de la lectura y deporte") is None  # two: no guess
     assert category_suggested("Reunión de coordinación") is None
+
+
+def _activity(start: datetime, end: datetime, *, daily: bool = False) -> Activity:
+    return Activity(
+        id=1, school_id=1, school_name="IE", codlocal=None, organization_id=None,
+        organization_name=None, author_id=1, author_name="Ana", title="Taller",
+        description=None, category=Category.ARTE, starts_at=start, ends_at=end,
+        status=ActivityStatus.SCHEDULED, participants=None, cancel_reason=None,
+        created_at=NOW, updated_at=NOW, repeats_daily=daily,
+    )  # fmt: skip
+
+
+def test_a_daily_campaign_clashes_on_its_hours_of_any_day_only() -> None:
+    campaign = (at(9, day=14), at(13, day=16), True)  # 14-16 December, 9:00-13:00 each day
+    assert really_clashes(*campaign, _activity(at(10, day=15), at(11, day=15)), LIMA)
+    assert not really_clashes(*campaign, _activity(at(15, day=15), at(16, day=15)), LIMA)
+    assert not really_clashes(*campaign, _activity(at(10, day=17), at(11, day=17)), LIMA)
+    night = _activity(at(20, day=14), at(22, day=14))  # inside the span, outside its hours
+    assert not really_clashes(*campaign, night, LIMA)
+    campaign_activity = _activity(at(9, day=14), at(13, day=16), daily=True)
+    assert not really_clashes(at(20, day=14), at(22, day=14), False, campaign_activity, LIMA)
+    plain = (at(10, day=15), at(11, day=15), False)
+    assert really_clashes(*plain, _activity(at(9, day=14), at(13, day=16), daily=True), LIMA)

@@ -83,6 +83,8 @@ CASES: tuple[Case, ...] = (
     case("jueves 17", "2026-12-17 09:00", NO_TIME),  # the 17th is a Thursday: the day
     case("viernes 15", "2027-01-15 09:00", NO_TIME),  # the next 15th that is a Friday
     case("jueves 31", "2026-12-31 09:00", NO_TIME),
+    case("jueves 17 por la tarde", "2026-12-17 15:00", PART),  # the 17th, not 17:00 on the 3rd
+    case("jueves 15 por la tarde", "2026-12-03 15:00", DAY_OR_HOUR),
     case("el lunes 7", "2026-12-07 09:00", NO_TIME),
     case("martes 1 de diciembre", "2026-12-01 09:00", NO_TIME),
     case("viernes 1 de diciembre", "2026-12-01 09:00", NO_TIME, MISMATCH),

@@ -12,8 +12,16 @@ import pytest
 
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
-from tests.test_activities_e2e import begin_announcement, register_ngo, set_clock
-from tests.test_onboarding_e2e import say, storage_of, tap
+from tests.helpers import (
+    begin_announcement,
+    outbox_busy,
+    register_ngo,
+    register_teacher,
+    say,
+    set_clock,
+    storage_of,
+    tap,
+)
 
 NOW = datetime(2026, 12, 5, 15, 0, tzinfo=UTC)  # Saturday 5 December 2026, 10:00 in Lima
 ANA = 2001
@@ -51,6 +59,10 @@ CONFIRMED = [
     ("10 y media", "sábado 5 de diciembre de 2026, 10:30 a. m.", ["No dijiste el día"]),
     ("3 y cuarto", "sábado 5 de diciembre de 2026, 3:15 p. m.", ["como de la tarde"]),
     ("9 menos cuarto", "domingo 6 de diciembre de 2026, 8:45 a. m.", ["No dijiste el día"]),
+    ("el 15 a las 10", "martes 15 de diciembre de 2026, 10:00 a. m.",
+     ["Entendí el próximo día 15: el de diciembre"]),
+    ("el próximo domingo a las 3 pm", "domingo 6 de diciembre de 2026, 3:00 p. m.",
+     ["no el de la próxima"]),
 ]  # fmt: skip
 
 
@@ -134,13 +146,20 @@ async def test_weekday_and_number_offers_both_readings(
     assert "jueves 17 de diciembre de 2026: ¿a qué hora empieza?" in day.plain_text
 
 
-async def test_a_span_of_days_is_said_never_cut_to_one_day(
+async def test_a_span_of_days_is_shown_whole_never_cut_to_one_day(
     fake: FakeTelegram, bot: MinkaApplication
 ) -> None:
     await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
-    for when in ("del 13 al 15 de julio", "13 al 15 de julio", "13-15/7", "del lunes al miércoles"):
+    july = "del martes 13 al jueves 15 de julio de 2027: ¿a qué hora empieza?"
+    for when in ("del 13 al 15 de julio", "13 al 15 de julio", "13-15/7", "13 al 15/7"):
         reply = await one_line(fake, when)
-        assert "varios días" in reply.plain_text and "Publicar" not in reply.button_labels, when
+        assert july in reply.plain_text, when  # never 15 July at 13:00
+    week = await guided(fake, "del lunes al miércoles")
+    assert "del lunes 7 al miércoles 9 de diciembre de 2026: ¿a qué hora" in week.plain_text
+    hours = await guided(fake, "del 13 al 15 de julio de 9 a 13")
+    assert (
+        "del martes 13 al jueves 15 de julio de 2027, 9:00 a. m. – 1:00 p. m." in hours.plain_text
+    )
     long = await guided(fake, "del 1 de marzo al 15 de abril")
     assert "hasta 31 días" in long.plain_text and "46" in long.plain_text
 
@@ -206,3 +225,74 @@ async def test_english_calendar_day_and_hours_still_ahead(
     hours = await tap(fake, ANA, "15")
     assert "Tuesday, 15 December 2026: what time does it start?" in hours.plain_text
     assert calendar is not None
+
+
+ROSA, CARLOS = 1001, 1002
+
+
+async def test_a_three_day_campaign_end_to_end(fake: FakeTelegram, bot: MinkaApplication) -> None:
+    """Announced in one line, one activity over three days on the card and in /quien, a clash
+    on its second day only, its follower notified once."""
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await register_ngo(fake, CARLOS, "Carlos", "Fundación Wiñay")
+    await register_teacher(fake, ROSA)
+    assert "te avisaré" in (await say(fake, ROSA, "/suscribir 9000001")).plain_text
+    await say(
+        fake, CARLOS, "/anunciar 9000001 | Taller de arte | martes 15 a las 10am | 1 h | arte"
+    )
+    await tap(fake, CARLOS, "Publicar")  # the campaign's second day, inside its hours
+    await say(fake, CARLOS, "/anunciar 9000001 | Teatro | martes 15 a las 3pm | 1 h | arte")
+    await tap(fake, CARLOS, "Publicar")  # the same day, after the campaign's hours
+    await fake.wait_until(lambda: not outbox_busy(bot))
+    fake.mark(ROSA)
+
+    line = "/anunciar 9000001 | Campaña de vacunación | del 14 al 16 de diciembre de 9 a 13 | 4 h"
+    confirm = await say(fake, ANA, line)
+    spelled = "del lunes 14 al miércoles 16 de diciembre de 2026, 9:00 a. m. – 1:00 p. m."
+    assert f"{spelled} — ¿correcto?" in confirm.plain_text  # several days: always confirmed
+    assert "(Entendí la hora como de la mañana.)" in confirm.plain_text
+    preview = await tap(fake, ANA, "Sí")
+    assert f"{spelled} (cada día)" in preview.plain_text
+    assert "Taller de arte" in preview.plain_text and "Teatro" not in preview.plain_text
+    assert "Publicado" in (await tap(fake, ANA, "Publicar")).plain_text
+
+    (campaign,) = [
+        a for a in await storage_of(bot).activities.upcoming_at_school(1, NOW, limit=10)
+        if a.title == "Campaña de vacunación"
+    ]  # fmt: skip
+    assert campaign.repeats_daily
+    assert (campaign.starts_at, campaign.ends_at) == (
+        datetime(2026, 12, 14, 14, 0, tzinfo=UTC), datetime(2026, 12, 16, 18, 0, tzinfo=UTC)
+    )  # fmt: skip
+    card = await say(fake, ANA, "/start s_9000001_0")
+    assert card.plain_text.count("Campaña de vacunación") == 1
+    assert "lun 14/12–mié 16/12 9:00 — Campaña de vacunación" in card.plain_text
+    who = await say(fake, ANA, "/quien 9000001")
+    assert who.plain_text.count("Campaña de vacunación") == 1
+    await fake.wait_until(lambda: not outbox_busy(bot))
+    notes = [m for m in fake.messages(ROSA) if "Campaña de vacunación" in m.plain_text]
+    assert len(notes) == 1
+    assert "del lunes 14 al miércoles 16 de diciembre de 2026" in notes[0].plain_text
+
+
+async def test_an_edit_shows_the_notes_before_moving_the_activity(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h | lectura")
+    await tap(fake, ANA, "Publicar")
+    listing = await say(fake, ANA, "/actividades")
+    await tap(fake, ANA, listing.button_labels[0])
+    await tap(fake, ANA, "🗓 Fecha y hora")
+    confirm = await say(fake, ANA, "el jueves 3 de diciembre a las 10")
+    assert "viernes 3 de diciembre de 2027, 10:00 a. m. — ¿correcto?" in confirm.plain_text
+    assert "Esa fecha ya pasó este año" in confirm.plain_text
+    assert confirm.button_labels == CONFIRM
+    (activity,) = await storage_of(bot).activities.upcoming_at_school(1, NOW)
+    assert activity.starts_at == datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # not moved yet
+    again = await tap(fake, ANA, "Cambiar")
+    assert "Escribe la nueva fecha y hora" in again.plain_text
+    confirm = await say(fake, ANA, "el martes a las 3")
+    assert "como de la tarde" in confirm.plain_text
+    updated = await tap(fake, ANA, "Sí")
+    assert "martes 8 de diciembre de 2026, 3:00 p. m. – 5:00 p. m." in updated.plain_text

@@ -108,8 +108,8 @@ class OneLine:
 
 
 class OneLineError(ValueError):
-    """Which part of the one-line form failed: "usage", "when", "past", "category"; `text` is
-    what was typed."""
+    """Which part of the one-line form failed: "usage", "when", "category"; `text` is what was
+    typed. A past moment or a span is not an error here: the flow says what it understood."""
 
     def __init__(self, part: str, text: str = "") -> None:
         super().__init__(part)
@@ -125,11 +125,9 @@ def parse_one_line(arguments: str, now: datetime, tz: ZoneInfo) -> OneLine:
     category = category_named(parts[4]) if len(parts) == 5 else None
     if len(parts) == 5 and category is None:
         raise OneLineError("category", parts[4])
-    when = parse_when(when_text, now=now, tz=tz)
+    when = parse_when(when_text, now=now, tz=tz, spans=True)
     if when is None:
         raise OneLineError("when", when_text)
-    if when.is_past:
-        raise OneLineError("past", when_text)
     return OneLine(school.replace(" ", ""), title, when, duration_text, school, category, when_text)
 
 
@@ -162,6 +160,8 @@ def keep_missing_parts(
         start = datetime.combine(start.date(), base.astimezone(tz).time(), tz)
     end = parsed.end + (start - parsed.start) if parsed.end is not None else None
     flags = parsed.flags - {DateFlag.NO_DATE} if known_day else parsed.flags
+    if DateFlag.NO_TIME in flags and base is not None:
+        flags -= {DateFlag.NO_TIME}  # the activity's own hour, kept: not a guess
     return replace(parsed, start=start, end=end, flags=flags)
 
 
@@ -205,3 +205,30 @@ def category_suggested(title: str) -> Category | None:
         if category is not Category.OTRO and any(f" {word}" in folded for word in words)
     }
     return found.pop() if len(found) == 1 else None
+
+
+def occurrences(
+    starts_at: datetime, ends_at: datetime, repeats_daily: bool, tz: ZoneInfo
+) -> list[tuple[datetime, datetime]]:
+    """The stretches of time an activity takes: one, or one per day when its hours repeat."""
+    first, last = starts_at.astimezone(tz), ends_at.astimezone(tz)
+    if not repeats_daily or first.date() == last.date():
+        return [(starts_at, ends_at)]
+    days = (last.date() - first.date()).days + 1
+    return [
+        (
+            first + timedelta(days=n),
+            datetime.combine(first.date() + timedelta(days=n), last.time(), tz),
+        )
+        for n in range(days)
+    ]
+
+
+def really_clashes(
+    starts_at: datetime, ends_at: datetime, repeats_daily: bool, other: Activity, tz: ZoneInfo
+) -> bool:
+    """Overlap on some day and hour: a campaign from 9 to 13 on three days clashes with a
+    workshop at 10 on its second day, not with one at 15."""
+    mine = occurrences(starts_at, ends_at, repeats_daily, tz)
+    theirs = occurrences(other.starts_at, other.ends_at, other.repeats_daily, tz)
+    return any(a < d and c < b for a, b in mine for c, d in theirs)

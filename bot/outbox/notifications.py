@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.dates import format_when
 from bot.views import callbacks as cb
-from bot.views.activity_views import date_language, who_did
+from bot.views.activity_views import activity_when, who_did
 from bot.views.texts import Markup, label, t
 from storage.activities import Activity, AfterWrite
 from storage.clock import to_db
@@ -40,7 +39,7 @@ def event_key(activity: Activity, change: Change) -> str:
 
 
 def notification_text(activity: Activity, change: Change, lang: str, tz: ZoneInfo) -> Markup:
-    when = format_when(activity.starts_at, date_language(lang), tz=tz)
+    when = activity_when(activity, lang, tz)  # several days: all of them, in one message
     text = t(
         lang,
         f"notification_{change}",

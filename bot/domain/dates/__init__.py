@@ -67,7 +67,13 @@ Layout, in import order: ``model`` (ParsedWhen, DateFlag, constants), ``vocabula
 Import from the package, not the modules.
 """
 
-from bot.domain.dates.formatting import format_clock, format_day, format_when
+from bot.domain.dates.formatting import (
+    format_clock,
+    format_day,
+    format_days,
+    format_when,
+    weekday_and_month,
+)
 from bot.domain.dates.model import LIMA, MAX_INPUT_CHARS, DateFlag, Language, ParsedWhen
 from bot.domain.dates.parse import parse_until, parse_when, warm_up
 
@@ -79,8 +85,10 @@ __all__ = [
     "ParsedWhen",
     "format_clock",
     "format_day",
+    "format_days",
     "format_when",
     "parse_until",
     "parse_when",
     "warm_up",
+    "weekday_and_month",
 ]

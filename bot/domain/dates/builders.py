@@ -64,6 +64,7 @@ from bot.domain.dates.vocabulary import (
     _UNIT_MINUTES,
     _UNIT_MONTHS,
     _WEEKDAYS,
+    _alternation,
 )
 
 
@@ -167,8 +168,13 @@ def _clock_or_noon(text: str) -> _Clock:
     return _Clock(12, 0, "m") if _NOON_RE.fullmatch(text) else _parse_clock(text)
 
 
-def _build_clock(match: re.Match[str]) -> list[_Piece]:
+def _build_clock(match: re.Match[str]) -> list[_Piece] | None:
+    if match["parted"] and _AFTER_WEEKDAY_RE.search(match.string, 0, match.start()):
+        return None  # "jueves 17 por la tarde": the 17th may be a day; the weekday decides
     return [_At(_parse_clock(match["led"] or match["marked"] or match["parted"]))]
+
+
+_AFTER_WEEKDAY_RE: Final = re.compile(rf"\b(?:{_alternation(_WEEKDAYS)})\s+$")
 
 
 def _build_noon(match: re.Match[str]) -> list[_Piece]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -52,6 +52,33 @@ def format_clock(moment: datetime, language: Language = "es", *, tz: ZoneInfo = 
     if language == "es":
         return f"{clock} {'a. m.' if is_morning else 'p. m.'}"
     return f"{clock} {'AM' if is_morning else 'PM'}"
+
+
+def format_days(first: date, last: date, language: Language = "es") -> str:
+    """Several days, the month and year said once when shared:
+    es "del lunes 13 al miércoles 15 de julio de 2027"; en "Monday 13 to Wednesday 15 July 2027".
+    """
+    weekdays, months = (
+        (_ES_WEEKDAYS, _ES_MONTHS) if language == "es" else (_EN_WEEKDAYS, _EN_MONTHS)
+    )
+    sep = " de " if language == "es" else " "
+    start = f"{weekdays[first.weekday()]} {first.day}"
+    if (first.year, first.month) != (last.year, last.month):
+        start += f"{sep}{months[first.month - 1]}"
+    if first.year != last.year:
+        start += f"{sep}{first.year}"
+    end = f"{weekdays[last.weekday()]} {last.day}{sep}{months[last.month - 1]}{sep}{last.year}"
+    return f"del {start} al {end}" if language == "es" else f"{start} to {end}"
+
+
+def weekday_and_month(
+    moment: datetime, language: Language = "es", *, tz: ZoneInfo = LIMA
+) -> tuple[str, str]:
+    """ "jueves", "diciembre": for notes that name them ("el jueves de esta semana")."""
+    local = _local(moment, tz)
+    if language == "es":
+        return _ES_WEEKDAYS[local.weekday()], _ES_MONTHS[local.month - 1]
+    return _EN_WEEKDAYS[local.weekday()], _EN_MONTHS[local.month - 1]
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> datetime:
