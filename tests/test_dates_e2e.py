@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.app import MinkaApplication
+from bot.outbox import jobs
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from tests.helpers import (
     begin_announcement,
@@ -18,6 +19,7 @@ from tests.helpers import (
     register_ngo,
     register_teacher,
     say,
+    scheduled_job,
     set_clock,
     storage_of,
     tap,
@@ -296,3 +298,29 @@ async def test_an_edit_shows_the_notes_before_moving_the_activity(
     assert "como de la tarde" in confirm.plain_text
     updated = await tap(fake, ANA, "Sí")
     assert "martes 8 de diciembre de 2026, 3:00 p. m. – 5:00 p. m." in updated.plain_text
+
+
+async def test_a_campaign_is_reminded_before_its_first_day_and_checked_after_its_last(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    line = "/anunciar 9000001 | Semana de la lectura | del 14 al 16 de diciembre de 9 a 13 | 4 h"
+    await say(fake, ANA, line)
+    await tap(fake, ANA, "Sí")
+    await tap(fake, ANA, "Publicar")
+    job = scheduled_job(bot, jobs.REMINDER_JOB)
+    days = "del lunes 14 al miércoles 16 de diciembre de 2026, 9:00 a. m."
+
+    fake.mark(ANA)
+    set_clock(bot, datetime(2026, 12, 13, 15, 0, tzinfo=UTC))  # Sunday 10:00: 23 h before
+    await job.run(bot)
+    reminder = await fake.next_message(ANA)
+    assert "Recordatorio: «Semana de la lectura»" in reminder.plain_text
+    assert days in reminder.plain_text
+    set_clock(bot, datetime(2026, 12, 15, 19, 0, tzinfo=UTC))  # its second day, 14:00
+    await job.run(bot)
+    assert not [m for m in fake.messages(ANA) if "¿Se realizó" in m.plain_text]
+    set_clock(bot, datetime(2026, 12, 16, 19, 0, tzinfo=UTC))  # the last day is over
+    await job.run(bot)
+    checkin = await fake.next_message(ANA)
+    assert "¿Se realizó «Semana de la lectura»" in checkin.plain_text and days in checkin.plain_text

@@ -10,10 +10,9 @@ import logging
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.dates import format_when
 from bot.outbox.hooks import wake_delivery
 from bot.runtime.context import MinkaContext
-from bot.views.activity_views import checkin_keyboard, date_language
+from bot.views.activity_views import activity_when, checkin_keyboard
 from bot.views.texts import t
 from storage.activities import Activity, ClaimHook
 from storage.broadcasts import Broadcast, BroadcastReport, RenderReport
@@ -58,7 +57,7 @@ def enqueue_for(context: MinkaContext, kind: str) -> ClaimHook:
 
 def message_for(activity: Activity, kind: str, lang: str, tz: ZoneInfo) -> OutboxItem:
     assert activity.author_id is not None
-    when = format_when(activity.starts_at, date_language(lang), tz=tz)
+    when = activity_when(activity, lang, tz)  # a campaign: all its days
     text = t(lang, kind, title=activity.title, school=activity.school_name, when=when)
     markup = checkin_keyboard(activity.id, lang).to_dict() if kind == CHECKIN else None
     return OutboxItem(activity.author_id, str(text), markup)
