@@ -324,3 +324,20 @@ async def test_a_campaign_is_reminded_before_its_first_day_and_checked_after_its
     await job.run(bot)
     checkin = await fake.next_message(ANA)
     assert "¿Se realizó «Semana de la lectura»" in checkin.plain_text and days in checkin.plain_text
+
+
+async def test_cambiar_fecha_in_the_preview_keeps_the_rest(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    preview = await say(
+        fake, ANA, "/anunciar 9000001 | Feria de ciencias | lunes 10am | 2 h | arte"
+    )
+    assert preview.button_labels == ["Publicar", "Cambiar fecha", "Cancelar"]
+    calendar = await tap(fake, ANA, "Cambiar fecha")
+    assert "diciembre 2026" in calendar.button_labels
+    hours = await tap(fake, ANA, "9")
+    assert "miércoles 9 de diciembre de 2026: ¿a qué hora empieza?" in hours.plain_text
+    moved = await tap(fake, ANA, "15:00")  # the typed "2 h" still holds
+    assert "Feria de ciencias · Arte" in moved.plain_text
+    assert "miércoles 9 de diciembre de 2026, 3:00 p. m. – 5:00 p. m." in moved.plain_text

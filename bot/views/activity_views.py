@@ -334,8 +334,8 @@ def single_button(text: str, payload: cb.Payload) -> InlineKeyboardMarkup:
 
 def publish_keyboard(lang: str, has_clashes: bool) -> InlineKeyboardMarkup:
     rows = [[_button(label(lang, "btn_publish"), cb.PublishAnswer(True))]]
-    if has_clashes:
-        rows.append([_button(label(lang, "btn_change_time"), cb.WhenConfirm(False))])
+    change = "btn_change_time" if has_clashes else "btn_change_date"  # the rest is kept
+    rows.append([_button(label(lang, change), cb.WhenConfirm(False))])
     rows.append([_button(label(lang, "btn_discard"), cb.PublishAnswer(False))])
     return InlineKeyboardMarkup(rows)
 

@@ -413,6 +413,7 @@ ES: dict[str, str] = {
     "modular (lo ves con /buscar).",
     "category_suggested": "(Por el título, parece «{category}».)",
     "each_day": "{end} (cada día)",
+    "btn_change_date": "Cambiar fecha",
     "span_too_long": "Una actividad puede durar hasta 31 días; «{text}» son {days}. Escribe otras "
     "fechas, o elige el primer día:",
 }
