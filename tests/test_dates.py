@@ -603,3 +603,50 @@ def test_word_soup_never_raises_nor_hides_a_guess(words: list[str], now: datetim
     result = parse_when(" ".join(words), now=now)
     if result is not None:
         check_invariants(result, now)
+
+
+# Issue 13, as it was tried: Saturday 5 December 2026, 10:00 in Lima. Every phrase it quotes.
+ISSUE_NOW = datetime(2026, 12, 5, 10, 0, tzinfo=LIMA)
+ISSUE_CASES: tuple[Case, ...] = (
+    case("el jueves 3 de diciembre a las 10", "2027-12-03 10:00", AM, NEXT_YEAR, MISMATCH),
+    case("mañana", "2026-12-06 09:00", NO_TIME),
+    case("el jueves", "2026-12-10 09:00", NO_TIME),
+    case("el 15", "2026-12-15 09:00", NO_TIME, BARE),
+    case("tomorrow", "2026-12-06 09:00", NO_TIME),
+    case("viernes por la tarde", "2026-12-11 15:00", PART),
+    case("el lunes a las 3", "2026-12-07 15:00", PM),
+    case("el lunes 10.30", "2026-12-07 10:30", AM),
+    case("15.30", "2026-12-05 15:30", NO_DATE),
+    case("15.30 h", "2026-12-05 15:30", NO_DATE),
+    case("a las 9 en punto", "2026-12-06 09:00", NO_DATE, AM),
+    case("11 y 45", "2026-12-05 11:45", NO_DATE, AM),
+    case("las once y cuarenta y cinco", "2026-12-05 11:45", NO_DATE, AM),
+    case("10 y media", "2026-12-05 10:30", NO_DATE, AM),
+    case("3 y cuarto", "2026-12-05 15:15", NO_DATE, PM),
+    case("9 menos cuarto", "2026-12-06 08:45", NO_DATE, AM),
+    case("jueves 15", "2026-12-10 15:00", DAY_OR_HOUR),
+    case("pasado mañana en la tarde", "2026-12-07 15:00", PART),
+    case("lunes a las 7", "2026-12-07 07:00", AM),
+    case("ayer 10am", "2026-12-04 10:00", PAST),
+)
+
+
+@pytest.mark.parametrize("expected", ISSUE_CASES, ids=lambda c: c.phrase)
+def test_the_issue_phrases(expected: Case) -> None:
+    result = parse_when(expected.phrase, now=ISSUE_NOW)
+    assert result is not None
+    assert (result.start, result.flags) == (at(expected.start), expected.flags)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "first", "last"),
+    [("del 13 al 15 de julio", "2027-07-13 09:00", "2027-07-15"),
+     ("13 al 15 de julio", "2027-07-13 09:00", "2027-07-15"),
+     ("13-15/7", "2027-07-13 09:00", "2027-07-15"),
+     ("del lunes al miércoles", "2026-12-07 09:00", "2026-12-09"),
+     ("del 13 al 15 de julio de 9 a 13", "2027-07-13 09:00", "2027-07-15")],
+)  # fmt: skip
+def test_the_issue_spans(phrase: str, first: str, last: str) -> None:
+    result = parse_when(phrase, now=ISSUE_NOW, spans=True)
+    assert result is not None and result.start == at(first)
+    assert result.last_day is not None and result.last_day.isoformat() == last
