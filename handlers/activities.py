@@ -4,7 +4,7 @@ check-in answers ("¿Se realizó?") that the periodic job asks for."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -209,19 +209,34 @@ async def changes_from(
 
 async def on_new_time(update: Update, context: MinkaContext, activity: Activity) -> str | int:
     """A new moment for an activity: applied when the text leaves no doubt; with a guess, shown
-    with its notes and applied only once confirmed, as when announcing."""
+    with its notes and applied only once confirmed, as when announcing. Several days ("del 14
+    al 16") make it a campaign; a day alone keeps its length, a campaign's too."""
     parsed = await new_moment(update, context, activity, message_of(update).text or "")
     if parsed is None:
         return VALUE
-    length = activity.ends_at - activity.starts_at
-    changes = {"starts_at": parsed.start, "ends_at": parsed.end or parsed.start + length}
-    if not parsed.needs_confirmation and not parsed.flags & set(NOTES):
+    changes = new_times(activity, parsed, context.settings.tz)
+    if not parsed.needs_confirmation and not parsed.flags & set(NOTES) and not parsed.last_day:
         return await apply_changes(update, context, activity, changes)
-    pending = {key: to_db(value) for key, value in changes.items()}
+    pending = {
+        key: to_db(value) if isinstance(value, datetime) else value
+        for key, value in changes.items()
+    }
     await context.storage.drafts.update(user_of(update).id, EDIT_FLOW, **pending)
     lang, tz = await context.language(), context.settings.tz
     await send(update, confirm_when_text(parsed, lang, tz), reply_markup=edit_when_keyboard(lang))
     return CONFIRM_TIME
+
+
+def new_times(activity: Activity, parsed: ParsedWhen, tz: Any) -> dict[str, Any]:
+    """starts_at, ends_at (and repeats_daily for several days) for the new moment."""
+    end = parsed.end or parsed.start + (activity.ends_at - activity.starts_at)
+    if parsed.last_day is None:
+        return {"starts_at": parsed.start, "ends_at": end}
+    first_day_end = parsed.end or datetime.combine(
+        parsed.start.astimezone(tz).date(), activity.ends_at.astimezone(tz).time(), tz
+    )
+    last_end = datetime.combine(parsed.last_day, first_day_end.astimezone(tz).time(), tz)
+    return {"starts_at": parsed.start, "ends_at": last_end, "repeats_daily": True}
 
 
 async def on_edit_time_answer(update: Update, context: MinkaContext) -> str | int:
@@ -237,7 +252,9 @@ async def on_edit_time_answer(update: Update, context: MinkaContext) -> str | in
     if answer is None or not answer.confirmed or not draft.get("starts_at"):
         await send(update, t(lang, EDIT_PROMPTS[cb.EDIT_TIME]))
         return VALUE
-    changes = {key: from_db(draft[key]) for key in ("starts_at", "ends_at")}
+    changes: dict[str, Any] = {key: from_db(draft[key]) for key in ("starts_at", "ends_at")}
+    if draft.get("repeats_daily"):
+        changes["repeats_daily"] = True
     return await apply_changes(update, context, activity, changes)
 
 
@@ -248,9 +265,12 @@ async def new_moment(
     (after saying why) when it is not understood or has passed."""
     lang = await context.language()
     tz = context.settings.tz
-    parsed = parse_when(typed, now=context.now(), tz=tz)
+    parsed = parse_when(typed, now=context.now(), tz=tz, spans=True)
     if parsed is not None:
         parsed = keep_missing_parts(parsed, tz, base=activity.starts_at)
+    if parsed is not None and parsed.too_long:
+        await send(update, t(lang, "span_too_long", text=typed, days=parsed.span_days))
+        return None
     if parsed is None or parsed.start <= context.now():
         key = "oneline_when_unknown" if parsed is None else "when_in_past"
         when = format_when(parsed.start, date_language(lang), tz=tz) if parsed else ""

@@ -489,6 +489,7 @@ class Activities:
         description: str | None = None,
         starts_at: datetime | None = None,
         ends_at: datetime | None = None,
+        repeats_daily: bool | None = None,
         then: AfterWrite | None = None,
     ) -> Activity:
         """Change what is given (None: unchanged; description "" removes it). Only a scheduled
@@ -500,10 +501,16 @@ class Activities:
             await session.execute(
                 "UPDATE activities SET title = :title, description = :description,"
                 " starts_at = :starts_at, ends_at = :ends_at, updated_at = :now,"
+                " repeats_daily = COALESCE(:repeats_daily, repeats_daily),"
                 " reminder_sent_at = CASE WHEN :time_changed THEN NULL ELSE reminder_sent_at END,"
                 " checkin_sent_at = CASE WHEN :time_changed THEN NULL ELSE checkin_sent_at END"
                 " WHERE id = :id",
-                {**changes, "now": to_db(utc_now()), "id": activity_id},
+                {
+                    **changes,
+                    "now": to_db(utc_now()),
+                    "id": activity_id,
+                    "repeats_daily": None if repeats_daily is None else int(repeats_daily),
+                },
             )
             return await _after(session, activity_id, then)
 

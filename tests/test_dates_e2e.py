@@ -341,3 +341,25 @@ async def test_cambiar_fecha_in_the_preview_keeps_the_rest(
     moved = await tap(fake, ANA, "15:00")  # the typed "2 h" still holds
     assert "Feria de ciencias · Arte" in moved.plain_text
     assert "miércoles 9 de diciembre de 2026, 3:00 p. m. – 5:00 p. m." in moved.plain_text
+
+
+async def test_an_activity_edited_into_three_days_becomes_a_campaign(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar 9000001 | Vacunación | lunes 9am | 4 h | salud")
+    await tap(fake, ANA, "Publicar")
+    listing = await say(fake, ANA, "/actividades")
+    await tap(fake, ANA, listing.button_labels[0])
+    await tap(fake, ANA, "🗓 Fecha y hora")
+    confirm = await say(fake, ANA, "del 14 al 16 de diciembre")  # the hours stay 9-13
+    assert "del lunes 14 al miércoles 16 de diciembre de 2026, 9:00 a. m." in confirm.plain_text
+    updated = await tap(fake, ANA, "Sí")
+    spelled = "del lunes 14 al miércoles 16 de diciembre de 2026, 9:00 a. m. – 1:00 p. m."
+    assert f"{spelled} (cada día)" in updated.plain_text
+    (campaign,) = await storage_of(bot).activities.upcoming_at_school(1, NOW)
+    assert campaign.repeats_daily
+    await tap(fake, ANA, (await say(fake, ANA, "/actividades")).button_labels[0])
+    await tap(fake, ANA, "🗓 Fecha y hora")
+    long = await say(fake, ANA, "del 1 de marzo al 15 de abril")
+    assert "hasta 31 días" in long.plain_text
