@@ -140,9 +140,22 @@ async def start_announce(update: Update, context: MinkaContext) -> str | int:
     lang = member.language
     if await over_daily_limit(update, context, lang):
         return END
+    await say_preview_replaced(update, context, lang)
     if context.args:
         return await one_line(update, context, " ".join(context.args), lang)
     return await ask_school(update, context, lang, member.school_id)
+
+
+# A preview waiting for "Publicar" is noted under its own flow name: starting /anunciar again
+# clears the flow's draft before the handler runs, and the person must hear what was set aside.
+PENDING = "announce_pending"
+
+
+async def say_preview_replaced(update: Update, context: MinkaContext, lang: str) -> None:
+    pending = await context.storage.drafts.get(user_of(update).id, PENDING)
+    if pending.get("title"):
+        await send(update, t(lang, "announce_replaced", title=pending["title"]))
+    await context.storage.drafts.clear(user_of(update).id, PENDING)
 
 
 async def over_daily_limit(update: Update, context: MinkaContext, lang: str) -> bool:
@@ -523,6 +536,7 @@ async def show_preview(update: Update, context: MinkaContext) -> str:
     if notes:  # a guess confirmed without a question ("a las 10": a.m.) is still said
         activity = Markup("\n".join([activity, *notes]))
     text = t(lang, "preview", activity=activity, clashes=warnings)
+    await context.storage.drafts.update(user_of(update).id, PENDING, title=draft["title"])
     await send(update, text, reply_markup=publish_keyboard(lang, bool(clashes)))
     return PREVIEW
 
@@ -575,6 +589,7 @@ async def on_publish(update: Update, context: MinkaContext) -> int | str:
     answer = cb.PublishAnswer.unpack(query.data)
     await close_buttons(update)
     lang = await context.language()
+    await context.storage.drafts.clear(user.id, PENDING)
     if answer is None or not answer.publish:
         await context.storage.drafts.clear(user.id, FLOW)
         await send(update, t(lang, "announce_discarded"))

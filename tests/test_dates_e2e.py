@@ -363,3 +363,22 @@ async def test_an_activity_edited_into_three_days_becomes_a_campaign(
     await tap(fake, ANA, "🗓 Fecha y hora")
     long = await say(fake, ANA, "del 1 de marzo al 15 de abril")
     assert "hasta 31 días" in long.plain_text
+
+
+async def test_a_second_one_line_says_which_preview_it_set_aside(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await say(fake, ANA, "/anunciar 9000001 | Feria de ciencias | lunes 10am | 2 h | arte")
+    fake.mark(ANA)
+    await fake.send_text(ANA, "/anunciar 9000001 | Taller de lectura | martes 10am | 2 h | lectura")
+    told = await fake.next_message(ANA)
+    assert "Dejé de lado la vista previa que esperaba «Publicar»: «Feria de ciencias»" in (
+        told.plain_text
+    )
+    preview = await fake.next_message(ANA)
+    assert "Taller de lectura" in preview.plain_text
+    await tap(fake, ANA, "Publicar")
+    fake.mark(ANA)
+    third = await say(fake, ANA, "/anunciar 9000001 | Teatro | jueves 10am | 2 h | arte")
+    assert "Dejé de lado" not in third.plain_text  # published: nothing was set aside

@@ -409,6 +409,7 @@ EN: dict[str, str] = {
     "category_suggested": "(From the title, it looks like “{category}”.)",
     "each_day": "{end} (each day)",
     "btn_change_date": "Change the date",
+    "announce_replaced": "(I set aside the preview that was waiting for “Publish”: “{title}”.)",
     "span_too_long": "An activity can last up to 31 days; “{text}” is {days}. Type other dates, or "
     "pick the first day:",
 }

@@ -414,6 +414,7 @@ ES: dict[str, str] = {
     "category_suggested": "(Por el título, parece «{category}».)",
     "each_day": "{end} (cada día)",
     "btn_change_date": "Cambiar fecha",
+    "announce_replaced": "(Dejé de lado la vista previa que esperaba «Publicar»: «{title}».)",
     "span_too_long": "Una actividad puede durar hasta 31 días; «{text}» son {days}. Escribe otras "
     "fechas, o elige el primer día:",
 }
