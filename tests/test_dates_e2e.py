@@ -185,8 +185,10 @@ async def test_one_line_category_school_name_and_all_day(
     assert "Vista previa" in preview.plain_text and "Feria · Arte" in preview.plain_text
     assert "CETPRO Ñañañique" in preview.plain_text
     assert "lunes 7 de diciembre de 2026, 9:00 a. m. – 5:00 p. m." in preview.plain_text
+    await tap(fake, ANA, "Cancelar")
     guessed = await say(fake, ANA, "/anunciar 9000001 | Campaña de vacunación | lunes 9am | 2 h")
     assert "· Salud" in guessed.plain_text and "Por el título, parece «Salud»" in guessed.plain_text
+    await tap(fake, ANA, "Cancelar")
     unknown = await say(fake, ANA, "/anunciar 9000001 | Feria | lunes 9am | 2 h | cocina")
     assert "No conozco la categoría «cocina»" in unknown.plain_text
     asked = await say(fake, ANA, "/anunciar 9000001 | Reunión | lunes 9am | 2 h")
