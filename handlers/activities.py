@@ -18,8 +18,9 @@ from telegram.ext import (
 
 from bot.domain.announcing import can_manage, keep_missing_parts
 from bot.domain.dates import format_when, parse_when
+from bot.outbox.compose import Change
 from bot.outbox.hooks import wake_delivery
-from bot.outbox.notifications import Change, notify_followers
+from bot.outbox.notifications import tell_followers
 from bot.runtime.context import MinkaContext, language_for
 from bot.views import callbacks as cb
 from bot.views.activity_views import (
@@ -282,10 +283,7 @@ async def cancel_with(update: Update, context: MinkaContext, reason: str | None)
 def followers_hook(update: Update, context: MinkaContext, change: Change) -> AfterWrite:
     """Notify followers of title/time changes and cancellations, in the change's transaction."""
     actor = update.effective_user.id if update.effective_user else None
-    settings = context.settings
-    return notify_followers(
-        change, settings.tz, settings.default_language, actor_id=actor, now=context.now()
-    )
+    return tell_followers(context, change, actor_id=actor)
 
 
 # Check-ins --------------------------------------------------------------------------------------

@@ -32,8 +32,9 @@ from bot.domain.announcing import (
     typed_end,
 )
 from bot.domain.dates import DateFlag, ParsedWhen, format_when, parse_when
-from bot.outbox.hooks import all_of, enqueue_as, wake_delivery
-from bot.outbox.notifications import Change, notify_followers
+from bot.outbox.compose import Change
+from bot.outbox.hooks import wake_delivery
+from bot.outbox.notifications import clash_heads_ups, tell_followers
 from bot.runtime.context import MinkaContext, language_for
 from bot.views import callbacks as cb
 from bot.views.activity_views import (
@@ -47,7 +48,7 @@ from bot.views.activity_views import (
     hour_keyboard,
     publish_keyboard,
     single_button,
-    who_of,
+    who_of_member,
     yes_change_keyboard,
 )
 from bot.views.commands import ANNOUNCE
@@ -66,8 +67,6 @@ from storage.activities import (
     clean_title,
 )
 from storage.clock import from_db, to_db
-from storage.models import Member
-from storage.outbox import OutboxItem
 from storage.schools import School
 
 log = logging.getLogger(__name__)
@@ -441,11 +440,6 @@ async def draft_facts(
     )
 
 
-def who_of_member(member: Member, lang: str) -> str:
-    org = member.organization
-    return who_of(org.name if org else None, lang, org.verified if org else False)
-
-
 async def on_publish(update: Update, context: MinkaContext) -> int | str:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
@@ -482,48 +476,12 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
         ends_at=end,
     )
     clashes = await context.storage.activities.clashes(new.school_id, start, end)
-    heads_ups = await heads_up_items(context, new, member, clashes)
-    settings = context.settings
-    then = all_of(
-        notify_followers(
-            Change.CREATED,
-            settings.tz,
-            settings.default_language,
-            actor_id=user_id,
-            now=context.now(),
-        ),
-        enqueue_as("heads-up", heads_ups),
-    )
+    heads_ups = await clash_heads_ups(context, new, member, clashes)
+    then = tell_followers(context, Change.CREATED, actor_id=user_id, heads_ups=heads_ups)
     activity = await context.storage.activities.create(new, then=then)
     await context.storage.drafts.clear(user_id, FLOW)
     wake_delivery(context)
     return activity
-
-
-async def heads_up_items(
-    context: MinkaContext, new: NewActivity, author: Member, clashes: list[Activity]
-) -> list[OutboxItem]:
-    """One note per author of an overlapping activity, in their language."""
-    school = await context.storage.schools.get_by_id(new.school_id)
-    items: dict[int, OutboxItem] = {}
-    for other in clashes:
-        if other.author_id is None or other.author_id in items or other.author_id == new.author_id:
-            continue
-        member = await context.storage.members.get(other.author_id)
-        lang = member.language if member else context.settings.default_language
-        tz, dl = context.settings.tz, date_language(lang)
-        text = t(
-            lang,
-            "heads_up",
-            who=who_of_member(author, lang),
-            title=new.title,
-            school=school.name if school else "",
-            when=format_when(new.starts_at, dl, tz=tz),
-            mine=other.title,
-            mine_when=format_when(other.starts_at, dl, tz=tz),
-        )
-        items[other.author_id] = OutboxItem(other.author_id, str(text))
-    return list(items.values())
 
 
 # One-line form ----------------------------------------------------------------------------------

@@ -295,7 +295,7 @@ async def test_daily_announcement_limit(fake: FakeTelegram, bot: MinkaApplicatio
 
 
 def test_a_long_digest_is_cut_with_a_count() -> None:
-    from bot.outbox.jobs import digest_text
+    from bot.outbox.compose import digest_text
 
     text = digest_text(["x" * 300] * 20, "es")
     assert len(text) <= 4096 and text.endswith("Escribe /suscripciones para ajustar lo que sigues.")

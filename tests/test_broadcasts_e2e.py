@@ -195,3 +195,37 @@ async def test_broadcasts_per_hour_are_limited(fake: FakeTelegram, bot: MinkaApp
     await tap(fake, COORDINATOR, "Enviar")
     limited = await say(fake, COORDINATOR, "/difundir")
     assert "Ya enviaste 1 avisos en la última hora" in limited.plain_text
+
+
+async def test_an_english_speaking_coordinator_gets_the_report_in_english(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    """The report is composed in the author's language, not the bot's default (it was not)."""
+    await district_coordinator(fake, bot)
+    await say(fake, COORDINATOR, "/language")
+    await fake.press(COORDINATOR, "English")
+    await fake.next_event(COORDINATOR)  # the language menu, edited
+    await register_teacher(fake, ROSA, school_query="9000001")
+    await say(fake, COORDINATOR, "/broadcast")
+    await tap(fake, COORDINATOR, "A district")
+    places = await say(fake, COORDINATOR, "san martin de porres")
+    await tap(fake, COORDINATOR, places.button_labels[0])
+    await say(fake, COORDINATOR, NOTICE)
+    preview = await tap(fake, COORDINATOR, "No, no button")
+    assert "It will reach 1 people and 0 groups" in preview.plain_text
+    fake.mark(ROSA)
+    await tap(fake, COORDINATOR, "Send")
+    received = await fake.next_message(ROSA)
+    assert "Aviso de Elena (UGEL 02)" in received.plain_text  # Rosa reads Spanish
+
+    await fake.wait_until(
+        lambda: not bot.bot_data.delivery or not bot.bot_data.delivery.busy, timeout=10
+    )
+    fake.mark(COORDINATOR)
+    (job,) = bot.job_queue.get_jobs_by_name(jobs.REPORT_JOB)  # type: ignore[union-attr]
+    await job.run(bot)
+    report = await fake.next_message(COORDINATOR)
+    assert "📢 Your notice “Mañana no habrá clases por simulacro de…”" in report.plain_text
+    assert "delivered to 1; 0 blocked the bot; 0 failed; 0 marked Received ✅" in (
+        report.plain_text
+    )

@@ -1,37 +1,29 @@
-"""Telling followers about new, changed and cancelled activities.
+"""Telling followers about new, changed and cancelled activities, and the authors of clashing
+activities about a new one.
 
 One message per chat per event (a chat that follows the school, its district and the
-organization still gets one), in the chat's language, never to the author. Instant followers
-get it through the outbox; daily followers get a line in tomorrow's 07:00 summary. Both are
-written in the same transaction as the change itself.
+organization still gets one), in the chat's language, never to the person who made the change.
+Instant followers get it through the outbox; daily followers get a line in tomorrow's 07:00
+summary. Both are written in the same transaction as the change itself (the `then` hook of
+`Activities.create/update/cancel`): the event, its id and its final values exist only there, and
+an activity must never be stored without its notifications. To keep that transaction short,
+each language's text is composed once, not once per follower. Heads-ups, which need reads of
+their own, are composed before it (`clash_heads_ups`) and only enqueued inside.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import StrEnum
-from zoneinfo import ZoneInfo
+from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
-from bot.domain.dates import format_when
-from bot.views import callbacks as cb
-from bot.views.activity_views import date_language, who_did
-from bot.views.texts import Markup, label, t
-from storage.activities import Activity, AfterWrite
+from bot.outbox.compose import Change, heads_up_item, notification_buttons, notification_text
+from bot.runtime.context import MinkaContext
+from storage.activities import Activity, AfterWrite, NewActivity
 from storage.clock import to_db
 from storage.db import Session
 from storage.digests import add_lines
-from storage.follows import FollowKind, FollowMode, Recipient, exclude, recipients_in
+from storage.follows import FollowMode, exclude, recipients_in
+from storage.members import Member
 from storage.outbox import OutboxItem, enqueue
-
-KIND_CODES = {FollowKind.SCHOOL: "s", FollowKind.DISTRICT: "d", FollowKind.ORGANIZATION: "o"}
-
-
-class Change(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    CANCELLED = "cancelled"
 
 
 def event_key(activity: Activity, change: Change) -> str:
@@ -39,58 +31,56 @@ def event_key(activity: Activity, change: Change) -> str:
     return f"activity:{activity.id}:{change}:{to_db(activity.updated_at)}"
 
 
-def notification_text(activity: Activity, change: Change, lang: str, tz: ZoneInfo) -> Markup:
-    when = format_when(activity.starts_at, date_language(lang), tz=tz)
-    text = t(
-        lang,
-        f"notification_{change}",
-        who=who_did(activity, lang),
-        title=activity.title,
-        school=activity.school_name,
-        when=when,
-    )
-    if change is Change.CANCELLED and activity.cancel_reason:
-        text = Markup(text + "\n" + t(lang, "notification_reason", reason=activity.cancel_reason))
-    return text
-
-
-def notification_buttons(
-    activity: Activity, recipient: Recipient, lang: str
-) -> InlineKeyboardMarkup:
-    unfollow = cb.FollowToggle(KIND_CODES[recipient.kind], recipient.target, False)
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    label(lang, "btn_view_school"),
-                    callback_data=cb.SchoolAction(cb.CARD, activity.school_id).pack(),
-                ),
-                InlineKeyboardButton(label(lang, "btn_unfollow"), callback_data=unfollow.pack()),
-            ]
-        ]
-    )
-
-
-def notify_followers(
-    change: Change, tz: ZoneInfo, default_language: str, *, actor_id: int | None, now: datetime
+def tell_followers(
+    context: MinkaContext,
+    change: Change,
+    *,
+    actor_id: int | None,
+    heads_ups: Sequence[OutboxItem] = (),
 ) -> AfterWrite:
-    """The `then` hook for Activities.create/update/cancel. Everyone following is told except
-    the person who made the change (who may be a colleague of the author, not the author)."""
+    """The `then` hook for Activities.create/update/cancel: everyone following is told except
+    the person who made the change (who may be a colleague of the author, not the author);
+    `heads_ups` (composed beforehand) are enqueued with them."""
+    settings, now = context.settings, context.now()
 
     async def fan_out(session: Session, activity: Activity) -> None:
         found = await recipients_in(session, activity.school_id, activity.organization_id)
-        recipients = exclude(found, actor_id)
         key = event_key(activity, change)
+        texts: dict[str, str] = {}  # composed once per language
         instant, daily = [], []
-        for recipient in recipients:
-            lang = recipient.language or default_language
-            text = notification_text(activity, change, lang, tz)
+        for recipient in exclude(found, actor_id):
+            lang = recipient.language or settings.default_language
+            if lang not in texts:
+                texts[lang] = str(notification_text(activity, change, lang, settings.tz))
             if recipient.mode is FollowMode.DAILY:
-                daily.append((recipient.chat_id, str(text)))
+                daily.append((recipient.chat_id, texts[lang]))
             else:
                 markup = notification_buttons(activity, recipient, lang).to_dict()
-                instant.append(OutboxItem(recipient.chat_id, str(text), markup))
+                instant.append(OutboxItem(recipient.chat_id, texts[lang], markup))
         await enqueue(session, key, instant)
         await add_lines(session, key, daily, now)
+        if heads_ups:
+            await enqueue(session, f"heads-up:{activity.id}", heads_ups)
 
     return fan_out
+
+
+async def clash_heads_ups(
+    context: MinkaContext, new: NewActivity, author: Member, clashes: list[Activity]
+) -> list[OutboxItem]:
+    """One note per author of an overlapping activity (not the new one's author), in their
+    language. Read and composed before the activity is written."""
+    school = await context.storage.schools.get_by_id(new.school_id)
+    first_clash: dict[int, Activity] = {}  # each author hears once, of their earliest clash
+    for other in clashes:
+        if other.author_id is not None and other.author_id != new.author_id:
+            first_clash.setdefault(other.author_id, other)
+    languages = await context.storage.members.languages(list(first_clash))
+    settings, school_name = context.settings, school.name if school else ""
+    return [
+        heads_up_item(
+            new, author, school_name, other, languages.get(author_id, settings.default_language),
+            settings.tz,
+        )
+        for author_id, other in first_clash.items()
+    ]  # fmt: skip
