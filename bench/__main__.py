@@ -160,6 +160,26 @@ BENCHMARKS = [
         ],
     ),
     Benchmark(
+        "fanout",
+        ["-m", "bench.bench_fanout", "--rounds", "5"],
+        [
+            Figure(
+                "fanout: write + 10k followers (median)",
+                r"create \+ fan-out: median (\d+) ms",
+                "ms",
+                "< 500 ms",
+                lambda v: v < 500,
+            ),
+            Figure(
+                "fanout: composed per follower (before)",
+                r"composed per follower \(before\): median (\d+) ms",
+                "ms",
+                "-",
+                None,
+            ),
+        ],
+    ),
+    Benchmark(
         "updates",
         ["-m", "bench.bench_updates", "--database", "{db}", "--updates", "600", "--json", "{json}"],
         [

@@ -283,7 +283,7 @@ async def cancel_with(update: Update, context: MinkaContext, reason: str | None)
 def followers_hook(update: Update, context: MinkaContext, change: Change) -> AfterWrite:
     """Notify followers of title/time changes and cancellations, in the change's transaction."""
     actor = update.effective_user.id if update.effective_user else None
-    return tell_followers(context, change, actor_id=actor)
+    return tell_followers(context.settings, change, actor_id=actor, now=context.now())
 
 
 # Check-ins --------------------------------------------------------------------------------------

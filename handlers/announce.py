@@ -477,7 +477,9 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
     )
     clashes = await context.storage.activities.clashes(new.school_id, start, end)
     heads_ups = await clash_heads_ups(context, new, member, clashes)
-    then = tell_followers(context, Change.CREATED, actor_id=user_id, heads_ups=heads_ups)
+    then = tell_followers(
+        context.settings, Change.CREATED, actor_id=user_id, now=context.now(), heads_ups=heads_ups
+    )
     activity = await context.storage.activities.create(new, then=then)
     await context.storage.drafts.clear(user_id, FLOW)
     wake_delivery(context)

@@ -13,7 +13,7 @@ from bot.sandbox.fake_telegram import FakeTelegram
 from tests.test_activities_e2e import NOW, register_ngo, set_clock
 from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
 
-ANA, BETO, ROSA, CARLOS = 2001, 2002, 1001, 1002
+ANA, BETO, ROSA, CARLOS, LUCIA = 2001, 2002, 1001, 1002, 1004
 GROUP, SUPERGROUP = -100, -1001000000100
 ANNOUNCEMENT = "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h"
 
@@ -73,6 +73,43 @@ async def test_one_message_per_chat_whatever_the_paths(
     rosa_notes = [m for m in fake.messages(ROSA) if "Campaña de salud" in (m.plain_text or "")]
     assert len(rosa_notes) == 1  # school + district + organization: still one message
     assert not [m for m in fake.messages(ANA) if "anunció" in (m.plain_text or "")]
+
+
+async def test_each_follower_reads_the_news_in_their_language_with_their_own_unfollow(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    """Texts and keyboards are composed once per language and follow, then shared: each
+    follower still reads their language and gets a button for what brought them the news."""
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    for user in (ROSA, CARLOS, LUCIA):
+        await register_teacher(fake, user)
+    await say(fake, ROSA, "/suscribir 9000001")
+    for user in (CARLOS, LUCIA):
+        await open_card(fake, user)
+        await tap(fake, user, "🔔 Seguir distrito San Martín de Porres")
+    await say(fake, CARLOS, "/language")
+    await fake.press(CARLOS, "English")
+    await fake.next_event(CARLOS)
+    fake.mark(ROSA), fake.mark(CARLOS), fake.mark(LUCIA)
+    await say(fake, ANA, ANNOUNCEMENT)
+    await tap(fake, ANA, "Publicar")
+    notes = {user: await fake.next_message(user) for user in (ROSA, CARLOS, LUCIA)}
+    for user in (ROSA, LUCIA):
+        assert "Fundación Ayni anunció «Taller de lectura»" in notes[user].plain_text
+        assert notes[user].button_labels == ["Ver escuela", "🔕 Dejar de seguir"]
+    assert "Taller de lectura" in notes[CARLOS].plain_text
+    assert "anunció" not in notes[CARLOS].plain_text
+    assert notes[CARLOS].button_labels == ["See school", "🔕 Unfollow"]
+    unfollowed = {
+        user: (await tap(fake, user, label)).plain_text
+        for user, label in ((ROSA, "🔕 Dejar de seguir"), (LUCIA, "🔕 Dejar de seguir"),
+                            (CARLOS, "🔕 Unfollow"))
+    }  # fmt: skip
+    assert "Ya no sigues" in unfollowed[ROSA] and "I.E. N° 2045" in unfollowed[ROSA]
+    assert "Ya no sigues el distrito San Martín de Porres" in unfollowed[LUCIA]
+    assert "You no longer follow the district of San Martín de Porres" in unfollowed[CARLOS]
+    for user in (ROSA, CARLOS, LUCIA):
+        assert await storage_of(bot).follows.of_chat(user) == []
 
 
 def storage_pending(app: MinkaApplication) -> bool:

@@ -7,21 +7,25 @@ Instant followers get it through the outbox; daily followers get a line in tomor
 summary. Both are written in the same transaction as the change itself (the `then` hook of
 `Activities.create/update/cancel`): the event, its id and its final values exist only there, and
 an activity must never be stored without its notifications. To keep that transaction short,
-each language's text is composed once, not once per follower. Heads-ups, which need reads of
-their own, are composed before it (`clash_heads_ups`) and only enqueued inside.
+each text and keyboard is composed once per language and follow, not once per follower.
+Heads-ups, which need reads of their own, are composed before it (`clash_heads_ups`) and only
+enqueued inside.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from bot.outbox.compose import Change, heads_up_item, notification_buttons, notification_text
 from bot.runtime.context import MinkaContext
+from bot.settings import Settings
 from storage.activities import Activity, AfterWrite, NewActivity
 from storage.clock import to_db
 from storage.db import Session
 from storage.digests import add_lines
-from storage.follows import FollowMode, exclude, recipients_in
+from storage.follows import FollowKind, FollowMode, Recipient, exclude, recipients_in
 from storage.members import Member
 from storage.outbox import OutboxItem, enqueue
 
@@ -32,37 +36,61 @@ def event_key(activity: Activity, change: Change) -> str:
 
 
 def tell_followers(
-    context: MinkaContext,
+    settings: Settings,
     change: Change,
     *,
     actor_id: int | None,
+    now: datetime,
     heads_ups: Sequence[OutboxItem] = (),
 ) -> AfterWrite:
     """The `then` hook for Activities.create/update/cancel: everyone following is told except
     the person who made the change (who may be a colleague of the author, not the author);
     `heads_ups` (composed beforehand) are enqueued with them."""
-    settings, now = context.settings, context.now()
 
     async def fan_out(session: Session, activity: Activity) -> None:
         found = await recipients_in(session, activity.school_id, activity.organization_id)
-        key = event_key(activity, change)
-        texts: dict[str, str] = {}  # composed once per language
+        compose = _Composer(activity, change, settings)
         instant, daily = [], []
         for recipient in exclude(found, actor_id):
-            lang = recipient.language or settings.default_language
-            if lang not in texts:
-                texts[lang] = str(notification_text(activity, change, lang, settings.tz))
             if recipient.mode is FollowMode.DAILY:
-                daily.append((recipient.chat_id, texts[lang]))
+                daily.append((recipient.chat_id, compose.text(recipient)))
             else:
-                markup = notification_buttons(activity, recipient, lang).to_dict()
-                instant.append(OutboxItem(recipient.chat_id, texts[lang], markup))
+                instant.append(compose.item(recipient))
+        key = event_key(activity, change)
         await enqueue(session, key, instant)
         await add_lines(session, key, daily, now)
         if heads_ups:
             await enqueue(session, f"heads-up:{activity.id}", heads_ups)
 
     return fan_out
+
+
+class _Composer:
+    """One event's notification for each recipient. Thousands of followers share a couple of
+    languages and follows, so each text and keyboard is composed once and reused: this runs
+    inside the write transaction."""
+
+    def __init__(self, activity: Activity, change: Change, settings: Settings) -> None:
+        self.activity, self.change, self.settings = activity, change, settings
+        self.texts: dict[str, str] = {}
+        self.keyboards: dict[tuple[str, FollowKind, str], dict[str, Any]] = {}
+
+    def language(self, recipient: Recipient) -> str:
+        return recipient.language or self.settings.default_language
+
+    def text(self, recipient: Recipient) -> str:
+        lang = self.language(recipient)
+        if lang not in self.texts:
+            rendered = notification_text(self.activity, self.change, lang, self.settings.tz)
+            self.texts[lang] = str(rendered)
+        return self.texts[lang]
+
+    def item(self, recipient: Recipient) -> OutboxItem:
+        lang = self.language(recipient)
+        key = (lang, recipient.kind, recipient.target)
+        if key not in self.keyboards:
+            self.keyboards[key] = notification_buttons(self.activity, recipient, lang).to_dict()
+        return OutboxItem(recipient.chat_id, self.text(recipient), self.keyboards[key])
 
 
 async def clash_heads_ups(
