@@ -11,7 +11,7 @@ from bot.app import MinkaApplication
 from bot.outbox import jobs
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from storage.activities import ActivityStatus
-from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+from tests.test_onboarding_e2e import register_teacher, say, storage_of, switch_to_english, tap
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 26 November 2026, 10:00 in Lima
 ANA, BETO, ROSA = 2001, 2002, 1001
@@ -223,9 +223,7 @@ async def test_an_english_speaking_author_gets_heads_up_reminder_and_check_in_in
 ) -> None:
     """Each is composed in the author's language (read before composing, outside the write)."""
     await register_ngo(fake, BETO, "Beto", "Fundación Wiñay")
-    await say(fake, BETO, "/language")
-    await fake.press(BETO, "English")
-    await fake.next_event(BETO)
+    await switch_to_english(fake, BETO)
     await say(fake, BETO, "/announce 9000111 | Taller de lectura | lunes de 10 a 12 | 2 h")
     await tap(fake, BETO, "Publish")
     await register_ngo(fake, ANA, "Ana", "Fundación Ayni")

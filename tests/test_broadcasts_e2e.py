@@ -11,7 +11,7 @@ from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from storage.roles import RoleName
 from tests.conftest import ADMIN_ID
 from tests.test_activities_e2e import NOW, register_ngo, set_clock
-from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+from tests.test_onboarding_e2e import register_teacher, say, storage_of, switch_to_english, tap
 
 COORDINATOR, ROSA, CARLOS, LUCIA, PEDRO = 3001, 1001, 1002, 1004, 1005
 NOTICE = "Mañana no habrá clases por simulacro de sismo; reprogramen sus actividades"
@@ -35,10 +35,25 @@ async def teachers(fake: FakeTelegram) -> None:
     await register_teacher(fake, PEDRO, school_query="9000004")
 
 
-async def choose_district(fake: FakeTelegram, user: int, place: str) -> SentMessage:
-    await say(fake, user, "/difundir")
-    await tap(fake, user, "Un distrito")
+async def choose_district(
+    fake: FakeTelegram, user: int, place: str, command: str = "/difundir", kind: str = "Un distrito"
+) -> SentMessage:
+    await say(fake, user, command)
+    await tap(fake, user, kind)
     return await say(fake, user, place)
+
+
+async def report_once_delivered(fake: FakeTelegram, bot: MinkaApplication) -> SentMessage:
+    """Wait until the outbox is idle, run the report job (twice: it reports once), and return
+    the report the coordinator received."""
+    await fake.wait_until(
+        lambda: not bot.bot_data.delivery or not bot.bot_data.delivery.busy, timeout=10
+    )
+    fake.mark(COORDINATOR)
+    (job,) = bot.job_queue.get_jobs_by_name(jobs.REPORT_JOB)  # type: ignore[union-attr]
+    await job.run(bot)
+    await job.run(bot)  # the report goes once
+    return await fake.next_message(COORDINATOR)
 
 
 async def test_a_member_cannot_broadcast(fake: FakeTelegram, bot: MinkaApplication) -> None:
@@ -76,14 +91,7 @@ async def test_district_broadcast_with_preview_report_and_acks(
     await tap_ack(fake, ROSA, received)  # twice: counted once
     assert "Ya lo habías marcado" in str(fake.callback_answers[-1].get("text"))
 
-    await fake.wait_until(
-        lambda: not bot.bot_data.delivery or not bot.bot_data.delivery.busy, timeout=10
-    )
-    fake.mark(COORDINATOR)
-    (job,) = bot.job_queue.get_jobs_by_name(jobs.REPORT_JOB)  # type: ignore[union-attr]
-    await job.run(bot)
-    await job.run(bot)  # the report goes once
-    report = await fake.next_message(COORDINATOR)
+    report = await report_once_delivered(fake, bot)
     assert (
         "entregado a 1; 1 bloquearon el bot; 1 falló; 1 marcaron Recibido ✅" in report.plain_text
     )
@@ -202,13 +210,11 @@ async def test_an_english_speaking_coordinator_gets_the_report_in_english(
 ) -> None:
     """The report is composed in the author's language, not the bot's default (it was not)."""
     await district_coordinator(fake, bot)
-    await say(fake, COORDINATOR, "/language")
-    await fake.press(COORDINATOR, "English")
-    await fake.next_event(COORDINATOR)  # the language menu, edited
+    await switch_to_english(fake, COORDINATOR)
     await register_teacher(fake, ROSA, school_query="9000001")
-    await say(fake, COORDINATOR, "/broadcast")
-    await tap(fake, COORDINATOR, "A district")
-    places = await say(fake, COORDINATOR, "san martin de porres")
+    places = await choose_district(
+        fake, COORDINATOR, "san martin de porres", "/broadcast", "A district"
+    )
     await tap(fake, COORDINATOR, places.button_labels[0])
     await say(fake, COORDINATOR, NOTICE)
     preview = await tap(fake, COORDINATOR, "No, no button")
@@ -218,13 +224,7 @@ async def test_an_english_speaking_coordinator_gets_the_report_in_english(
     received = await fake.next_message(ROSA)
     assert "Aviso de Elena (UGEL 02)" in received.plain_text  # Rosa reads Spanish
 
-    await fake.wait_until(
-        lambda: not bot.bot_data.delivery or not bot.bot_data.delivery.busy, timeout=10
-    )
-    fake.mark(COORDINATOR)
-    (job,) = bot.job_queue.get_jobs_by_name(jobs.REPORT_JOB)  # type: ignore[union-attr]
-    await job.run(bot)
-    report = await fake.next_message(COORDINATOR)
+    report = await report_once_delivered(fake, bot)
     assert "📢 Your notice “Mañana no habrá clases por simulacro de…”" in report.plain_text
     assert "delivered to 1; 0 blocked the bot; 0 failed; 0 marked Received ✅" in (
         report.plain_text

@@ -11,7 +11,7 @@ from bot.app import MinkaApplication
 from bot.outbox import jobs
 from bot.sandbox.fake_telegram import FakeTelegram
 from tests.test_activities_e2e import NOW, register_ngo, set_clock
-from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+from tests.test_onboarding_e2e import register_teacher, say, storage_of, switch_to_english, tap
 
 ANA, BETO, ROSA, CARLOS, LUCIA = 2001, 2002, 1001, 1002, 1004
 GROUP, SUPERGROUP = -100, -1001000000100
@@ -87,9 +87,7 @@ async def test_each_follower_reads_the_news_in_their_language_with_their_own_unf
     for user in (CARLOS, LUCIA):
         await open_card(fake, user)
         await tap(fake, user, "🔔 Seguir distrito San Martín de Porres")
-    await say(fake, CARLOS, "/language")
-    await fake.press(CARLOS, "English")
-    await fake.next_event(CARLOS)
+    await switch_to_english(fake, CARLOS)
     fake.mark(ROSA), fake.mark(CARLOS), fake.mark(LUCIA)
     await say(fake, ANA, ANNOUNCEMENT)
     await tap(fake, ANA, "Publicar")

@@ -26,6 +26,13 @@ async def tap(fake: FakeTelegram, user: int, label: str) -> SentMessage:
     return await fake.next_message(user)
 
 
+async def switch_to_english(fake: FakeTelegram, user: int) -> None:
+    """/language, then English (the menu is edited in place)."""
+    await say(fake, user, "/language")
+    await fake.press(user, "English")
+    await fake.next_event(user)
+
+
 def storage_of(app: MinkaApplication) -> Storage:
     return app.bot_data.storage
 
