@@ -123,12 +123,18 @@ def digest_text(lines: list[str], lang: str) -> str:
 
 
 def copy_renderer(texts: dict[str, Markup], default_language: str) -> Render:
-    """The copy each recipient chat receives, from the message already rendered per language
-    (storage calls this inside the broadcast's transaction: it only picks and wraps)."""
+    """The copy each recipient chat receives, from the message already rendered per language.
+    Storage calls this inside the broadcast's transaction, once per chat: it only picks the
+    text and shares one "Recibido ✅" keyboard per language."""
+    keyboards: dict[tuple[int, str], dict[str, Any]] = {}
 
     def render(broadcast: Broadcast, chat: AudienceChat) -> OutboxItem:
         lang = chat.language if chat.language in texts else default_language
-        markup = ack_keyboard(broadcast.id, lang) if broadcast.with_ack else None
+        markup = None
+        if broadcast.with_ack:
+            if (broadcast.id, lang) not in keyboards:
+                keyboards[broadcast.id, lang] = ack_keyboard(broadcast.id, lang)
+            markup = keyboards[broadcast.id, lang]
         return OutboxItem(chat.chat_id, str(texts[lang]), markup)
 
     return render
