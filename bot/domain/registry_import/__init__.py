@@ -5,8 +5,9 @@ Two layers, in this package's modules:
 * Reading (pure, synchronous): `reading.open_registry(path)` recognises a ZIP holding a DBF or
   CSV, a bare DBF (`dbf`), or a CSV (`csv_table`, `;` or `,`), detects the text encoding, maps
   the columns by name through `columns.FIELD_ALIASES` and yields `RawRow`s (`records`);
-  `validating.parse_row` validates one into a `SchoolRecord`. Anything that is not a registry
-  fails here, before a single write, with `RegistryFormatError`.
+  `validating`'s `parse_key`, `parse_status` and `parse_record` validate one into a
+  `SchoolRecord` or raise `RowError`. Anything that is not a registry fails here, before a
+  single write, with `RegistryFormatError`.
 * Importing (async): `importing.import_registry` upserts in batches, one transaction each,
   skipping broken rows (`classifying` decides each row's outcome; each skipped one is listed
   with its line and reason in a CSV report) and returning the counts. A big file is read and
@@ -37,7 +38,6 @@ from bot.domain.registry_import.records import (
     RowError,
     SkippedRow,
 )
-from bot.domain.registry_import.validating import parse_row
 
 __all__ = [
     "FIELD_ALIASES",
@@ -53,6 +53,5 @@ __all__ = [
     "load_sample_schools",
     "map_columns",
     "open_registry",
-    "parse_row",
     "write_skipped_report",
 ]

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
-from bot.domain.registry_import.records import RawRow, RowError
+from bot.domain.registry_import.records import RowError
 from storage.normalize import clean_text, fold
 from storage.schools import SchoolRecord
 
@@ -30,12 +30,6 @@ INACTIVE_VALUES = frozenset({"2", "0", "inactiva", "inactivo", "i", "no", "false
 # Generous box around Peru: a point outside it is a data error (swapped columns, 0/0 filler...).
 PERU_LATITUDE = (-19.0, 0.5)
 PERU_LONGITUDE = (-82.0, -68.0)
-
-
-def parse_row(raw: RawRow) -> SchoolRecord:
-    """A `SchoolRecord`, or `RowError` saying what is wrong with the row."""
-    cod_mod, anexo = parse_key(raw.values)
-    return parse_record(raw.values, cod_mod, anexo, parse_status(raw.values.get("status", "")))
 
 
 def parse_key(values: Mapping[str, str]) -> tuple[str, str]:

@@ -79,9 +79,9 @@ class MessageMethods(FakeState):
         chat = self._writable_chat(params)
         self._check_reply_target(chat, params)
         upload, file_id = self._resolve_upload(params.get(kind), kind)
-        caption = str(params.get("caption") or "") or None
+        caption = str(params.get("caption") or "")
         formatted = format_text(
-            caption or "",
+            caption,
             params.get("parse_mode"),
             limit=MAX_CAPTION_LENGTH,
             too_long="message caption is too long",
@@ -93,7 +93,7 @@ class MessageMethods(FakeState):
             caption,
             params.get("parse_mode"),
             validate_reply_markup(params.get("reply_markup")),
-            formatted.plain or None,
+            formatted.plain,
             formatted.entities,
             file_bytes=upload.content,
             filename=upload.filename,

@@ -70,7 +70,7 @@ class UploadedFile:
 class MessageEdit:
     """The state of a message right after one edit."""
 
-    text: str | None
+    text: str
     parse_mode: str | None
     reply_markup: JSONDict | None
 
@@ -78,15 +78,16 @@ class MessageEdit:
 @dataclass
 class SentMessage:
     """A message the bot sent. `text` is exactly what the bot sent (HTML included), or the
-    caption for documents and photos; `plain_text` is what the user reads."""
+    caption for documents and photos; `plain_text` is what the user reads. Both are always
+    strings, empty for a file sent without a caption, so tests search them without a None check."""
 
     message_id: int
     chat_id: int
     kind: str  # "text" | "document" | "photo"
-    text: str | None
+    text: str
     parse_mode: str | None = None
     reply_markup: JSONDict | None = None
-    plain_text: str | None = None
+    plain_text: str = ""
     entities: list[JSONDict] = field(default_factory=list)
     file_bytes: bytes | None = field(default=None, repr=False)
     filename: str | None = None
@@ -98,7 +99,7 @@ class SentMessage:
 
     @property
     def caption(self) -> str | None:
-        return None if self.kind == "text" else self.text
+        return None if self.kind == "text" else (self.text or None)
 
     @property
     def buttons(self) -> list[JSONDict]:

@@ -312,19 +312,6 @@ class FakeTelegram(UpdateMethods, MessageMethods, QueryMethods):
         self._cursors[chat_id] = found[0] + 1
         return self._events[chat_id][found[0]]
 
-    async def wait_for_message(
-        self,
-        chat_id: int,
-        predicate: Callable[[SentMessage], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline on the fake's state, not I/O
-        *,
-        since: int | None = None,
-    ) -> SentMessage:
-        """next_message, optionally starting from an index returned by mark()."""
-        if since is not None:
-            self._cursors[chat_id] = since
-        return await self.next_message(chat_id, predicate, timeout)
-
     async def wait_until(
         self,
         condition: Callable[[], bool],
