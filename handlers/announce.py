@@ -32,9 +32,8 @@ from bot.domain.announcing import (
     typed_end,
 )
 from bot.domain.dates import DateFlag, ParsedWhen, format_when, parse_when
-from bot.outbox.compose import Change
-from bot.outbox.hooks import wake_delivery
-from bot.outbox.notifications import clash_heads_ups, tell_followers
+from bot.outbox.hooks import tell_and_deliver
+from bot.outbox.notifications import clash_heads_ups
 from bot.runtime.context import MinkaContext
 from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
@@ -67,6 +66,7 @@ from storage.activities import (
     clean_description,
     clean_title,
 )
+from storage.activity_events import Change, Notice
 from storage.clock import from_db, to_db
 from storage.schools import School
 
@@ -458,12 +458,10 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
     )
     clashes = await context.storage.activities.clashes(new.school_id, start, end)
     heads_ups = await clash_heads_ups(context, new, member, clashes)
-    then = tell_followers(
-        context.settings, Change.CREATED, actor_id=user_id, now=context.now(), heads_ups=heads_ups
-    )
-    activity = await context.storage.activities.create(new, then=then)
+    notice = Notice(Change.CREATED, user_id, context.now(), heads_ups)
+    activity = await context.storage.activities.create(new, notice=notice)
     await context.storage.drafts.clear(user_id, FLOW)
-    wake_delivery(context)
+    await tell_and_deliver(context)
     return activity
 
 

@@ -12,7 +12,7 @@ transaction: claimed means queued, so a restart loses nothing and nothing is cla
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -20,6 +20,8 @@ from typing import Any, NamedTuple
 
 import aiosqlite
 
+from storage.activity_events import Notice
+from storage.activity_events import record as record_event
 from storage.clock import from_db, to_db, utc_now
 from storage.db import Database, Session, StorageError
 from storage.models import OrgKind
@@ -301,13 +303,10 @@ def row_to_presence(row: aiosqlite.Row) -> OrganizationPresence:
     )
 
 
-AfterWrite = Callable[[Session, "Activity"], Awaitable[None]]
-
-
-async def _after(session: Session, activity_id: int, then: AfterWrite | None) -> Activity:
+async def _after(session: Session, activity_id: int, notice: Notice | None) -> Activity:
     activity = await _fetch(session, activity_id)
-    if then is not None:
-        await then(session, activity)
+    if notice is not None:
+        await record_event(session, activity.id, activity.updated_at, notice)
     return activity
 
 
@@ -347,9 +346,10 @@ class Activities:
 
     # --- creating and reading ---
 
-    async def create(self, new: NewActivity, *, then: AfterWrite | None = None) -> Activity:
-        """Insert; `then` runs inside the same transaction (e.g. enqueueing notifications), so
-        the activity and what it causes are written together or not at all."""
+    async def create(self, new: NewActivity, *, notice: Notice | None = None) -> Activity:
+        """Insert; with `notice`, its event for the followers (and the heads-ups) is recorded
+        in the same transaction: the activity and what it causes are written together or not
+        at all (storage.activity_events)."""
         params = self._insert_params(new)
         async with self._db.transaction() as session:
             await self._check_references(session, new.school_id, new.organization_id)
@@ -360,7 +360,7 @@ class Activities:
                 " :category, :starts_at, :ends_at, 'scheduled', :now, :now)",
                 params,
             )
-            return await _after(session, activity_id, then)
+            return await _after(session, activity_id, notice)
 
     @staticmethod
     def _insert_params(new: NewActivity) -> dict[str, Any]:
@@ -484,11 +484,11 @@ class Activities:
         description: str | None = None,
         starts_at: datetime | None = None,
         ends_at: datetime | None = None,
-        then: AfterWrite | None = None,
+        notice: Notice | None = None,
     ) -> Activity:
         """Change what is given (None: unchanged; description "" removes it). Only a scheduled
-        activity may change. A new time gets its own reminder and check-in. `then` runs in the
-        same transaction."""
+        activity may change. A new time gets its own reminder and check-in. `notice` is
+        recorded in the same transaction."""
         async with self._db.transaction() as session:
             row = await _require_status(session, activity_id, _SCHEDULED_ONLY)
             changes = _updated_fields(row, title, description, starts_at, ends_at)
@@ -500,14 +500,14 @@ class Activities:
                 " WHERE id = :id",
                 {**changes, "now": to_db(utc_now()), "id": activity_id},
             )
-            return await _after(session, activity_id, then)
+            return await _after(session, activity_id, notice)
 
     async def cancel(
-        self, activity_id: int, reason: str | None = None, *, then: AfterWrite | None = None
+        self, activity_id: int, reason: str | None = None, *, notice: Notice | None = None
     ) -> Activity:
         """Only a scheduled activity can be cancelled: a second cancel raises
-        ActivityNotScheduled (status CANCELLED), so a double tap is told, not hidden. `then`
-        runs in the same transaction."""
+        ActivityNotScheduled (status CANCELLED), so a double tap is told, not hidden. `notice`
+        is recorded in the same transaction."""
         cleaned = clean_cancel_reason(reason)
         async with self._db.transaction() as session:
             await _require_status(session, activity_id, _SCHEDULED_ONLY)
@@ -516,7 +516,7 @@ class Activities:
                 " WHERE id = ?",
                 (cleaned, to_db(utc_now()), activity_id),
             )
-            return await _after(session, activity_id, then)
+            return await _after(session, activity_id, notice)
 
     async def record_outcome(
         self, activity_id: int, status: ActivityStatus, participants: int | None = None

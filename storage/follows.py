@@ -98,6 +98,11 @@ class Follows:
                 "UPDATE follows SET mode = ? WHERE chat_id = ?", (mode.value, chat_id)
             )
 
+    async def recipients(self, school_id: int, organization_id: int | None) -> list[Recipient]:
+        """Who hears of an activity at the school by the organization (see recipients_in)."""
+        async with self._db.read() as session:
+            return await recipients_in(session, school_id, organization_id)
+
     async def mode_of(self, chat_id: int) -> FollowMode:
         async with self._db.read() as session:
             return await _chat_mode(session, chat_id)

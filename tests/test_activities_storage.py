@@ -25,6 +25,7 @@ from storage.activities import (
     InvalidReason,
     NewActivity,
 )
+from storage.activity_events import Change, Notice
 from storage.models import OrgKind
 from storage.outbox import OutboxItem
 from tests.helpers import school_id_of
@@ -504,6 +505,63 @@ async def test_claims_respect_the_batch_limit(storage: Storage, world: World) ->
     rest = await claim_reminders(storage, NOW, DAY, limit=2)
     assert (len(first), len(rest)) == (2, 1)
     assert first[0].starts_at < first[1].starts_at < rest[0].starts_at
+
+
+# --- events for followers ---------------------------------------------------------------------
+
+
+async def test_a_change_records_its_event_in_its_own_write(storage: Storage, world: World) -> None:
+    """Created, updated and cancelled: one event each, written with the change or not at all;
+    the heads-ups go to the outbox right away."""
+    heads_up = OutboxItem(TEACHER, "Aviso: otra actividad a la misma hora")
+    notice = Notice(Change.CREATED, AUTHOR, NOW, [heads_up])
+    created = await storage.activities.create(
+        new_activity(world.primaria, NOW + DAY), notice=notice
+    )
+    with pytest.raises(InvalidActivity):  # refused: neither the activity nor its event
+        await storage.activities.create(new_activity(404, NOW + DAY), notice=notice)
+    updated = await storage.activities.update(
+        created.id, title="Otra", notice=Notice(Change.UPDATED, TEACHER, NOW)
+    )
+    cancelled = Notice(Change.CANCELLED, None, NOW)
+    await storage.activities.cancel(created.id, notice=cancelled)
+    with pytest.raises(ActivityNotScheduled):  # a second cancel is refused: no second event
+        await storage.activities.cancel(created.id, notice=cancelled)
+    pending = await storage.activity_events.pending()
+    assert [(e.activity_id, e.change, e.actor_id, e.at) for e in pending] == [
+        (created.id, Change.CREATED, AUTHOR, NOW),
+        (created.id, Change.UPDATED, TEACHER, NOW),
+        (created.id, Change.CANCELLED, None, NOW),
+    ]
+    assert pending[1].event_key == f"activity:{created.id}:updated:{updated.updated_at.isoformat()}"
+    assert await outbox_rows(storage) == [
+        (f"heads-up:{created.id}", TEACHER, "Aviso: otra actividad a la misma hora")
+    ]
+
+
+async def test_an_event_is_finished_once(storage: Storage, world: World) -> None:
+    """Two callers finishing the same event (the handler and the minute job): one enqueues."""
+    await storage.activities.create(
+        new_activity(world.primaria, NOW + DAY), notice=Notice(Change.CREATED, AUTHOR, NOW)
+    )
+    (event,) = await storage.activity_events.pending()
+    item = OutboxItem(TEACHER, "Nueva actividad")
+    finished = await asyncio.gather(
+        *(storage.activity_events.finish(event, [item], []) for _ in range(3))
+    )
+    assert sorted(finished) == [False, False, True]
+    assert await storage.activity_events.pending() == []
+    assert await outbox_rows(storage) == [(event.event_key, TEACHER, "Nueva actividad")]
+
+
+async def test_forgetting_the_actor_of_a_waiting_event(storage: Storage, world: World) -> None:
+    await storage.members.record_consent(TEACHER, "es")
+    await storage.activities.create(
+        new_activity(world.primaria, NOW + DAY), notice=Notice(Change.CREATED, TEACHER, NOW)
+    )
+    await storage.personal_data.forget(TEACHER)
+    (event,) = await storage.activity_events.pending()
+    assert event.actor_id is None
 
 
 async def outbox_rows(storage: Storage) -> list[tuple[str, int, str]]:

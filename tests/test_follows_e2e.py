@@ -3,19 +3,23 @@ daily digest. Through real HTTP against the fake Telegram, delivered by the outb
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.app import MinkaApplication
 from bot.outbox import jobs
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
+from storage.activities import Category, NewActivity
+from storage.activity_events import Change, Notice
 from tests.helpers import (
+    NOW,
     outbox_busy,
     register_ngo,
     register_teacher,
     say,
     scheduled_job,
+    school_id_of,
     set_clock,
     storage_of,
     switch_to_english,
@@ -138,6 +142,32 @@ async def test_edit_and_cancel_notify_followers(fake: FakeTelegram, bot: MinkaAp
     cancelled = await fake.next_message(ROSA)
     assert "Se canceló «Taller de lectura»" in cancelled.plain_text
     assert "Motivo: Paro de transportistas" in cancelled.plain_text
+
+
+async def test_a_change_a_crash_kept_from_its_followers_reaches_them_once(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    """The change's write records its event; if the bot stops before telling the followers,
+    the minute job tells them, once."""
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await register_teacher(fake, ROSA)
+    await say(fake, ROSA, "/suscribir 9000001")
+    storage = storage_of(bot)
+    ayni = (await storage.members.require(ANA)).organization
+    assert ayni is not None
+    start = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+    new = NewActivity(await school_id_of(storage, "9000001"), ayni.id, ANA, "Feria de ciencias",
+                      None, Category.OTRO, start, start + timedelta(hours=2))  # fmt: skip
+    await storage.activities.create(new, notice=Notice(Change.CREATED, ANA, NOW))  # then a crash
+    fake.mark(ROSA)
+    job = scheduled_job(bot, jobs.REMINDER_JOB)
+    await job.run(bot)
+    await job.run(bot)
+    note = await fake.next_message(ROSA)
+    assert "Fundación Ayni anunció «Feria de ciencias»" in note.plain_text
+    await fake.wait_until(lambda: not outbox_busy(bot))
+    assert [m for m in fake.messages(ROSA) if "Feria de ciencias" in m.plain_text] == [note]
+    assert await storage.activity_events.pending() == []
 
 
 async def test_subscriptions_list_remove_and_mode(

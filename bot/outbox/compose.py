@@ -4,12 +4,11 @@ Follower notifications, clash heads-ups, reminders, check-ins, daily digests, br
 and broadcast reports are all composed here, each in its reader's language, as `OutboxItem`s
 (or, for digests, lines) ready to enqueue. Nothing here reads or writes the database: callers
 read what is needed first, compose, then write, so composing never holds the write lock longer
-than it must (fan-out is the one exception, see `bot.outbox.notifications`).
+than it must.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +19,7 @@ from bot.views import callbacks as cb
 from bot.views.activity_views import checkin_keyboard, date_language, who_did, who_of_member
 from bot.views.texts import Markup, label, t
 from storage.activities import Activity, NewActivity
+from storage.activity_events import Change
 from storage.broadcasts import AudienceChat, Broadcast, BroadcastReport, Render
 from storage.follows import FollowKind, Recipient
 from storage.members import Member
@@ -28,12 +28,6 @@ from storage.outbox import OutboxItem
 KIND_CODES = {FollowKind.SCHOOL: "s", FollowKind.DISTRICT: "d", FollowKind.ORGANIZATION: "o"}
 DIGEST_CHARS = 3800  # room under Telegram's 4096 for the "y N más" line
 REMINDER, CHECKIN = "reminder", "checkin"
-
-
-class Change(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    CANCELLED = "cancelled"
 
 
 # --- follower notifications ----------------------------------------------------------------------

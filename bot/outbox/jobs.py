@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 
 from bot.outbox.compose import CHECKIN, REMINDER, author_item, digest_text, report_item
 from bot.outbox.hooks import wake_delivery
+from bot.outbox.notifications import tell_followers
 from bot.runtime.context import MinkaContext
 from storage.activities import Activity, DueMessage
 from storage.outbox import OutboxItem
@@ -24,7 +25,9 @@ INTERVAL = timedelta(minutes=1)
 
 
 async def remind_and_check_in(context: MinkaContext) -> None:
-    """Reminders for what starts within REMINDER_HOURS, check-ins for what ended."""
+    """Reminders for what starts within REMINDER_HOURS, check-ins for what ended, and the
+    followers of changes a crash kept from being told (normally told as they are made)."""
+    told = await tell_followers(context.storage, context.settings)
     now = context.now()
     activities = context.storage.activities
     lead = timedelta(hours=context.settings.reminder_hours)
@@ -36,7 +39,7 @@ async def remind_and_check_in(context: MinkaContext) -> None:
     checkins = await activities.claim_checkins(
         now, await compose_for_authors(context, due, CHECKIN)
     )
-    if reminders or checkins:
+    if told or reminders or checkins:
         wake_delivery(context)
 
 

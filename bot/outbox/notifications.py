@@ -4,71 +4,66 @@ activities about a new one.
 One message per chat per event (a chat that follows the school, its district and the
 organization still gets one), in the chat's language, never to the person who made the change.
 Instant followers get it through the outbox; daily followers get a line in tomorrow's 07:00
-summary. Both are written in the same transaction as the change itself (the `then` hook of
-`Activities.create/update/cancel`): the event, its id and its final values exist only there, and
-an activity must never be stored without its notifications. To keep that transaction short,
-each text and keyboard is composed once per language and follow, not once per follower.
-Heads-ups, which need reads of their own, are composed before it (`clash_heads_ups`) and only
-enqueued inside.
+summary.
+
+The change itself only records its event (`storage.activity_events`, with a `Notice`), in its
+own transaction, so an activity is never stored without it. `tell_followers`, called right
+after by the handler that made the change (and every minute by the job, for what a crash left),
+reads the followers and composes their messages outside any write, then enqueues them and
+removes the event in a second, short transaction. Each text and keyboard is composed once per
+language and follow, not once per follower. Heads-ups need reads of their own: they are
+composed before the change (`clash_heads_ups`) and enqueued with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from bot.outbox.compose import Change, heads_up_item, notification_buttons, notification_text
+from bot.outbox.compose import heads_up_item, notification_buttons, notification_text
 from bot.runtime.context import MinkaContext
 from bot.settings import Settings
-from storage.activities import Activity, AfterWrite, NewActivity
-from storage.clock import to_db
-from storage.db import Session
-from storage.digests import add_lines
-from storage.follows import FollowKind, FollowMode, Recipient, exclude, recipients_in
+from storage import Storage
+from storage.activities import Activity, NewActivity
+from storage.activity_events import Change, PendingEvent
+from storage.follows import FollowKind, FollowMode, Recipient, exclude
 from storage.members import Member
-from storage.outbox import OutboxItem, enqueue
+from storage.outbox import OutboxItem
+
+Lines = list[tuple[int, str]]  # (chat id, digest line)
 
 
-def event_key(activity: Activity, change: Change) -> str:
-    """Unique per event: an activity edited twice is two events, a retried write is one."""
-    return f"activity:{activity.id}:{change}:{to_db(activity.updated_at)}"
+async def tell_followers(storage: Storage, settings: Settings) -> int:
+    """Tell the followers of every change waiting (normally the one just written); how many
+    events this call finished."""
+    told = 0
+    for event in await storage.activity_events.pending():
+        activity = await storage.activities.get(event.activity_id)
+        assert activity is not None  # an event goes with its activity (ON DELETE CASCADE)
+        items, lines = await compose_for_followers(storage, settings, event, activity)
+        told += await storage.activity_events.finish(event, items, lines)
+    return told
 
 
-def tell_followers(
-    settings: Settings,
-    change: Change,
-    *,
-    actor_id: int | None,
-    now: datetime,
-    heads_ups: Sequence[OutboxItem] = (),
-) -> AfterWrite:
-    """The `then` hook for Activities.create/update/cancel: everyone following is told except
-    the person who made the change (who may be a colleague of the author, not the author);
-    `heads_ups` (composed beforehand) are enqueued with them."""
-
-    async def fan_out(session: Session, activity: Activity) -> None:
-        found = await recipients_in(session, activity.school_id, activity.organization_id)
-        compose = _Composer(activity, change, settings)
-        instant, daily = [], []
-        for recipient in exclude(found, actor_id):
-            if recipient.mode is FollowMode.DAILY:
-                daily.append((recipient.chat_id, compose.text(recipient)))
-            else:
-                instant.append(compose.item(recipient))
-        key = event_key(activity, change)
-        await enqueue(session, key, instant)
-        await add_lines(session, key, daily, now)
-        if heads_ups:
-            await enqueue(session, f"heads-up:{activity.id}", heads_ups)
-
-    return fan_out
+async def compose_for_followers(
+    storage: Storage, settings: Settings, event: PendingEvent, activity: Activity
+) -> tuple[list[OutboxItem], Lines]:
+    """The instant followers' messages and the daily followers' lines, read and composed
+    outside any write. The activity is read as it is now: a later edit already shows."""
+    found = await storage.follows.recipients(activity.school_id, activity.organization_id)
+    compose = _Composer(activity, event.change, settings)
+    items: list[OutboxItem] = []
+    lines: Lines = []
+    for recipient in exclude(found, event.actor_id):
+        if recipient.mode is FollowMode.DAILY:
+            lines.append((recipient.chat_id, compose.text(recipient)))
+        else:
+            items.append(compose.item(recipient))
+    return items, lines
 
 
 class _Composer:
     """One event's notification for each recipient. Thousands of followers share a couple of
-    languages and follows, so each text and keyboard is composed once and reused: this runs
-    inside the write transaction."""
+    languages and follows, so each text and keyboard is composed once and reused."""
 
     def __init__(self, activity: Activity, change: Change, settings: Settings) -> None:
         self.activity, self.change, self.settings = activity, change, settings
