@@ -84,11 +84,9 @@ async def test_district_broadcast_with_preview_report_and_acks(
     await job.run(bot)
     await job.run(bot)  # the report goes once
     report = await fake.next_message(COORDINATOR)
-    assert (
-        "entregado a 1; 1 bloquearon el bot; 1 falló; 1 marcaron Recibido ✅" in report.plain_text
-    )
+    assert "entregado a 1; 1 bloqueó el bot; 1 falló; 1 marcó Recibido ✅" in report.plain_text
     listing = await say(fake, COORDINATOR, "/difusiones")
-    assert "1/3 entregados, 1 bloquearon, 1 fallaron, 1 ✅" in listing.plain_text
+    assert "1/3 entregados, 1 bloqueó, 1 falló, 1 ✅" in listing.plain_text
 
 
 async def tap_ack(fake: FakeTelegram, user: int, message: SentMessage) -> None:
@@ -194,4 +192,4 @@ async def test_broadcasts_per_hour_are_limited(fake: FakeTelegram, bot: MinkaApp
     await tap(fake, COORDINATOR, "No, sin botón")
     await tap(fake, COORDINATOR, "Enviar")
     limited = await say(fake, COORDINATOR, "/difundir")
-    assert "Ya enviaste 1 avisos en la última hora" in limited.plain_text
+    assert "Ya enviaste 1 aviso en la última hora" in limited.plain_text

@@ -50,7 +50,7 @@ async def test_card_shows_the_registry_data(fake: FakeTelegram, bot: MinkaApplic
         "Carretera Niño Jesús 1062",
         "San Martín de Porres, Lima, Lima",
         "🏛 UGEL 02 Rímac",
-        "1 docentes registrados",
+        "1 docente registrado",
     ):
         assert expected in text
     assert card.button_labels == [

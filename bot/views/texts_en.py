@@ -96,13 +96,13 @@ EN: dict[str, str] = {
     "card_address": "📍 {address}",
     "card_place": "{place}",
     "card_ugel": "🏛 {ugel}",
-    "card_people": "👥 On Minka: {teachers} registered teachers",
+    "card_people": "👥 On Minka: {teachers:# registered teacher|# registered teachers}",
     "btn_who": "Who works here?",
     "btn_qr": "📌 QR code",
     "who_title": "<b>Who works at {name}?</b>",
     "who_teachers": "👩‍🏫 Teachers registered on Minka: {count}",
     "who_contact": "• {name} (@{username})",
-    "who_more_contacts": "• … and {count} more people",
+    "who_more_contacts": "• … and {count:# more person|# more people}",
     "who_no_organizations": "No organization has registered activities here yet.",
     "who_invite": "Do you know someone who works here? Share this link: {link}",
     "school_gone": "That school is no longer in the registry. Please search for it again.",
@@ -196,13 +196,14 @@ EN: dict[str, str] = {
     "ask_description": "Would you like to add a description (up to 1000 characters)? Type it or "
     "tap “Skip”.",
     "btn_skip": "Skip",
-    "description_invalid": "The description can have up to 1000 characters; yours has {length}.",
+    "description_invalid": "The description can have up to 1000 characters; yours has "
+    "{length:# character|# characters}.",
     "preview": "<b>Preview</b>\n\n{activity}\n\n{clashes}Shall I publish it?",
     "activity_full": "📌 <b>{title}</b> · {category}\n🏫 {school}\n🗓 {when} – {end}\n👤 {who}",
     "activity_description": "\n📝 {description}",
     "clash_header": "⚠️ <b>Heads-up:</b>\n",
     "clash_line": "• {who} has “{title}” at {school} that same day from {start} to {end}.\n",
-    "clash_more": "• … and {count} more activities at that time.\n",
+    "clash_more": "• … and {count:# more activity|# more activities} at that time.\n",
     "clash_footer": "You can publish anyway (I'll let them know) or change the time.\n\n",
     "btn_publish": "Publish",
     "btn_change_time": "Change the time",
@@ -260,7 +261,8 @@ EN: dict[str, str] = {
     "card_upcoming_line": "• {when} — {title} ({who})",
     "card_organizations": "🤝 Organizations with activities: {count}",
     "who_organizations_header": "<b>Organizations active here</b>",
-    "who_organization_line": "• <b>{name}</b>{verified} ({kind}): {count} activities; last: "
+    "who_organization_line": "• <b>{name}</b>{verified} ({kind}): "
+    "{count:# activity|# activities}; last: "
     "{last}; next: {next}",
     "kind_ngo": "NGO or foundation",
     "kind_institution": "institution",
@@ -288,7 +290,7 @@ EN: dict[str, str] = {
     "btn_mode_daily": "⏰ Switch to a daily summary",
     "btn_mode_instant": "⚡ Switch to instant",
     "btn_remove": "✖ {name}",
-    "mode_set": "Done: {mode} mode.",
+    "mode_set": "Done: mode set to {mode}.",
     "usage_subscribe": "Send /subscribe and the school's name or code, for example "
     "“/subscribe 0325753”.",
     "group_greeting": "Hi! I'm Minka 👋 I tell about the activities at schools. A group "
@@ -306,7 +308,8 @@ EN: dict[str, str] = {
     "notification_reason": "Reason: {reason}",
     "btn_view_school": "See school",
     "digest_header": "<b>Your daily Minka summary</b>",
-    "digest_more": "… and {count} more updates. Send /subscriptions to adjust what you follow.",
+    "digest_more": "… and {count:# more update|# more updates}. Send /subscriptions to adjust "
+    "what you follow.",
     "cmd_subscribe": "Follow a school",
     "cmd_subscriptions": "See and change what you follow",
     "cmd_link": "Link this group to a school",
@@ -335,26 +338,29 @@ EN: dict[str, str] = {
     "another name.",
     "broadcast_out_of_scope": "That audience is outside what you coordinate.",
     "broadcast_ask_text": "Audience: <b>{audience}</b>.\nType the notice (up to 3500 characters).",
-    "broadcast_text_invalid": "The notice must have 1 to 3500 characters; yours has {length}.",
+    "broadcast_text_invalid": "The notice must have 1 to 3500 characters; yours has "
+    "{length:# character|# characters}.",
     "broadcast_ask_ack": "Shall I add a “Received ✅” button to know who read it?",
     "btn_with_ack": "Yes, with “Received ✅”",
     "btn_without_ack": "No, no button",
     "broadcast_header": "📢 <b>Notice from {name}</b>{organization}",
     "broadcast_header_org": " ({organization})",
     "broadcast_preview": "<b>This is what they will see:</b>\n\n{message}\n\n──────\nIt will "
-    "reach {people} people and {groups} groups. Shall I send it?",
+    "reach {people:# person|# people} and {groups:# group|# groups}. Shall I send it?",
     "broadcast_nobody": "That audience has nobody on Minka yet; there is no one to send to.",
     "btn_send": "Send",
     "btn_received": "Received ✅",
-    "broadcast_sending": "📤 Sending to {count} chats. I'll tell you when it's done.",
+    "broadcast_sending": "📤 Sending to {count:# chat|# chats}. I'll tell you when it's done.",
     "broadcast_discarded": "Done, I sent nothing.",
     "broadcast_report": "📢 Your notice “{excerpt}”: delivered to {delivered}; {blocked} "
     "blocked the bot; {failed} failed; {acknowledged} marked Received ✅.",
-    "broadcast_limit_hour": "You already sent {count} notices in the last hour, the maximum. "
+    "broadcast_limit_hour": "You already sent {count:# notice|# notices} in the last hour, the "
+    "maximum. "
     "Please wait a little before the next one.",
     "broadcast_limit_everyone": "A notice to everyone was already sent today; that is the daily "
     "maximum.",
-    "announce_limit_day": "You already announced {count} activities today, the daily maximum. "
+    "announce_limit_day": "You already announced {count:# activity|# activities} today, the daily "
+    "maximum. "
     "You can announce more tomorrow.",
     "ack_thanks": "Thank you! Marked as received.",
     "ack_already": "You had already marked it as received.",

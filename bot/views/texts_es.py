@@ -96,13 +96,13 @@ ES: dict[str, str] = {
     "card_address": "📍 {address}",
     "card_place": "{place}",
     "card_ugel": "🏛 {ugel}",
-    "card_people": "👥 En Minka: {teachers} docentes registrados",
+    "card_people": "👥 En Minka: {teachers:# docente registrado|# docentes registrados}",
     "btn_who": "¿Quién trabaja aquí?",
     "btn_qr": "📌 Código QR",
     "who_title": "<b>¿Quién trabaja en {name}?</b>",
     "who_teachers": "👩‍🏫 Docentes registrados en Minka: {count}",
     "who_contact": "• {name} (@{username})",
-    "who_more_contacts": "• … y {count} personas más",
+    "who_more_contacts": "• … y {count:# persona|# personas} más",
     "who_no_organizations": "Todavía no hay organizaciones con actividades registradas aquí.",
     "who_invite": "¿Conoces a alguien que trabaja aquí? Comparte este enlace: {link}",
     "school_gone": "Esa escuela ya no está en el registro. Búscala de nuevo.",
@@ -199,13 +199,13 @@ ES: dict[str, str] = {
     "toca «Omitir».",
     "btn_skip": "Omitir",
     "description_invalid": "La descripción puede tener hasta 1000 caracteres; la tuya tiene "
-    "{length}.",
+    "{length:# carácter|# caracteres}.",
     "preview": "<b>Vista previa</b>\n\n{activity}\n\n{clashes}¿La publico?",
     "activity_full": "📌 <b>{title}</b> · {category}\n🏫 {school}\n🗓 {when} – {end}\n👤 {who}",
     "activity_description": "\n📝 {description}",
     "clash_header": "⚠️ <b>Atención:</b>\n",
     "clash_line": "• {who} tiene «{title}» en {school} ese mismo día de {start} a {end}.\n",
-    "clash_more": "• … y {count} actividades más a esa hora.\n",
+    "clash_more": "• … y {count:# actividad|# actividades} más a esa hora.\n",
     "clash_footer": "Puedes publicar igual (les avisaré) o cambiar la hora.\n\n",
     "btn_publish": "Publicar",
     "btn_change_time": "Cambiar la hora",
@@ -263,7 +263,8 @@ ES: dict[str, str] = {
     "card_upcoming_line": "• {when} — {title} ({who})",
     "card_organizations": "🤝 Organizaciones con actividades: {count}",
     "who_organizations_header": "<b>Organizaciones activas aquí</b>",
-    "who_organization_line": "• <b>{name}</b>{verified} ({kind}): {count} actividades; última: "
+    "who_organization_line": "• <b>{name}</b>{verified} ({kind}): "
+    "{count:# actividad|# actividades}; última: "
     "{last}; próxima: {next}",
     "kind_ngo": "ONG o fundación",
     "kind_institution": "institución",
@@ -312,7 +313,8 @@ ES: dict[str, str] = {
     "notification_reason": "Motivo: {reason}",
     "btn_view_school": "Ver escuela",
     "digest_header": "<b>Tu resumen diario de Minka</b>",
-    "digest_more": "… y {count} novedades más. Escribe /suscripciones para ajustar lo que sigues.",
+    "digest_more": "… y {count:# novedad|# novedades} más. Escribe /suscripciones para ajustar lo "
+    "que sigues.",
     "cmd_subscribe": "Seguir una escuela",
     "cmd_subscriptions": "Ver y cambiar lo que sigues",
     "cmd_link": "Vincular este grupo a una escuela",
@@ -342,32 +344,37 @@ ES: dict[str, str] = {
     "broadcast_out_of_scope": "Ese público está fuera de lo que coordinas.",
     "broadcast_ask_text": "Destino: <b>{audience}</b>.\nEscribe el aviso (hasta 3500 caracteres).",
     "broadcast_text_invalid": "El aviso debe tener entre 1 y 3500 caracteres; el tuyo tiene "
-    "{length}.",
+    "{length:# carácter|# caracteres}.",
     "broadcast_ask_ack": "¿Agrego un botón «Recibido ✅» para saber quién lo leyó?",
     "btn_with_ack": "Sí, con «Recibido ✅»",
     "btn_without_ack": "No, sin botón",
     "broadcast_header": "📢 <b>Aviso de {name}</b>{organization}",
     "broadcast_header_org": " ({organization})",
-    "broadcast_preview": "<b>Así lo verán:</b>\n\n{message}\n\n──────\nSe enviará a {people} "
-    "personas y {groups} grupos. ¿Lo envío?",
+    "broadcast_preview": "<b>Así lo verán:</b>\n\n{message}\n\n──────\nSe enviará a "
+    "{people:# persona|# personas} y {groups:# grupo|# grupos}. ¿Lo envío?",
     "broadcast_nobody": "Ese público todavía no tiene a nadie en Minka; no hay a quién enviar.",
     "btn_send": "Enviar",
     "btn_received": "Recibido ✅",
-    "broadcast_sending": "📤 Enviando a {count} chats. Te aviso cuando termine.",
+    "broadcast_sending": "📤 Enviando a {count:# chat|# chats}. Te aviso cuando termine.",
     "broadcast_discarded": "Listo, no envié nada.",
-    "broadcast_report": "📢 Tu aviso «{excerpt}»: entregado a {delivered}; {blocked} "
-    "bloquearon el bot; {failed} falló; {acknowledged} marcaron Recibido ✅.",
-    "broadcast_limit_hour": "Ya enviaste {count} avisos en la última hora, el máximo. Espera "
+    "broadcast_report": "📢 Tu aviso «{excerpt}»: entregado a {delivered}; "
+    "{blocked:# bloqueó|# bloquearon} el bot; {failed:# falló|# fallaron}; "
+    "{acknowledged:# marcó|# marcaron} Recibido ✅.",
+    "broadcast_limit_hour": "Ya enviaste {count:# aviso|# avisos} en la última hora, el máximo. "
+    "Espera "
     "un poco antes del siguiente.",
     "broadcast_limit_everyone": "Ya se envió un aviso a todos hoy; es el máximo por día.",
-    "announce_limit_day": "Ya anunciaste {count} actividades hoy, el máximo por día. Mañana "
+    "announce_limit_day": "Ya anunciaste {count:# actividad|# actividades} hoy, el máximo por "
+    "día. Mañana "
     "podrás anunciar más.",
     "ack_thanks": "¡Gracias! Marcado como recibido.",
     "ack_already": "Ya lo habías marcado como recibido.",
     "broadcasts_none": "Todavía no difundiste avisos.",
     "broadcasts_list": "<b>Tus avisos</b>\n{lines}",
-    "broadcast_line": "• {date} — «{excerpt}» ({audience}): {delivered}/{recipients} entregados, "
-    "{blocked} bloquearon, {failed} fallaron, {acknowledged} ✅, {pending} pendientes",
+    "broadcast_line": "• {date} — «{excerpt}» ({audience}): "
+    "{delivered}/{recipients:# entregado|# entregados}, "
+    "{blocked:# bloqueó|# bloquearon}, {failed:# falló|# fallaron}, {acknowledged} ✅, "
+    "{pending:# pendiente|# pendientes}",
     "usage_verify": "Escribe /verificar y el nombre de la organización.",
     "verify_pick": "¿Cuál organización verifico?",
     "verified_done": "✔️ {name} ahora aparece como verificada.",
