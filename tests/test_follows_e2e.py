@@ -33,7 +33,7 @@ async def test_follow_and_unfollow_a_school_from_its_card(
     await register_teacher(fake, ROSA)
     await open_card(fake, ROSA)
     followed = await tap(fake, ROSA, "🔔 Seguir")
-    assert "te avisaré de las actividades de I.E. N° 2045" in followed.plain_text
+    assert "sigues I.E. N° 2045" in followed.plain_text
     again = await tap(fake, ROSA, "🔔 Seguir")  # the same (old) button pressed twice
     assert "Ya sigues" in again.plain_text
     await open_card(fake, ROSA)

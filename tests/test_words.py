@@ -11,7 +11,9 @@ import re
 
 import pytest
 
+from bot.views.places import place_name, school_name
 from bot.views.texts import CATALOGS, Markup, label, placeholders, plural, t
+from storage.schools import School
 
 # (singular, plural) of every counted word in the catalogs; a new counted word belongs here.
 COUNTED = {
@@ -89,3 +91,55 @@ def test_plural_forms_are_escaped_values_and_labels_stay_verbatim() -> None:
 def test_daily_mode_reads_as_english() -> None:
     text = t("en", "mode_set", mode=label("en", "mode_daily"))
     assert "mode." not in text and "daily summary at 7:00" in text
+
+
+# --- one way to name a place ------------------------------------------------------------------
+
+PLACES = {
+    "es": [place_name("es", kind, "COMAS") for kind in ("district", "province", "region")],
+    "en": [place_name("en", kind, "COMAS") for kind in ("district", "province", "region")],
+}
+
+
+# Every text that is given a place (something followed, an audience, a scope), and its slot.
+PLACE_SLOTS = {
+    "followed": "name",
+    "already_following": "name",
+    "unfollowed": "name",
+    "not_following": "name",
+    "btn_remove": "name",
+    "broadcast_ask_text": "audience",
+    "scope_suffix": "scope",
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("key", sorted(PLACE_SLOTS))
+def test_texts_given_a_place_read_well(lang: str, key: str) -> None:
+    """A place phrase never follows a preposition it should have contracted with ("de el")."""
+    for place in PLACES[lang]:
+        text = str(t(lang, key, **{PLACE_SLOTS[key]: place}))
+        for wrong in (" de el ", " a el ", "De el "):
+            assert wrong not in text, (key, text)
+
+
+def test_places_are_named_with_their_kind_once() -> None:
+    assert place_name("es", "district", "SAN MARTÍN DE PORRES") == (
+        "el distrito de San Martín de Porres"
+    )
+    assert place_name("en", "district", "Comas") == "the district of Comas"
+    assert place_name("es", "school", "I.E. N° 2045") == "I.E. N° 2045"
+    followed = t("es", "followed", name=place_name("es", "district", "COMAS"))
+    assert "sigues el distrito de Comas" in followed and "de el" not in followed
+    with pytest.raises(ValueError):
+        place_name("es", "planet", "Marte")
+
+
+def test_a_school_is_named_with_its_level() -> None:
+    school = School(
+        id=1, cod_mod="9000001", anexo="0", codlocal="900001", name="I.E. N° 2045",
+        level="Primaria", management=None, address=None, ubigeo="150135", region="LIMA",
+        province="LIMA", district="SAN MARTÍN DE PORRES", ugel=None, latitude=None,
+        longitude=None, active=True,
+    )  # fmt: skip
+    assert school_name(school, "es") == "I.E. N° 2045 (Primaria)"

@@ -10,25 +10,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.school_life import FollowState, SchoolLife
 from bot.views import callbacks as cb
 from bot.views.activity_views import organization_lines, upcoming_lines
+from bot.views.places import display_place
 from bot.views.texts import Markup, label, t
 from storage.schools import School
 
 MAX_CONTACTS_SHOWN = 25  # a big school's list stays far under Telegram's 4096 characters
 MAX_LABEL = 90  # longer registry names are cut on buttons; the card shows them whole
-
-
-_LOWER_PARTICLES = {"de", "del", "la", "las", "los", "y", "el"}
-
-
-def display_place(name: str | None) -> str:
-    """The registry writes places in capitals ("SAN MARTÍN DE PORRES"): show them as names."""
-    if not name or not name.isupper():
-        return name or ""
-    words = name.lower().split()
-    return " ".join(
-        word if index and word in _LOWER_PARTICLES else word.capitalize()
-        for index, word in enumerate(words)
-    )
 
 
 def place_of(school: School) -> str:

@@ -273,7 +273,7 @@ EN: dict[str, str] = {
     "btn_unfollow": "🔕 Unfollow",
     "btn_follow_district": "🔔 Follow district {district}",
     "btn_follow_org": "🔔 Follow {org}",
-    "followed": "🔔 Done: I'll tell you about the activities of {name}.",
+    "followed": "🔔 Done: you follow {name}; I'll tell you about its activities.",
     "already_following": "You already follow {name}.",
     "unfollowed": "🔕 You no longer follow {name}.",
     "not_following": "You were not following {name}; there was nothing to remove.",
@@ -395,4 +395,11 @@ EN: dict[str, str] = {
     "role_teacher": "Teacher",
     "role_ngo": "NGO or foundation",
     "role_institution": "Other institution",
+    # No dead ends: one way to name a place (bot/views/places.py)
+    "place_district": "the district of {name}",
+    "place_province": "the province of {name}",
+    "place_region": "the {name} region",
+    "place_school": "{name}",
+    "place_organization": "{name}",
+    "school_with_level": "{name} ({level})",
 }

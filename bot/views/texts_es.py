@@ -275,11 +275,11 @@ ES: dict[str, str] = {
     "btn_unfollow": "🔕 Dejar de seguir",
     "btn_follow_district": "🔔 Seguir distrito {district}",
     "btn_follow_org": "🔔 Seguir a {org}",
-    "followed": "🔔 Listo: te avisaré de las actividades de {name}.",
+    "followed": "🔔 Listo: sigues {name}; te avisaré de sus actividades.",
     "already_following": "Ya sigues {name}.",
     "unfollowed": "🔕 Ya no sigues {name}.",
     "not_following": "No seguías {name}; no había nada que quitar.",
-    "district_name": "el distrito {name}",
+    "district_name": "el distrito de {name}",
     "subscriptions_none": "No sigues nada todavía. Abre la ficha de una escuela y toca «🔔 "
     "Seguir», o escribe /suscribir y el nombre de una escuela.",
     "subscriptions": "<b>Lo que sigues</b>\n{lines}\n\nModo: {mode}. Toca un elemento para dejar "
@@ -402,4 +402,11 @@ ES: dict[str, str] = {
     "role_teacher": "Docente",
     "role_ngo": "ONG o fundación",
     "role_institution": "Otra institución",
+    # No dead ends: one way to name a place (bot/views/places.py)
+    "place_district": "el distrito de {name}",
+    "place_province": "la provincia de {name}",
+    "place_region": "la región {name}",
+    "place_school": "{name}",
+    "place_organization": "{name}",
+    "school_with_level": "{name} ({level})",
 }
