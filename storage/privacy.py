@@ -58,6 +58,7 @@ class PersonalData:
         private_chat_key = json.dumps([user_id, user_id])
         async with self._db.transaction() as session:
             await session.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+            await session.execute("DELETE FROM pending_questions WHERE chat_id = ?", (user_id,))
             await session.execute(
                 "DELETE FROM conversation_states WHERE key = ?", (private_chat_key,)
             )

@@ -1,3 +1,6 @@
+-- Two features of "No dead ends" (issue 14), in one migration: relayed messages and the
+-- pending question of a guided flow.
+
 -- Relayed messages ("Escribir a <organización>"): the bot carries a short message from one
 -- person to the author of an activity (or the person behind an organization on /quien), and
 -- the answer back, without either learning the other's Telegram account. Times are UTC text
@@ -28,3 +31,16 @@ CREATE TABLE relay_blocks (
     blocked_at  TEXT NOT NULL,
     PRIMARY KEY (blocker_id, blocked_id)
 ) WITHOUT ROWID;
+
+-- The last question a guided flow asked in a private chat (its text and buttons), so that a
+-- typed answer can be matched to a button and an answer off the script, also after a restart,
+-- gets the question again with its buttons instead of "answer the question above" over a
+-- screen that may no longer show it. One row per chat; the next question replaces it.
+CREATE TABLE pending_questions (
+    chat_id       INTEGER PRIMARY KEY,
+    flow          TEXT NOT NULL,
+    message_id    INTEGER NOT NULL,
+    text          TEXT NOT NULL,  -- HTML as sent
+    reply_markup  TEXT CHECK (reply_markup IS NULL OR json_valid(reply_markup)),
+    asked_at      TEXT NOT NULL
+);
