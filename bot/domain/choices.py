@@ -50,6 +50,15 @@ def fit(typed: Sequence[str], label: str) -> tuple[int, int] | None:
     return typos, max(len(label_words) - len(typed), 0)
 
 
+def exact_choice(text: str, labels: Sequence[str]) -> int | None:
+    """The one label `text` spells out, but for case, accents and punctuation ("omitir" is
+    "Omitir", "si" is "Sí"); for steps that also take free text, where "Rosa" typed at the
+    name step must stay "Rosa" and not become the "Usar «Rosa Quispe»" button."""
+    typed = fold(text)
+    found = [index for index, label in enumerate(labels) if typed and fold(label) == typed]
+    return found[0] if len(found) == 1 else None
+
+
 def _first_word(folded: str) -> str:
     return folded.split(" ", 1)[0]
 

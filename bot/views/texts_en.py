@@ -402,4 +402,10 @@ EN: dict[str, str] = {
     "place_school": "{name}",
     "place_organization": "{name}",
     "school_with_level": "{name} ({level})",
+    # No dead ends: typed answers and the question asked again (handlers/conversations.py)
+    "ask_again_buttons": "“{text}” is not one of the options. Tap a button or type one of "
+    "them; /cancel to leave.",
+    "ask_again": "I did not understand “{text}”. Here is the question again; /cancel to leave.",
+    "ask_again_not_text": "That does not answer the question. Here it is again; /cancel to leave.",
+    "ask_again_question": "{intro}\n\n{question}",
 }

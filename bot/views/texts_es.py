@@ -409,4 +409,11 @@ ES: dict[str, str] = {
     "place_school": "{name}",
     "place_organization": "{name}",
     "school_with_level": "{name} ({level})",
+    # No dead ends: typed answers and the question asked again (handlers/conversations.py)
+    "ask_again_buttons": "No encontré «{text}» entre las opciones. Toca un botón o escribe una "
+    "de ellas; /cancelar para salir.",
+    "ask_again": "No entendí «{text}». Te vuelvo a preguntar; /cancelar para salir.",
+    "ask_again_not_text": "Eso no responde a la pregunta. Te la vuelvo a hacer; /cancelar para "
+    "salir.",
+    "ask_again_question": "{intro}\n\n{question}",
 }
