@@ -20,6 +20,7 @@ from handlers import (
     broadcasts,
     common,
     follows,
+    free_text,
     my_school,
     onboarding,
     privacy,
@@ -53,12 +54,13 @@ def handler_registry() -> list[Handler]:
         *schools.handlers(),
         *privacy.handlers(),
         *common.handlers(),
-        # 4. Catch-alls: stale or tampered buttons, unknown commands; free text and shared
-        #    locations in a private chat are school searches.
+        # 4. Catch-alls: stale or tampered buttons, unknown commands; shared locations in a
+        #    private chat are school searches, free text is read for what it means
+        #    (a greeting, an action, or a school).
         CallbackQueryHandler(common.stale_button),
         MessageHandler(filters.COMMAND & private, common.unknown_command),
         MessageHandler(filters.LOCATION & private, schools.on_location),
-        MessageHandler(filters.TEXT & private, schools.on_plain_text),
+        MessageHandler(filters.TEXT & private, free_text.on_free_text),
     ]
 
 

@@ -1,5 +1,6 @@
 """Finding schools from a phone: search by text or location, the card, who works there, QR,
-inline mode. Any plain text outside a conversation is a search."""
+inline mode. Plain text outside a conversation that looks like a school is a search
+(handlers/free_text.py decides)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from telegram.ext import (
 )
 
 from bot.domain.school_life import load_follow_state, load_school_life, load_school_lives
-from bot.domain.school_search import search_schools
+from bot.domain.school_search import names_only_generic_words, search_schools
 from bot.runtime.context import MinkaContext, language_for
 from bot.views import callbacks as cb
 from bot.views.commands import QR, SEARCH, WHO
@@ -68,11 +69,6 @@ async def search_command(update: Update, context: MinkaContext) -> None:
     await reply_with_results(update, context, query, cb.CARD)
 
 
-async def on_plain_text(update: Update, context: MinkaContext) -> None:
-    assert update.effective_message is not None
-    await reply_with_results(update, context, update.effective_message.text or "", cb.CARD)
-
-
 async def reply_with_results(
     update: Update, context: MinkaContext, query: str, action: str
 ) -> None:
@@ -82,10 +78,21 @@ async def reply_with_results(
     lang = await language_for(update, context)
     query = query.strip()[:MAX_QUERY_CHARS]
     text, markup = await results_page(context, query, action, 0, lang)
-    # Nothing found for a newcomer: they may just be saying hello; show them the way in.
-    if markup is None and not await is_registered(update, context):
-        text = t(lang, "search_none_newcomer", query=query)
+    if markup is None:
+        text = await nothing_found(update, context, query, action, lang) or text
     await message.reply_text(text, reply_markup=markup)
+
+
+async def nothing_found(
+    update: Update, context: MinkaContext, query: str, action: str, lang: str
+) -> str | None:
+    """A better answer than "no schools" when there is one: "colegio" alone names no school;
+    a newcomer may just be saying hello; a plain search is offered the menu."""
+    if names_only_generic_words(query):
+        return t(lang, "search_generic", query=query)
+    if not await is_registered(update, context):
+        return t(lang, "search_none_newcomer", query=query)
+    return t(lang, "search_none_menu", query=query) if action == cb.CARD else None
 
 
 async def is_registered(update: Update, context: MinkaContext) -> bool:
@@ -198,7 +205,15 @@ async def qr_command(update: Update, context: MinkaContext) -> None:
 
 async def school_command(update: Update, context: MinkaContext, action: str, usage: str) -> None:
     """/quien and /qr: act at once on an unambiguous school, else offer the matches."""
-    school = await school_from_arguments(update, context, action, usage)
+    query = " ".join(context.args or [])
+    await act_on_school(update, context, query, action, usage)
+
+
+async def act_on_school(
+    update: Update, context: MinkaContext, query: str, action: str, usage: str
+) -> None:
+    """Show `action` (card, who, QR) of the one school `query` names, else offer the matches."""
+    school = await school_from_query(update, context, query, action, usage)
     if school is not None:
         assert update.effective_message is not None
         lang = await language_for(update, context)
@@ -210,10 +225,18 @@ async def school_from_arguments(
 ) -> School | None:
     """The one school a command's arguments name. Otherwise the person is answered (usage, no
     match, or the matches as `action` buttons to pick from) and None is returned."""
+    query = " ".join(context.args or [])
+    return await school_from_query(update, context, query, action, usage)
+
+
+async def school_from_query(
+    update: Update, context: MinkaContext, query: str, action: str, usage: str
+) -> School | None:
+    """As `school_from_arguments`, for a query however it came."""
     message = update.effective_message
     assert message is not None
     lang = await language_for(update, context)
-    query = " ".join(context.args or []).strip()[:MAX_QUERY_CHARS]
+    query = query.strip()[:MAX_QUERY_CHARS]
     if not query:
         await message.reply_text(t(lang, usage))
         return None

@@ -56,7 +56,8 @@ ACTION_PHRASES: dict[str, Intent] = {
 }
 # Around the action: "quiero buscar el colegio santa rosa" searches "santa rosa".
 _REQUEST = """quiero quisiera puedo como deseo necesito me gustaria i want to would like can how
-    una un la el las los a en de at in for una escuela colegio school activity actividad"""
+    una un la el las los a en de at in for una escuela colegio school activity actividad
+    aqui aca alli ahi here there mi my esta este this nuestra our"""
 REQUEST_WORDS = frozenset(_REQUEST.split())
 
 

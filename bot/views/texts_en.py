@@ -408,4 +408,16 @@ EN: dict[str, str] = {
     "ask_again": "I did not understand “{text}”. Here is the question again; /cancel to leave.",
     "ask_again_not_text": "That does not answer the question. Here it is again; /cancel to leave.",
     "ask_again_question": "{intro}\n\n{question}",
+    # No dead ends: free text outside a flow (handlers/free_text.py)
+    "intent_announce": "📣 Would you like to announce an activity? Tap /announce and I will ask "
+    "what I need step by step.",
+    "intent_follow": "🔔 To follow a school, tap /subscribe or send /subscribe and its name. What "
+    "you already follow is in /subscriptions.",
+    "intent_who": "👥 Tap /who to see who works at your school, or send /who and the name or "
+    "code of another one.",
+    "search_generic": "“{query}” says you are looking for a school, but not which one. Type its "
+    "name, number or código modular, and the district if you like (for example “2045 san martin "
+    "de porres”), or share your location 📍.",
+    "search_none_menu": "I found no schools for “{query}”. Try fewer words, the código modular "
+    "(7 digits) or the district. If you meant something else, /start shows the menu.",
 }

@@ -416,4 +416,16 @@ ES: dict[str, str] = {
     "ask_again_not_text": "Eso no responde a la pregunta. Te la vuelvo a hacer; /cancelar para "
     "salir.",
     "ask_again_question": "{intro}\n\n{question}",
+    # No dead ends: free text outside a flow (handlers/free_text.py)
+    "intent_announce": "📣 ¿Quieres anunciar una actividad? Toca /anunciar y te pregunto lo "
+    "necesario paso a paso.",
+    "intent_follow": "🔔 Para seguir una escuela, toca /suscribir o escribe /suscribir y su "
+    "nombre. Lo que ya sigues está en /suscripciones.",
+    "intent_who": "👥 Toca /quien para ver quién trabaja en tu escuela, o escribe /quien y el "
+    "nombre o código de otra.",
+    "search_generic": "«{query}» dice que buscas una escuela, pero no cuál. Escribe su nombre, "
+    "su número o su código modular, y si quieres el distrito (por ejemplo «2045 san martin de "
+    "porres»), o comparte tu ubicación 📍.",
+    "search_none_menu": "No encontré escuelas para «{query}». Prueba con menos palabras, el "
+    "código modular (7 dígitos) o el distrito. Si buscabas otra cosa, /start te muestra el menú.",
 }
