@@ -33,6 +33,7 @@ from bot.runtime.context import MinkaContext, language_for
 from bot.views import callbacks as cb
 from bot.views.commands import QR, SEARCH, WHO
 from bot.views.deeplinks import school_link
+from bot.views.places import school_name
 from bot.views.qr import school_qr_png
 from bot.views.school_views import (
     SchoolLife,
@@ -267,7 +268,7 @@ async def save_own_school(update: Update, context: MinkaContext, school: School)
     assert update.effective_user is not None and update.effective_chat is not None
     await context.storage.members.set_school(update.effective_user.id, school.id)
     lang = await language_for(update, context)
-    await update.effective_chat.send_message(t(lang, "school_set", name=school.name))
+    await update.effective_chat.send_message(t(lang, "school_set", name=school_name(school, lang)))
 
 
 async def open_school_from_link(
