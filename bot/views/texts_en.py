@@ -277,7 +277,6 @@ EN: dict[str, str] = {
     "already_following": "You already follow {name}.",
     "unfollowed": "🔕 You no longer follow {name}.",
     "not_following": "You were not following {name}; there was nothing to remove.",
-    "district_name": "the district of {name}",
     "subscriptions_none": "You don't follow anything yet. Open a school's card and tap “🔔 "
     "Follow”, or send /subscribe and a school's name.",
     "subscriptions": "<b>What you follow</b>\n{lines}\n\nMode: {mode}. Tap an item to unfollow it.",

@@ -279,7 +279,6 @@ ES: dict[str, str] = {
     "already_following": "Ya sigues {name}.",
     "unfollowed": "🔕 Ya no sigues {name}.",
     "not_following": "No seguías {name}; no había nada que quitar.",
-    "district_name": "el distrito de {name}",
     "subscriptions_none": "No sigues nada todavía. Abre la ficha de una escuela y toca «🔔 "
     "Seguir», o escribe /suscribir y el nombre de una escuela.",
     "subscriptions": "<b>Lo que sigues</b>\n{lines}\n\nModo: {mode}. Toca un elemento para dejar "
