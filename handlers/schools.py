@@ -108,11 +108,14 @@ async def results_page(
     result = await search_schools(context.storage, query, limit=PAGE_SIZE, offset=offset)
     if not result.schools:
         return t(lang, "search_none", query=query), None
-    more = None
+    more = back = None
     if result.has_more:
         more = cb.SearchMore.fitting(action, offset + PAGE_SIZE, fold(query))
+    if offset > 0:  # a way back to the page before
+        back = cb.SearchMore.fitting(action, max(offset - PAGE_SIZE, 0), fold(query))
     title = "search_results" if offset == 0 else "search_results_page"
-    return t(lang, title, query=query), results_keyboard(result.schools, action, lang, more)
+    markup = results_keyboard(result.schools, action, lang, more, back)
+    return t(lang, title, query=query), markup
 
 
 async def on_search_more(update: Update, context: MinkaContext) -> None:

@@ -117,11 +117,21 @@ def school_button_label(school: School, lang: str) -> str:
 
 
 def results_keyboard(
-    schools: Sequence[School], action: str, lang: str, more: cb.SearchMore | None
+    schools: Sequence[School],
+    action: str,
+    lang: str,
+    more: cb.SearchMore | None,
+    back: cb.SearchMore | None = None,
 ) -> InlineKeyboardMarkup:
+    """One school per row; then "◂ Anterior" and "Más ▸" side by side when there are pages."""
     rows = [[_button(school_button_label(s, lang), cb.SchoolAction(action, s.id))] for s in schools]
-    if more is not None:
-        rows.append([_button(label(lang, "btn_more"), more)])
+    pages = [
+        _button(label(lang, key), page)
+        for key, page in (("btn_previous", back), ("btn_more", more))
+        if page is not None
+    ]
+    if pages:
+        rows.append(pages)
     return InlineKeyboardMarkup(rows + _skip_row(action, lang))
 
 

@@ -419,4 +419,6 @@ EN: dict[str, str] = {
     "de porres”), or share your location 📍.",
     "search_none_menu": "I found no schools for “{query}”. Try fewer words, the código modular "
     "(7 digits) or the district. If you meant something else, /start shows the menu.",
+    # No dead ends: a way back through search pages (bot/views/school_views.py)
+    "btn_previous": "◂ Back",
 }

@@ -427,4 +427,6 @@ ES: dict[str, str] = {
     "porres»), o comparte tu ubicación 📍.",
     "search_none_menu": "No encontré escuelas para «{query}». Prueba con menos palabras, el "
     "código modular (7 dígitos) o el distrito. Si buscabas otra cosa, /start te muestra el menú.",
+    # No dead ends: a way back through search pages (bot/views/school_views.py)
+    "btn_previous": "◂ Anterior",
 }
