@@ -15,20 +15,43 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.runtime.context import MinkaContext, language_for
 from bot.views import callbacks as cb
-from bot.views.commands import CANCEL, HELP, LANGUAGE, command_list
+from bot.views import commands as cmd
+from bot.views.commands import CANCEL, HELP, LANGUAGE, help_text
 from bot.views.keyboards import keyboard
 from bot.views.texts import LANGUAGES, Markup, label, t
-from storage.models import Member
+from storage.models import Member, Role
+from storage.normalize import fold
 
 LANGUAGE_LABELS = {"es": "Español", "en": "English"}
 
 log = logging.getLogger(__name__)
 
 
+ALL_WORDS = frozenset({"todo", "todos", "all", "everything"})
+
+
 async def show_help(update: Update, context: MinkaContext) -> None:
+    """/ayuda: what this person can use; "/ayuda todo" every command."""
     assert update.effective_message is not None
     lang = await language_for(update, context)
-    await update.effective_message.reply_text(t(lang, "help", commands=command_list(lang)))
+    wants_all = any(fold(arg) in ALL_WORDS for arg in context.args or [])
+    audiences = None if wants_all else await audiences_of(update, context)
+    await update.effective_message.reply_text(help_text(lang, audiences))
+
+
+async def audiences_of(update: Update, context: MinkaContext) -> frozenset[str]:
+    """Whose commands this person may use: everyone's, plus teachers', coordinators', admins'."""
+    user = update.effective_user
+    if user is None:
+        return frozenset({cmd.EVERYONE})
+    member = await context.storage.members.get(user.id)
+    permissions = await context.storage.roles.permissions(user.id, context.settings.admin_ids)
+    roles = {
+        cmd.TEACHERS: member is not None and member.role is Role.TEACHER,
+        cmd.COORDINATORS: permissions.can_broadcast,
+        cmd.ADMINS: permissions.is_admin,
+    }
+    return frozenset({cmd.EVERYONE, *(audience for audience, has in roles.items() if has)})
 
 
 async def registered_member(update: Update, context: MinkaContext) -> Member | None:

@@ -421,4 +421,7 @@ EN: dict[str, str] = {
     "(7 digits) or the district. If you meant something else, /start shows the menu.",
     # No dead ends: a way back through search pages (bot/views/school_views.py)
     "btn_previous": "◂ Back",
+    # No dead ends: /ayuda shows what this person can use (bot/views/commands.py)
+    "help_others": "There {count:is # more command|are # more commands} for other roles "
+    "(coordinators, administrators, groups): /help all shows them.",
 }

@@ -429,4 +429,7 @@ ES: dict[str, str] = {
     "código modular (7 dígitos) o el distrito. Si buscabas otra cosa, /start te muestra el menú.",
     # No dead ends: a way back through search pages (bot/views/school_views.py)
     "btn_previous": "◂ Anterior",
+    # No dead ends: /ayuda shows what this person can use (bot/views/commands.py)
+    "help_others": "Hay {count:# comando más|# comandos más} para otros perfiles (coordinadores, "
+    "administradores, grupos): /ayuda todo los muestra.",
 }
