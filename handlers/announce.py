@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -32,7 +32,7 @@ from bot.domain.announcing import (
     typed_end,
 )
 from bot.domain.dates import DateFlag, ParsedWhen, format_when, parse_when
-from bot.outbox.hooks import all_of, enqueue_as, wake_delivery
+from bot.outbox.hooks import all_of, enqueue_built, wake_delivery
 from bot.outbox.notifications import Change, notify_followers
 from bot.runtime.context import MinkaContext, language_for
 from bot.views import callbacks as cb
@@ -52,6 +52,7 @@ from bot.views.activity_views import (
 )
 from bot.views.commands import ANNOUNCE
 from bot.views.keyboards import column
+from bot.views.relay_views import write_button
 from bot.views.school_views import school_button_label
 from bot.views.texts import Markup, label, t
 from handlers.common import registered_member
@@ -492,7 +493,7 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
             actor_id=user_id,
             now=context.now(),
         ),
-        enqueue_as("heads-up", heads_ups),
+        enqueue_built("heads-up", heads_ups),
     )
     activity = await context.storage.activities.create(new, then=then)
     await context.storage.drafts.clear(user_id, FLOW)
@@ -502,10 +503,11 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
 
 async def heads_up_items(
     context: MinkaContext, new: NewActivity, author: Member, clashes: list[Activity]
-) -> list[OutboxItem]:
-    """One note per author of an overlapping activity, in their language."""
+) -> Callable[[Activity], list[OutboxItem]]:
+    """One note per author of an overlapping activity, in their language, with a button to
+    write to the new activity's author (built once the new activity has its id)."""
     school = await context.storage.schools.get_by_id(new.school_id)
-    items: dict[int, OutboxItem] = {}
+    items: dict[int, tuple[str, str]] = {}
     for other in clashes:
         if other.author_id is None or other.author_id in items or other.author_id == new.author_id:
             continue
@@ -522,8 +524,21 @@ async def heads_up_items(
             mine=other.title,
             mine_when=format_when(other.starts_at, dl, tz=tz),
         )
-        items[other.author_id] = OutboxItem(other.author_id, str(text))
-    return list(items.values())
+        items[other.author_id] = (str(text), lang)
+
+    def build(created: Activity) -> list[OutboxItem]:
+        return [
+            OutboxItem(chat, text, write_keyboard(created.id, who_of_member(author, lang), lang))
+            for chat, (text, lang) in items.items()
+        ]
+
+    return build
+
+
+def write_keyboard(activity_id: int, who: str, lang: str) -> dict[str, Any]:
+    """ "✉️ Escribir a <organización>" under a clash warning (handlers/relay.py)."""
+    button = write_button(who, cb.RelayWrite(activity_id), lang)
+    return InlineKeyboardMarkup([[button]]).to_dict()
 
 
 # One-line form ----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from handlers import (
     onboarding,
     privacy,
     profile,
+    relay,
     schools,
 )
 from handlers.conversations import Handler
@@ -46,6 +47,7 @@ def handler_registry() -> list[Handler]:
         *profile.handlers(),
         *activities.handlers(),
         *broadcasts.handlers(),
+        *relay.handlers(),
         # 2. Following, linking groups, and the bot being added to a group or unblocked.
         *follows.handlers(),
         # 3. Commands and buttons that work anywhere, Spanish and English names alike; inline

@@ -185,7 +185,7 @@ async def send_who(message: Message, context: MinkaContext, school: School, lang
     life = await school_life(context, school)
     link = school_link(context.bot.username, school.cod_mod, school.anexo)
     text = who_text(school, life, link, lang, context.settings.tz)
-    await message.reply_text(text, reply_markup=who_keyboard(life, lang))
+    await message.reply_text(text, reply_markup=who_keyboard(life, lang, school.id))
 
 
 async def send_qr(message: Message, context: MinkaContext, school: School, lang: str) -> None:

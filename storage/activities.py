@@ -467,6 +467,16 @@ class Activities:
             )
         return SchoolActivityCounts(int(upcoming), int(organizations))
 
+    async def latest_with_author(self, organization_id: int, school_id: int) -> Activity | None:
+        """The organization's latest activity at the school whose author is still known: whom
+        "Escribir a <organización>" on /quien reaches."""
+        row = await self._db.fetchone(
+            _SELECT + " WHERE a.organization_id = ? AND a.school_id = ? AND a.author_id IS NOT NULL"
+            " ORDER BY a.starts_at DESC, a.id DESC LIMIT 1",
+            (organization_id, school_id),
+        )
+        return None if row is None else row_to_activity(row)
+
     async def recent_schools_of_author(self, author_id: int, limit: int = 5) -> list[int]:
         """Schools the person announced for lately, to offer them first for the next one."""
         # max(id) is creation order, with no ties between activities created the same second.

@@ -57,7 +57,7 @@ async def test_one_message_per_chat_whatever_the_paths(
     await tap(fake, ANA, "Publicar")
     await fake.next_message(ROSA)  # Rosa already follows the school: the first notification
     who = await say(fake, ROSA, "/quien 9000001")
-    assert who.button_labels == ["🔔 Seguir a Fundación Ayni"]
+    assert who.button_labels == ["🔔 Seguir a Fundación Ayni", "✉️ Escribir a Fundación Ayni"]
     await tap(fake, ROSA, "🔔 Seguir a Fundación Ayni")
     subscribed = await say(fake, CARLOS, "/suscribir 9000001")
     assert "te avisaré" in subscribed.plain_text

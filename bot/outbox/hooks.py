@@ -3,12 +3,21 @@ items under an event key, and wake the delivery worker once the transaction comm
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.runtime.context import MinkaContext
 from storage.activities import Activity, AfterWrite
 from storage.db import Session
 from storage.outbox import OutboxItem, enqueue
+
+
+def enqueue_built(kind: str, build: Callable[[Activity], Sequence[OutboxItem]]) -> AfterWrite:
+    """As `enqueue_as`, for items that need the new activity (its id on a button)."""
+
+    async def enqueue_items(session: Session, activity: Activity) -> None:
+        await enqueue(session, f"{kind}:{activity.id}", build(activity))
+
+    return enqueue_items
 
 
 def all_of(*hooks: AfterWrite) -> AfterWrite:

@@ -11,6 +11,7 @@ from bot.domain.school_life import FollowState, SchoolLife
 from bot.views import callbacks as cb
 from bot.views.activity_views import organization_lines, upcoming_lines
 from bot.views.places import display_place
+from bot.views.relay_views import write_button
 from bot.views.texts import Markup, label, t
 from storage.schools import School
 
@@ -69,14 +70,15 @@ def card_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def who_keyboard(life: SchoolLife, lang: str) -> InlineKeyboardMarkup | None:
-    """ "Seguir" next to each organization working at the school."""
+def who_keyboard(life: SchoolLife, lang: str, school_id: int) -> InlineKeyboardMarkup | None:
+    """ "Seguir" and "Escribir a" next to each organization working at the school."""
     rows = [
         [
             _button(
                 label(lang, "btn_follow_org", org=p.name)[:60],
                 cb.FollowToggle("o", str(p.organization_id), True),
-            )
+            ),
+            write_button(p.name, cb.RelayToOrganization(p.organization_id, school_id), lang),
         ]
         for p in life.organizations[:8]
         if p.organization_id is not None and p.name

@@ -211,7 +211,8 @@ EN: dict[str, str] = {
     "published": "✅ Published. It shows on the card of {school}.",
     "announce_discarded": "Done, I published nothing.",
     "heads_up": "👋 A note from Minka: {who} announced “{title}” at {school} ({when}), which "
-    "overlaps with your activity “{mine}” ({mine_when}). You may want to coordinate.",
+    "overlaps with your activity “{mine}” ({mine_when}). To coordinate, write to them with the "
+    "button below.",
     "oneline_usage": "Quick form:\n/announce code | title | when | duration\nFor example: "
     "/announce 0325753 | Reading workshop | monday 10am | 2 h",
     "oneline_school_unknown": "I found no school with code “{code}”.",
@@ -424,4 +425,28 @@ EN: dict[str, str] = {
     # No dead ends: /ayuda shows what this person can use (bot/views/commands.py)
     "help_others": "There {count:is # more command|are # more commands} for other roles "
     "(coordinators, administrators, groups): /help all shows them.",
+    # No dead ends: relayed messages, "Escribir a <organización>" (handlers/relay.py)
+    "btn_relay_write": "✉️ Write to {org}",
+    "btn_relay_answer": "↩️ Answer",
+    "btn_relay_block": "🚫 No more from {who}",
+    "relay_person": "{name} ({org})",
+    "relay_someone": "Someone on Minka",
+    "relay_ask": "✉️ Type your message for {who} (up to 500 characters). It will arrive with "
+    "your name and organization, without your Telegram account. /cancel to send nothing.",
+    "relay_ask_answer": "↩️ Type your answer for {who} (up to 500 characters). /cancel to send "
+    "nothing.",
+    "relay_received": "✉️ <b>Message from {who}</b>{about}:\n\n{text}\n\n<i>Minka passes it "
+    "on without showing their Telegram account or yours.</i>",
+    "relay_answer_received": "↩️ <b>Answer from {who}</b>{about}:\n\n{text}",
+    "relay_about": " about “{title}”",
+    "relay_sent": "✅ Sent to {who}. If they answer, it will arrive here.",
+    "relay_not_delivered": "I could not deliver your message to {who}; nothing was sent.",
+    "relay_limit": "You already sent {count:# message|# messages} in the last 24 hours, the "
+    "maximum. You can write again tomorrow.",
+    "relay_text_invalid": "The message must have 1 to 500 characters; yours has "
+    "{length:# character|# characters}. Type it again, or /cancel.",
+    "relay_nobody": "There is no one to write to any more: whoever announced that activity "
+    "erased their data.",
+    "relay_own": "That activity is yours: no need to write to yourself.",
+    "relay_blocked": "🚫 Done: you will get no more messages from {who}. I will not tell them.",
 }

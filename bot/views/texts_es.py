@@ -213,7 +213,8 @@ ES: dict[str, str] = {
     "published": "✅ Publicado. Aparece en la ficha de {school}.",
     "announce_discarded": "Listo, no publiqué nada.",
     "heads_up": "👋 Aviso de Minka: {who} anunció «{title}» en {school} ({when}), que se cruza "
-    "con tu actividad «{mine}» ({mine_when}). Quizá quieran coordinar.",
+    "con tu actividad «{mine}» ({mine_when}). Si quieren coordinarse, escríbele con el botón de "
+    "abajo.",
     "oneline_usage": "Formato rápido:\n/anunciar código | título | cuándo | duración\nPor "
     "ejemplo: /anunciar 0325753 | Taller de lectura | lunes 10am | 2 h",
     "oneline_school_unknown": "No encontré la escuela con código «{code}».",
@@ -432,4 +433,27 @@ ES: dict[str, str] = {
     # No dead ends: /ayuda shows what this person can use (bot/views/commands.py)
     "help_others": "Hay {count:# comando más|# comandos más} para otros perfiles (coordinadores, "
     "administradores, grupos): /ayuda todo los muestra.",
+    # No dead ends: relayed messages, "Escribir a <organización>" (handlers/relay.py)
+    "btn_relay_write": "✉️ Escribir a {org}",
+    "btn_relay_answer": "↩️ Responder",
+    "btn_relay_block": "🚫 No recibir más de {who}",
+    "relay_person": "{name} ({org})",
+    "relay_someone": "Alguien de Minka",
+    "relay_ask": "✉️ Escribe tu mensaje para {who} (hasta 500 caracteres). Le llegará con tu "
+    "nombre y tu organización, sin tu cuenta de Telegram. /cancelar para no enviar nada.",
+    "relay_ask_answer": "↩️ Escribe tu respuesta para {who} (hasta 500 caracteres). "
+    "/cancelar para no enviar nada.",
+    "relay_received": "✉️ <b>Mensaje de {who}</b>{about}:\n\n{text}\n\n<i>Minka te lo hace "
+    "llegar sin mostrar su cuenta de Telegram ni la tuya.</i>",
+    "relay_answer_received": "↩️ <b>Respuesta de {who}</b>{about}:\n\n{text}",
+    "relay_about": " sobre «{title}»",
+    "relay_sent": "✅ Enviado a {who}. Si responde, te llegará aquí.",
+    "relay_not_delivered": "No pude entregar tu mensaje a {who}; no se envió nada.",
+    "relay_limit": "Ya enviaste {count:# mensaje|# mensajes} en las últimas 24 horas, el "
+    "máximo. Podrás escribir de nuevo mañana.",
+    "relay_text_invalid": "El mensaje debe tener entre 1 y 500 caracteres; el tuyo tiene "
+    "{length:# carácter|# caracteres}. Escríbelo de nuevo, o /cancelar.",
+    "relay_nobody": "Ya no hay a quién escribir: quien anunció esa actividad borró sus datos.",
+    "relay_own": "Esa actividad es tuya: no hace falta escribirte.",
+    "relay_blocked": "🚫 Listo: no recibirás más mensajes de {who}. No se lo diré.",
 }
