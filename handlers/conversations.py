@@ -36,8 +36,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.domain.choices import exact_choice, match_choice
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
 from bot.runtime.questions import asking_flow
+from bot.runtime.updates import chat_of, message_of, user_of
 from bot.views import callbacks as cb
 from bot.views.commands import CANCEL
 from bot.views.texts import Markup, t
@@ -48,10 +49,9 @@ from storage.questions import PendingQuestion
 
 async def cancel(update: Update, context: MinkaContext) -> int:
     """/cancelar inside any conversation: leave it, keep what was already saved."""
-    assert update.effective_message is not None
-    context.user_data.pop("start_payload", None)  # type: ignore[union-attr]
-    lang = await language_for(update, context)
-    await update.effective_message.reply_text(t(lang, "cancelled"))
+    context.user_data.start_payload = None
+    lang = await context.language()
+    await message_of(update).reply_text(t(lang, "cancelled"))
     await _forget_question(update, context, None)
     return ConversationHandler.END
 
@@ -60,11 +60,10 @@ def _off_script(flow: str) -> Callback:
     async def off_script(update: Update, context: MinkaContext) -> None:
         """Something the step does not take arrived: the button it means, or the question
         again with its buttons. The state is kept either way."""
-        assert update.effective_message is not None and update.effective_chat is not None
-        pending = await context.storage.questions.get(update.effective_chat.id)
+        pending = await context.storage.questions.get(chat_of(update).id)
         if pending is None or pending.flow != flow:
-            lang = await language_for(update, context)
-            await update.effective_message.reply_text(t(lang, "off_script"))
+            lang = await context.language()
+            await message_of(update).reply_text(t(lang, "off_script"))
             return
         if await _press_typed_answer(update, context, flow, pending, match_choice):
             return
@@ -78,8 +77,7 @@ def _buttons_first(callback: Callback, flow: str) -> Callback:
     a button out is that button; anything else is the step's own answer."""
 
     async def text_step(update: Update, context: MinkaContext) -> Any:
-        chat = update.effective_chat
-        pending = await context.storage.questions.get(chat.id) if chat else None
+        pending = await context.storage.questions.get(chat_of(update).id)
         if (
             pending is not None
             and pending.flow == flow
@@ -99,7 +97,7 @@ async def _press_typed_answer(
     update: Update, context: MinkaContext, flow: str, pending: PendingQuestion, matcher: Matcher
 ) -> bool:
     """Press the button the typed text means, if exactly one; False if none was pressed."""
-    text = update.effective_message.text if update.effective_message else None
+    text = message_of(update).text
     index = matcher(text, [label for label, _ in pending.buttons]) if text else None
     if index is None:
         return False
@@ -124,14 +122,10 @@ class TypedPress(CallbackQuery):
 def _typed_press(
     update: Update, context: MinkaContext, pending: PendingQuestion, data: str
 ) -> Update:
-    assert update.effective_user is not None and update.effective_chat is not None
-    message = update.effective_message
-    question = Message(
-        pending.message_id, message.date if message else context.now(), update.effective_chat
-    )
+    question = Message(pending.message_id, message_of(update).date, chat_of(update))
     question.set_bot(context.bot)
     query = TypedPress(
-        f"typed-{update.update_id}", update.effective_user, "typed", message=question, data=data
+        f"typed-{update.update_id}", user_of(update), "typed", message=question, data=data
     )
     query.set_bot(context.bot)
     return Update(update.update_id, callback_query=query)
@@ -142,9 +136,8 @@ async def _ask_again(
 ) -> None:
     """The pending question again, as a new message with its buttons (it becomes the pending
     one): whatever the screen shows now, the person sees what is asked and how to answer."""
-    assert update.effective_message is not None
-    lang = await language_for(update, context)
-    typed = update.effective_message.text
+    lang = await context.language()
+    typed = message_of(update).text
     key = "ask_again_buttons" if pending.buttons else "ask_again"
     intro = t(lang, key, text=typed[:60]) if typed else t(lang, "ask_again_not_text")
     markup = (
@@ -154,7 +147,7 @@ async def _ask_again(
     )
     token = asking_flow.set(flow)
     try:
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             t(lang, "ask_again_question", intro=intro, question=Markup(pending.text)),
             reply_markup=markup,
         )
@@ -275,6 +268,9 @@ async def _idle_too_long(
 
 def _on_timer(flow: str) -> Callback:
     async def timed_out(update: Update, context: MinkaContext) -> int:
+        # PTB's timer hands us the context of the flow's last update, minutes old: the language
+        # cached then may have changed since (/idioma).
+        context.forget_language()
         return await expire_flow(update, context, flow)
 
     return timed_out
@@ -290,7 +286,7 @@ async def expire_flow(update: Update, context: MinkaContext, flow: str) -> int:
         with contextlib.suppress(BadRequest):
             await update.callback_query.answer()
     if chat is not None:
-        await chat.send_message(t(await language_for(update, context), "flow_expired"))
+        await chat.send_message(t(await context.language(), "flow_expired"))
     return ConversationHandler.END
 
 

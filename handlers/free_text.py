@@ -11,7 +11,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.intents import Detected, Intent, detect_intent
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import message_of
 from bot.views import callbacks as cb
 from bot.views.texts import t
 from handlers.onboarding import show_main_menu
@@ -26,10 +27,9 @@ OFFERS = {
 
 
 async def on_free_text(update: Update, context: MinkaContext) -> None:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
+    message = message_of(update)
     detected = detect_intent(message.text or "")
-    member = await context.storage.members.get(user.id)
+    member = await context.member()
     if member is None or not member.is_registered:
         await answer_newcomer(update, context, detected)
     elif detected.intent is Intent.MENU:
@@ -44,9 +44,8 @@ async def on_free_text(update: Update, context: MinkaContext) -> None:
 
 async def answer_newcomer(update: Update, context: MinkaContext, detected: Detected) -> None:
     """Before registering, only a school search works; a greeting or an action is shown /start."""
-    assert update.effective_message is not None
     if detected.intent is Intent.SEARCH and detected.query:
         await reply_with_results(update, context, detected.query, cb.CARD)
         return
-    lang = await language_for(update, context)
-    await update.effective_message.reply_text(t(lang, "register_first"))
+    lang = await context.language()
+    await message_of(update).reply_text(t(lang, "register_first"))

@@ -16,7 +16,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.outbox.hooks import wake_delivery
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.relay_views import person_label, relay_item
 from bot.views.texts import t
@@ -40,23 +41,20 @@ END = ConversationHandler.END
 
 
 async def send(update: Update, text: str) -> None:
-    assert update.effective_chat is not None
-    await update.effective_chat.send_message(text)
+    await chat_of(update).send_message(text)
 
 
 # Starting: to an activity's author, to an organization at a school, or answering ----------------
 
 
 async def on_write(update: Update, context: MinkaContext) -> str | int:
-    assert update.callback_query is not None
-    payload = cb.RelayWrite.unpack(update.callback_query.data)
+    payload = cb.RelayWrite.unpack(query_of(update).data)
     activity = await context.storage.activities.get(payload.activity_id) if payload else None
     return await start_writing(update, context, activity)
 
 
 async def on_write_to_organization(update: Update, context: MinkaContext) -> str | int:
-    assert update.callback_query is not None
-    payload = cb.RelayToOrganization.unpack(update.callback_query.data)
+    payload = cb.RelayToOrganization.unpack(query_of(update).data)
     activities = context.storage.activities
     activity = (
         await activities.latest_with_author(payload.organization_id, payload.school_id)
@@ -74,8 +72,7 @@ async def start_writing(
     if member is None or activity is None:
         await stale_button(update, context)
         return END
-    assert update.callback_query is not None
-    await update.callback_query.answer()
+    await query_of(update).answer()
     lang = member.language
     if activity.author_id is None:
         await send(update, t(lang, "relay_nobody"))
@@ -90,8 +87,7 @@ async def start_writing(
 
 
 async def on_answer(update: Update, context: MinkaContext) -> str | int:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     payload = cb.RelayAnswer.unpack(query.data)
     answered = await context.storage.relays.get(payload.message_id) if payload else None
     member = await registered_member(update, context)
@@ -109,12 +105,11 @@ async def on_answer(update: Update, context: MinkaContext) -> str | int:
 
 
 async def on_text(update: Update, context: MinkaContext) -> str | int:
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
+    user, message = user_of(update), message_of(update)
     draft = await context.storage.drafts.get(user.id, FLOW)
-    member = await context.storage.members.get(user.id)
+    member = await context.member()
     if member is None or "who" not in draft:  # the draft expired or was erased
-        await send(update, t(await language_for(update, context), "flow_expired"))
+        await send(update, t(await context.language(), "flow_expired"))
         return END
     try:
         await relay(context, member, draft, message.text or "")
@@ -170,8 +165,7 @@ async def renderer(
 
 
 async def on_block(update: Update, context: MinkaContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     payload = cb.RelayBlock.unpack(query.data)
     try:
         if payload is None:
@@ -181,7 +175,7 @@ async def on_block(update: Update, context: MinkaContext) -> None:
         await stale_button(update, context)
         return
     await query.answer()
-    lang = await language_for(update, context)
+    lang = await context.language()
     who = person_label(await context.storage.members.get(blocked.sender_id), lang)
     await send(update, t(lang, "relay_blocked", who=who))
 

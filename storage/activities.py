@@ -131,6 +131,10 @@ class Activity:
     created_at: datetime
     updated_at: datetime
     organization_verified: bool = False
+    # The author's own school (teachers): names a teacher's activity, and says when it is
+    # at a school that is not hers. None for organizations' staff and once the author is gone.
+    author_school_id: int | None = None
+    author_school_name: str | None = None
 
     @property
     def is_scheduled(self) -> bool:
@@ -139,9 +143,6 @@ class Activity:
     def is_upcoming(self, now: datetime) -> bool:
         """Still to happen or happening now (what the school card lists)."""
         return self.is_scheduled and self.ends_at > now
-
-    def has_ended(self, now: datetime) -> bool:
-        return self.ends_at <= now
 
     def is_managed_by(self, user_id: int, organization_id: int | None) -> bool:
         """Its author, or anyone of its organization, may edit or cancel it."""
@@ -234,10 +235,11 @@ def checked_outcome(status: ActivityStatus, participants: int | None) -> None:
 _SELECT = (
     "SELECT a.*, s.name AS school_name, s.codlocal AS codlocal,"
     " o.name AS organization_name, COALESCE(o.verified, 0) AS organization_verified,"
-    " m.name AS author_name"
+    " m.name AS author_name, m.school_id AS author_school_id, ms.name AS author_school_name"
     " FROM activities a JOIN schools s ON s.id = a.school_id"
     " LEFT JOIN organizations o ON o.id = a.organization_id"
     " LEFT JOIN members m ON m.user_id = a.author_id"
+    " LEFT JOIN schools ms ON ms.id = m.school_id"
 )
 
 # Scheduled, not over yet: what "upcoming" means everywhere.
@@ -288,6 +290,7 @@ def row_to_activity(row: aiosqlite.Row) -> Activity:
         participants=row["participants"], cancel_reason=row["cancel_reason"],
         created_at=_time(row["created_at"]), updated_at=_time(row["updated_at"]),
         organization_verified=bool(row["organization_verified"]),
+        author_school_id=row["author_school_id"], author_school_name=row["author_school_name"],
     )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram
-from tests.test_onboarding_e2e import register_teacher, say
+from tests.helpers import register_teacher, say
 
 ROSA, NEWCOMER = 2201, 2202
 

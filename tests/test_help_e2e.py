@@ -7,8 +7,7 @@ from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.views.commands import COMMANDS
 from storage.roles import RoleName
-from tests.test_activities_e2e import register_ngo
-from tests.test_onboarding_e2e import register_teacher, say, storage_of
+from tests.helpers import register_ngo, register_teacher, say, storage_of
 
 ROSA, ANA = 2501, 2502
 COORDINATOR_ONLY = ("/difundir", "/difusiones", "/verificar")

@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
-from tests.test_activities_e2e import set_clock
-from tests.test_onboarding_e2e import storage_of
+from tests.helpers import set_clock, storage_of
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 26 November 2026, 10:00 in Lima
 LUCIA = 2301

@@ -8,8 +8,7 @@ import json
 
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
-from tests.test_activities_e2e import NOW, announce_guided, register_ngo, set_clock
-from tests.test_onboarding_e2e import say, storage_of, tap
+from tests.helpers import NOW, announce_guided, register_ngo, say, set_clock, storage_of, tap
 
 ANA, BETO, CARLA = 2601, 2602, 2603
 BETO_ACTIVITY = "/anunciar 9000111 | Taller de lectura | lunes de 10 a 12 | 2 h"

@@ -11,8 +11,7 @@ from bot.app import MinkaApplication
 from bot.runner import running
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings
-from tests.test_activities_e2e import begin_announcement, register_ngo, set_clock
-from tests.test_onboarding_e2e import say, storage_of, tap
+from tests.helpers import begin_announcement, register_ngo, say, set_clock, storage_of, tap
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday, 10:00 in Lima
 ANA, ROSA = 2101, 2102

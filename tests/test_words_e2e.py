@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram
-from tests.test_follows_e2e import open_card
-from tests.test_onboarding_e2e import register_teacher, say, tap
+from tests.helpers import register_teacher, say, tap
 
 ROSA = 2401
 
@@ -15,7 +14,7 @@ async def test_a_followed_district_reads_well(fake: FakeTelegram, bot: MinkaAppl
     """As found: "te avisaré de las actividades de el distrito Comas" and "Distrito: el
     distrito Comas"."""
     await register_teacher(fake, ROSA)
-    await open_card(fake, ROSA)
+    await say(fake, ROSA, "/start s_9000001_0")  # the school's card
     followed = await tap(fake, ROSA, "🔔 Seguir distrito San Martín de Porres")
     assert "sigues el distrito de San Martín de Porres" in followed.plain_text
     assert " de el " not in followed.plain_text

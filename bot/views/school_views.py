@@ -142,8 +142,13 @@ def _skip_row(action: str, lang: str) -> list[list[InlineKeyboardButton]]:
     return [[_button(label(lang, "btn_skip_school"), cb.SkipSchool())]] if action == cb.MINE else []
 
 
-def skip_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(_skip_row(cb.MINE, lang))
+def skip_keyboard(lang: str, offered: School | None = None) -> InlineKeyboardMarkup:
+    """ "Lo digo después", under the school whose link brought a new teacher, if any."""
+    rows = _skip_row(cb.MINE, lang)
+    if offered is not None:
+        pick = cb.SchoolAction(cb.MINE, offered.id)
+        rows = [[_button(school_button_label(offered, lang), pick)], *rows]
+    return InlineKeyboardMarkup(rows)
 
 
 def distance_label(km: float, lang: str) -> str:

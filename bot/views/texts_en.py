@@ -449,4 +449,16 @@ EN: dict[str, str] = {
     "erased their data.",
     "relay_own": "That activity is yours: no need to write to yourself.",
     "relay_blocked": "🚫 Done: you will get no more messages from {who}. I will not tell them.",
+    # No dead ends: a teacher's activities carry her name and school (bot/views/activity_views.py)
+    "by_teacher_here": "{name}, a teacher at this school",
+    "by_teacher_elsewhere": "{name}, a teacher at {school} (not this school)",
+    "by_teacher": "{name}, a teacher",
+    # No dead ends: a teacher who came by a school's link is offered it (handlers/onboarding.py)
+    "ask_school_linked": "Do you teach at <b>{school}</b>? Tap it below, or type your school's "
+    "name or código modular, or share your location 📍.",
+    # No dead ends: /verificar asks first, and never one's own organization (handlers/admin.py)
+    "verify_confirm": "Shall I verify “{name}”? Tap it to confirm; if it is not that one, send "
+    "/verify and its full name.",
+    "verify_own": "You cannot verify {name}: it is your own organization. Ask another "
+    "coordinator or an administrator.",
 }

@@ -456,4 +456,16 @@ ES: dict[str, str] = {
     "relay_nobody": "Ya no hay a quién escribir: quien anunció esa actividad borró sus datos.",
     "relay_own": "Esa actividad es tuya: no hace falta escribirte.",
     "relay_blocked": "🚫 Listo: no recibirás más mensajes de {who}. No se lo diré.",
+    # No dead ends: a teacher's activities carry her name and school (bot/views/activity_views.py)
+    "by_teacher_here": "{name}, docente de esta escuela",
+    "by_teacher_elsewhere": "{name}, docente de {school} (no de esta escuela)",
+    "by_teacher": "{name}, docente",
+    # No dead ends: a teacher who came by a school's link is offered it (handlers/onboarding.py)
+    "ask_school_linked": "¿Enseñas en <b>{school}</b>? Tócala abajo, o escribe el nombre o "
+    "código modular de tu escuela, o comparte tu ubicación 📍.",
+    # No dead ends: /verificar asks first, and never one's own organization (handlers/admin.py)
+    "verify_confirm": "¿Verifico «{name}»? Tócala para confirmar; si no es esa, escribe "
+    "/verificar y su nombre completo.",
+    "verify_own": "No puedes verificar {name}: es tu propia organización. Pídeselo a otro "
+    "coordinador o a un administrador.",
 }
