@@ -461,4 +461,7 @@ EN: dict[str, str] = {
     "/verify and its full name.",
     "verify_own": "You cannot verify {name}: it is your own organization. Ask another "
     "coordinator or an administrator.",
+    # No dead ends: /difundir offers only what the coordinator's scope reaches
+    "broadcast_no_schools": "I found no schools for “{text}” within what you coordinate. Try "
+    "another name or the código modular.",
 }

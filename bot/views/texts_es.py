@@ -468,4 +468,7 @@ ES: dict[str, str] = {
     "/verificar y su nombre completo.",
     "verify_own": "No puedes verificar {name}: es tu propia organización. Pídeselo a otro "
     "coordinador o a un administrador.",
+    # No dead ends: /difundir offers only what the coordinator's scope reaches
+    "broadcast_no_schools": "No encontré escuelas para «{text}» dentro de lo que coordinas. "
+    "Prueba con otro nombre o el código modular.",
 }
