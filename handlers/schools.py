@@ -209,8 +209,15 @@ async def qr_command(update: Update, context: MinkaContext) -> None:
 
 
 async def school_command(update: Update, context: MinkaContext, action: str, usage: str) -> None:
-    """/quien and /qr: act at once on an unambiguous school, else offer the matches."""
+    """/quien and /qr: act at once on an unambiguous school, else offer the matches. /quien
+    alone is about the teacher's own school."""
     query = " ".join(context.args or [])
+    member = await context.member()
+    if not query.strip() and action == cb.WHO and member and member.school_id:
+        own = await context.storage.schools.get_by_id(member.school_id)
+        if own is not None:
+            await send_who(message_of(update), context, own, await context.language())
+            return
     await act_on_school(update, context, query, action, usage)
 
 
@@ -241,7 +248,7 @@ async def school_from_query(
     lang = await context.language()
     query = query.strip()[:MAX_QUERY_CHARS]
     if not query:
-        await message.reply_text(t(lang, usage))
+        await ask_which_school(update, context, action, usage, lang)
         return None
     result = await search_schools(context.storage, query, limit=PAGE_SIZE)
     if len(result.schools) == 1 and not result.has_more:
@@ -253,6 +260,37 @@ async def school_from_query(
     markup = results_keyboard(result.schools, action, lang, more)
     await message.reply_text(t(lang, "pick_school"), reply_markup=markup)
     return None
+
+
+MAX_OFFERED = 5
+
+
+async def ask_which_school(
+    update: Update, context: MinkaContext, action: str, usage: str, lang: str
+) -> None:
+    """A command without a school starts instead of stopping: the person's own school and
+    the ones she announced for lately as buttons, and how to name another, with a code that
+    exists in the registry loaded."""
+    offered = await schools_to_offer(update, context)
+    example = offered[0].code if offered else await context.storage.schools.example_code()
+    text = t(lang, usage, example=example or "")
+    if not offered:
+        await message_of(update).reply_text(text)
+        return
+    markup = results_keyboard(offered, action, lang, None)
+    await message_of(update).reply_text(t(lang, "which_school", usage=text), reply_markup=markup)
+
+
+async def schools_to_offer(update: Update, context: MinkaContext) -> list[School]:
+    """Her school first, then those she announced for lately; none in a group."""
+    if chat_of(update).type != ChatType.PRIVATE:
+        return []
+    member = await context.member()
+    recent = await context.storage.activities.recent_schools_of_author(user_of(update).id)
+    ids = [member.school_id] if member and member.school_id else []
+    ids += [school_id for school_id in recent if school_id not in ids]
+    found = await context.storage.schools.by_ids(ids[:MAX_OFFERED])
+    return [found[school_id] for school_id in ids[:MAX_OFFERED] if school_id in found]
 
 
 async def skip_own_school(update: Update, context: MinkaContext) -> None:

@@ -106,8 +106,8 @@ EN: dict[str, str] = {
     "who_no_organizations": "No organization has registered activities here yet.",
     "who_invite": "Do you know someone who works here? Share this link: {link}",
     "school_gone": "That school is no longer in the registry. Please search for it again.",
-    "usage_who": "Send /who and the school's name or code, for example “/who 2045 ate”.",
-    "usage_qr": "Send /qr and the school's name or code, for example “/qr 0325753”.",
+    "usage_who": "Send /who and the school's name or code, for example “/who {example}”.",
+    "usage_qr": "Send /qr and the school's name or code, for example “/qr {example}”.",
     "pick_school": "Which of these schools?",
     "qr_caption": "{name}\nScan the code to see this school on Minka.",
     "qr_footer": "Scan to see who works here",
@@ -292,7 +292,7 @@ EN: dict[str, str] = {
     "btn_remove": "✖ {name}",
     "mode_set": "Done: mode set to {mode}.",
     "usage_subscribe": "Send /subscribe and the school's name or code, for example "
-    "“/subscribe 0325753”.",
+    "“/subscribe {example}”.",
     "group_greeting": "Hi! I'm Minka 👋 I tell about the activities at schools. A group "
     "administrator can link this group to its school with /link and the school's name or code.",
     "link_admins_only": "Only the group's administrators can link or unlink it.",
@@ -301,7 +301,7 @@ EN: dict[str, str] = {
     "linked": "✅ This group will receive the updates of {name}.",
     "unlinked": "Done: this group will no longer receive school updates.",
     "not_linked": "This group was not linked to any school.",
-    "usage_link": "Send /link and the school's name or code, for example “/link 0325753”.",
+    "usage_link": "Send /link and the school's name or code, for example “/link {example}”.",
     "notification_created": "🆕 {who} announced “{title}” at {school}: {when}.",
     "notification_updated": "✏️ “{title}” at {school} changed: it is now {when}.",
     "notification_cancelled": "❌ “{title}” at {school} ({when}) was cancelled.",
@@ -464,4 +464,6 @@ EN: dict[str, str] = {
     # No dead ends: /difundir offers only what the coordinator's scope reaches
     "broadcast_no_schools": "I found no schools for “{text}” within what you coordinate. Try "
     "another name or the código modular.",
+    # No dead ends: a command without a school asks which (handlers/schools.py)
+    "which_school": "Which school? Tap one of these, or: {usage}",
 }

@@ -107,8 +107,8 @@ ES: dict[str, str] = {
     "who_invite": "¿Conoces a alguien que trabaja aquí? Comparte este enlace: {link}",
     "school_gone": "Esa escuela ya no está en el registro. Búscala de nuevo.",
     "usage_who": "Escribe /quien y el nombre o código de la escuela, por ejemplo "
-    "«/quien 2045 ate».",
-    "usage_qr": "Escribe /qr y el nombre o código de la escuela, por ejemplo «/qr 0325753».",
+    "«/quien {example}».",
+    "usage_qr": "Escribe /qr y el nombre o código de la escuela, por ejemplo «/qr {example}».",
     "pick_school": "¿Cuál de estas escuelas?",
     "qr_caption": "{name}\nEscanea el código para ver esta escuela en Minka.",
     "qr_footer": "Escanea para ver quién trabaja aquí",
@@ -295,7 +295,7 @@ ES: dict[str, str] = {
     "btn_remove": "✖ {name}",
     "mode_set": "Listo: modo {mode}.",
     "usage_subscribe": "Escribe /suscribir y el nombre o código de la escuela, por ejemplo "
-    "«/suscribir 0325753».",
+    "«/suscribir {example}».",
     "group_greeting": "¡Hola! Soy Minka 👋 Aviso de las actividades en las escuelas. Un "
     "administrador del grupo puede vincularlo a su escuela con /vincular y el nombre o código "
     "de la escuela.",
@@ -306,7 +306,7 @@ ES: dict[str, str] = {
     "unlinked": "Listo: este grupo ya no recibirá novedades de escuelas.",
     "not_linked": "Este grupo no estaba vinculado a ninguna escuela.",
     "usage_link": "Escribe /vincular y el nombre o código de la escuela, por ejemplo "
-    "«/vincular 0325753».",
+    "«/vincular {example}».",
     "notification_created": "🆕 {who} anunció «{title}» en {school}: {when}.",
     "notification_updated": "✏️ Cambió «{title}» en {school}: ahora es {when}.",
     "notification_cancelled": "❌ Se canceló «{title}» en {school} ({when}).",
@@ -471,4 +471,6 @@ ES: dict[str, str] = {
     # No dead ends: /difundir offers only what the coordinator's scope reaches
     "broadcast_no_schools": "No encontré escuelas para «{text}» dentro de lo que coordinas. "
     "Prueba con otro nombre o el código modular.",
+    # No dead ends: a command without a school asks which (handlers/schools.py)
+    "which_school": "¿De qué escuela? Toca una de estas, o: {usage}",
 }
