@@ -271,6 +271,13 @@ _UPCOMING_OF_ORGANIZATION = (
     _SELECT + _UPCOMING + " AND a.organization_id = :owner" + _UPCOMING_ORDER
 )
 _UPCOMING_OF_AUTHOR = _SELECT + _UPCOMING + " AND a.author_id = :owner" + _UPCOMING_ORDER
+# Activities whose author used /olvidarme, at schools whose ubigeo starts with :owner.
+_UPCOMING_WITHOUT_AUTHOR = (
+    _SELECT
+    + _UPCOMING
+    + " AND a.author_id IS NULL AND s.ubigeo LIKE :owner || '%'"
+    + _UPCOMING_ORDER
+)
 
 
 def _time(text: str) -> datetime:
@@ -430,7 +437,16 @@ class Activities:
     ) -> list[Activity]:
         return await self._upcoming(_UPCOMING_OF_AUTHOR, author_id, now, limit)
 
-    async def _upcoming(self, sql: str, owner: int, now: datetime, limit: int) -> list[Activity]:
+    async def upcoming_without_author(
+        self, ubigeo_prefix: str, now: datetime, limit: int = 20
+    ) -> list[Activity]:
+        """Upcoming activities whose author erased their data, at schools inside the place
+        (an ubigeo prefix; "" is everywhere): coordinators there look after them."""
+        return await self._upcoming(_UPCOMING_WITHOUT_AUTHOR, ubigeo_prefix, now, limit)
+
+    async def _upcoming(
+        self, sql: str, owner: int | str, now: datetime, limit: int
+    ) -> list[Activity]:
         rows = await self._db.fetchall(sql, {"now": to_db(now), "owner": owner, "limit": limit})
         return [row_to_activity(row) for row in rows]
 

@@ -7,7 +7,16 @@ from __future__ import annotations
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage.roles import RoleName
-from tests.helpers import outbox_busy, register_ngo, register_teacher, say, storage_of, tap
+from tests.helpers import (
+    NOW,
+    outbox_busy,
+    register_ngo,
+    register_teacher,
+    say,
+    set_clock,
+    storage_of,
+    tap,
+)
 
 ELENA, ANA = 2801, 2802
 
@@ -80,3 +89,39 @@ async def test_the_broadcaster_is_not_her_own_audience(
     await fake.wait_until(lambda: not outbox_busy(bot))
     delivered = [m for m in fake.messages(ELENA) if m.plain_text.startswith("📢 Aviso de")]
     assert delivered == []  # her preview starts "Así lo verán"; no copy of the notice itself
+
+
+ANA_AGAIN, BETO = 2805, 2806
+
+
+async def test_after_olvidarme_the_organization_and_coordinators_keep_the_activities(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    """As found: after /olvidarme, the person's activities could be edited by nobody."""
+    set_clock(bot, NOW)
+    await register_ngo(fake, ANA_AGAIN, "Ana", "Fundación Ayni")
+    await register_ngo(fake, BETO, "Beto", "Fundación Ayni")  # the same organization
+    await say(fake, ANA_AGAIN, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h")
+    await tap(fake, ANA_AGAIN, "Publicar")
+    await register_teacher(fake, ROSA, school_query="9000001")
+    await say(fake, ROSA, "/anunciar 9000001 | Feria de ciencias | martes 10am | 2 h")
+    await tap(fake, ROSA, "Publicar")
+    for person in (ANA_AGAIN, ROSA):
+        await say(fake, person, "/olvidarme")
+        await fake.press(person, "Sí, bórrame")
+        erased = await fake.next_event(person)  # the question is edited into the answer
+        assert "borré tus datos" in erased.message.plain_text
+
+    listing = await say(fake, BETO, "/actividades")
+    assert listing.button_labels == ["lun 30/11 10:00 · Taller de lectura"]
+    detail = await tap(fake, BETO, listing.button_labels[0])
+    assert detail.button_labels[-1] == "❌ Cancelar actividad"
+
+    await register_ngo(fake, ELENA, "Elena", "UGEL 02 Rímac")
+    await storage_of(bot).roles.grant(ELENA, RoleName.COORDINATOR, scope_ubigeo="150135")
+    listing = await say(fake, ELENA, "/actividades")
+    assert "mar 01/12 10:00 · Feria de ciencias" in listing.button_labels  # the teacher's
+    detail = await tap(fake, ELENA, "mar 01/12 10:00 · Feria de ciencias")
+    await tap(fake, ELENA, "✏️ Título")
+    updated = await say(fake, ELENA, "Feria de ciencias y arte")
+    assert "Actividad actualizada" in updated.plain_text
