@@ -540,7 +540,8 @@ async def one_line(update: Update, context: MinkaContext, arguments: str, lang: 
         parsed = parse_one_line(arguments, context.now(), tz)
     except OneLineError as error:
         key = "oneline_usage" if error.part == "usage" else "oneline_when_unknown"
-        await send(update, t(lang, key, text=error.text))
+        example = await context.storage.schools.example_code() or ""  # one the registry has
+        await send(update, t(lang, key, text=error.text, example=example))
         return END
     cod_mod, _, anexo = parsed.code.partition("-")
     school = await context.storage.schools.get(cod_mod, anexo or "0")

@@ -46,3 +46,6 @@ async def test_without_a_school_the_example_is_a_real_code(
         example = re.search(r"«/\w+ (\d{7})»", usage.plain_text)
         assert example is not None, usage.plain_text
         assert await storage_of(bot).schools.get(example[1]) is not None
+    usage = await say(fake, ROSA, "/anunciar 9000001 | solo título")
+    example = re.search(r"/anunciar (\d{7}) \|", usage.plain_text)
+    assert example is not None and await storage_of(bot).schools.get(example[1]) is not None

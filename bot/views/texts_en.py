@@ -214,7 +214,7 @@ EN: dict[str, str] = {
     "overlaps with your activity “{mine}” ({mine_when}). To coordinate, write to them with the "
     "button below.",
     "oneline_usage": "Quick form:\n/announce code | title | when | duration\nFor example: "
-    "/announce 0325753 | Reading workshop | monday 10am | 2 h",
+    "/announce {example} | Reading workshop | monday 10am | 2 h",
     "oneline_school_unknown": "I found no school with code “{code}”.",
     "oneline_when_unknown": "I didn't understand the date “{text}”. Try “monday 10am” or "
     "“15/12 9:00”.",

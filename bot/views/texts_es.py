@@ -216,7 +216,7 @@ ES: dict[str, str] = {
     "con tu actividad «{mine}» ({mine_when}). Si quieren coordinarse, escríbele con el botón de "
     "abajo.",
     "oneline_usage": "Formato rápido:\n/anunciar código | título | cuándo | duración\nPor "
-    "ejemplo: /anunciar 0325753 | Taller de lectura | lunes 10am | 2 h",
+    "ejemplo: /anunciar {example} | Taller de lectura | lunes 10am | 2 h",
     "oneline_school_unknown": "No encontré la escuela con código «{code}».",
     "oneline_when_unknown": "No entendí la fecha «{text}». Prueba con «lunes 10am» o «15/12 9:00».",
     "oneline_duration_unknown": "No entendí la duración «{text}». Usa, por ejemplo, «2 h» o "
