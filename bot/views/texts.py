@@ -73,6 +73,8 @@ def t(lang: str, key: str, **values: object) -> Markup:
     """The text `key` in `lang` (falling back to Spanish), placeholders filled and escaped."""
     catalog = CATALOGS.get(lang, CATALOGS[DEFAULT_LANGUAGE])
     template = catalog.get(key) or CATALOGS[DEFAULT_LANGUAGE][key]
+    if "|" not in template:  # no plural form: plain format_map is twice as fast
+        return Markup(template.format_map({name: escape(value) for name, value in values.items()}))
     return Markup(_ESCAPING.vformat(template, (), values))
 
 
@@ -80,6 +82,8 @@ def label(lang: str, key: str, **values: object) -> str:
     """A button label or other plain-text string: Telegram shows it verbatim, so no escaping."""
     catalog = CATALOGS.get(lang, CATALOGS[DEFAULT_LANGUAGE])
     template = catalog.get(key) or CATALOGS[DEFAULT_LANGUAGE][key]
+    if "|" not in template:
+        return template.format_map({name: str(value) for name, value in values.items()})
     return _VERBATIM.vformat(template, (), values)
 
 
