@@ -116,5 +116,7 @@ async def test_who_works_here_offers_to_write(fake: FakeTelegram, bot: MinkaAppl
     too_long = await say(fake, CARLA, "x" * 501)
     assert "entre 1 y 500 caracteres; el tuyo tiene 501 caracteres" in too_long.plain_text
     fake.mark(ANA)
-    await say(fake, CARLA, "¿Coordinamos?")
-    assert "Mensaje de Carla (Cuna Más)" in (await fake.next_message(ANA)).plain_text
+    await say(fake, CARLA, "<b>¿Coordinamos?</b> & más")  # markup is shown, never applied
+    received = await fake.next_message(ANA)
+    assert "Mensaje de Carla (Cuna Más)" in received.plain_text
+    assert "<b>¿Coordinamos?</b> & más" in received.plain_text
