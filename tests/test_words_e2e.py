@@ -31,3 +31,27 @@ async def test_one_teacher_is_one_docente(fake: FakeTelegram, bot: MinkaApplicat
     await register_teacher(fake, ROSA, school_query="mariategui san martin de porres")
     card = await say(fake, ROSA, "/start s_9000001_0")
     assert "1 docente registrado" in card.plain_text and "1 docentes" not in card.plain_text
+
+
+async def test_the_daily_mode_reads_as_english(fake: FakeTelegram, bot: MinkaApplication) -> None:
+    """As found: "Done: daily summary at 7:00 mode."."""
+    await register_teacher(fake, ROSA)
+    await say(fake, ROSA, "/language")
+    await fake.press(ROSA, "English")
+    await fake.next_event(ROSA)
+    await say(fake, ROSA, "/start s_9000001_0")
+    await tap(fake, ROSA, "🔔 Follow")
+    await say(fake, ROSA, "/subscriptions")
+    done = await tap(fake, ROSA, "⏰ Switch to a daily summary")
+    assert "Done: mode set to daily summary at 7:00." in done.plain_text
+    assert "7:00 mode" not in done.plain_text
+
+
+async def test_a_district_named_in_full_lists_its_schools_first(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    """As found: "san martin de porres" listed Ate, Juliaca and SJL before the district."""
+    await register_teacher(fake, ROSA)
+    results = await say(fake, ROSA, "san martin de porres")
+    assert results.button_labels[0].endswith("— San Martín de Porres")
+    assert results.button_labels[1].endswith("— San Martín de Porres")
