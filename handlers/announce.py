@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -32,8 +32,8 @@ from bot.domain.announcing import (
     typed_end,
 )
 from bot.domain.dates import DateFlag, ParsedWhen, format_when, parse_when
-from bot.outbox.hooks import all_of, enqueue_built, wake_delivery
-from bot.outbox.notifications import Change, notify_followers
+from bot.outbox.hooks import tell_and_deliver
+from bot.outbox.notifications import clash_heads_ups, who_announces
 from bot.runtime.context import MinkaContext
 from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
@@ -48,13 +48,10 @@ from bot.views.activity_views import (
     hour_keyboard,
     publish_keyboard,
     single_button,
-    teacher_who,
-    who_of,
     yes_change_keyboard,
 )
 from bot.views.commands import ANNOUNCE
 from bot.views.keyboards import column
-from bot.views.relay_views import write_button
 from bot.views.school_views import school_button_label
 from bot.views.texts import Markup, label, t
 from handlers.common import registered_member
@@ -68,9 +65,8 @@ from storage.activities import (
     clean_description,
     clean_title,
 )
+from storage.activity_events import Change, Notice
 from storage.clock import from_db, to_db
-from storage.models import Member
-from storage.outbox import OutboxItem
 from storage.schools import School
 
 log = logging.getLogger(__name__)
@@ -426,17 +422,6 @@ async def draft_facts(
     )
 
 
-async def who_announces(context: MinkaContext, member: Member, at: int, lang: str) -> str:
-    """The organization, or a teacher by her name and school (see activity_views.teacher_who)."""
-    org = member.organization
-    if org is None and member.name:
-        own = (
-            await context.storage.schools.get_by_id(member.school_id) if member.school_id else None
-        )
-        return teacher_who(member.name, (member.school_id, own.name if own else None), at, lang)
-    return who_of(org.name if org else None, lang, org.verified if org else False)
-
-
 async def on_publish(update: Update, context: MinkaContext) -> int | str:
     query, user = query_of(update), user_of(update)
     answer = cb.PublishAnswer.unpack(query.data)
@@ -471,63 +456,12 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
         ends_at=end,
     )
     clashes = await context.storage.activities.clashes(new.school_id, start, end)
-    heads_ups = await heads_up_items(context, new, member, clashes)
-    settings = context.settings
-    then = all_of(
-        notify_followers(
-            Change.CREATED,
-            settings.tz,
-            settings.default_language,
-            actor_id=user_id,
-            now=context.now(),
-        ),
-        enqueue_built("heads-up", heads_ups),
-    )
-    activity = await context.storage.activities.create(new, then=then)
+    heads_ups = await clash_heads_ups(context, new, member, clashes)
+    notice = Notice(Change.CREATED, user_id, context.now(), heads_ups)
+    activity = await context.storage.activities.create(new, notice=notice)
     await context.storage.drafts.clear(user_id, FLOW)
-    wake_delivery(context)
+    await tell_and_deliver(context)
     return activity
-
-
-async def heads_up_items(
-    context: MinkaContext, new: NewActivity, author: Member, clashes: list[Activity]
-) -> Callable[[Activity], list[OutboxItem]]:
-    """One note per author of an overlapping activity, in their language, with a button to
-    write to the new activity's author (built once the new activity has its id)."""
-    school = await context.storage.schools.get_by_id(new.school_id)
-    items: dict[int, tuple[str, str, str]] = {}
-    for other in clashes:
-        if other.author_id is None or other.author_id in items or other.author_id == new.author_id:
-            continue
-        member = await context.storage.members.get(other.author_id)
-        lang = member.language if member else context.settings.default_language
-        tz, dl = context.settings.tz, date_language(lang)
-        text = t(
-            lang,
-            "heads_up",
-            who=await who_announces(context, author, new.school_id, lang),
-            title=new.title,
-            school=school.name if school else "",
-            when=format_when(new.starts_at, dl, tz=tz),
-            mine=other.title,
-            mine_when=format_when(other.starts_at, dl, tz=tz),
-        )
-        writer = await who_announces(context, author, new.school_id, lang)
-        items[other.author_id] = (str(text), lang, writer)
-
-    def build(created: Activity) -> list[OutboxItem]:
-        return [
-            OutboxItem(chat, text, write_keyboard(created.id, writer, lang))
-            for chat, (text, lang, writer) in items.items()
-        ]
-
-    return build
-
-
-def write_keyboard(activity_id: int, who: str, lang: str) -> dict[str, Any]:
-    """ "✉️ Escribir a <organización>" under a clash warning (handlers/relay.py)."""
-    button = write_button(who, cb.RelayWrite(activity_id), lang)
-    return InlineKeyboardMarkup([[button]]).to_dict()
 
 
 # One-line form ----------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from bot.sandbox.fake_telegram import FakeTelegram, FakeUser, Params, SentMessage, inline_markup
+from bot.sandbox.fake_telegram import FakeTelegram, FakeUser, Params, SentMessage
+from bot.sandbox.fake_telegram.keyboards import inline_markup
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from bot.domain.dates import Language, format_when
 from bot.views import callbacks as cb
 from bot.views.texts import Markup, label, t
 from storage.activities import Activity, Category, OrganizationPresence
+from storage.models import Member
 
 WEEKDAYS = {
     "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
@@ -105,6 +106,12 @@ def teacher_who(name: str, own_school: tuple[int | None, str | None], at: int, l
     if school_name:
         return label(lang, "by_teacher_elsewhere", name=name, school=school_name)
     return label(lang, "by_teacher", name=name)
+
+
+def who_of_member(member: Member, lang: str) -> str:
+    """Who announces, as others read it: the person's organization, or the teachers."""
+    org = member.organization
+    return who_of(org.name if org else None, lang, org.verified if org else False)
 
 
 def short_when(moment: datetime, lang: str, tz: ZoneInfo) -> str:
