@@ -115,7 +115,7 @@ async def test_each_follower_reads_the_news_in_their_language_with_their_own_unf
                             (CARLOS, "🔕 Unfollow"))
     }  # fmt: skip
     assert "Ya no sigues" in unfollowed[ROSA] and "I.E. N° 2045" in unfollowed[ROSA]
-    assert "Ya no sigues el distrito San Martín de Porres" in unfollowed[LUCIA]
+    assert "Ya no sigues el distrito de San Martín de Porres" in unfollowed[LUCIA]
     assert "You no longer follow the district of San Martín de Porres" in unfollowed[CARLOS]
     for user in (ROSA, CARLOS, LUCIA):
         assert await storage_of(bot).follows.of_chat(user) == []
