@@ -19,6 +19,8 @@ from storage.moderation import Moderation
 from storage.organizations import Organizations
 from storage.outbox import Outbox
 from storage.privacy import PersonalData
+from storage.questions import PendingQuestions
+from storage.relays import Relays
 from storage.roles import Roles
 from storage.schools import Schools
 
@@ -46,6 +48,8 @@ class Storage:
         self.audit = AuditLog(self.db)
         self.moderation = Moderation(self.db)
         self.broadcasts = Broadcasts(self.db)
+        self.relays = Relays(self.db)
+        self.questions = PendingQuestions(self.db)
 
     async def open(self) -> None:
         """Open the connection and bring the schema up to date (idempotent)."""
