@@ -36,6 +36,9 @@ MinkaApplication = Application[Any, MinkaContext, dict[Any, Any], dict[Any, Any]
 # A 429 from Telegram is bot-wide: the limiter (bot.runtime.rate_limit) pauses every request for
 # what Telegram asked and tries a reply again, so a reply to a person is not lost.
 REPLY_RETRIES = 2
+# A reply that meets a 5xx, a timeout or a network error is tried again this many times (after
+# 0.5 s, 1 s, 2 s): a blip of Telegram's must not cost a person the answer.
+REPLY_TRANSIENT_RETRIES = 3
 
 
 def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
@@ -56,7 +59,11 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
             )
         )
         .rate_limiter(
-            SharedRateLimiter(background_per_second=settings.send_rate, reply_retries=REPLY_RETRIES)
+            SharedRateLimiter(
+                background_per_second=settings.send_rate,
+                reply_retries=REPLY_RETRIES,
+                transient_retries=REPLY_TRANSIENT_RETRIES,
+            )
         )
         .persistence(SQLiteConversationPersistence(storage))
         .concurrent_updates(PerPersonUpdateProcessor())

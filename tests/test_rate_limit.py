@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.runtime.rate_limit import Priority, SharedRateLimiter, SlidingWindow
 
@@ -137,3 +137,37 @@ async def test_a_reply_gives_up_after_its_retries() -> None:
 def test_background_share_must_fit_in_the_overall_limit() -> None:
     with pytest.raises(ValueError, match="background_per_second"):
         SharedRateLimiter(background_per_second=31)
+
+
+async def test_a_reply_that_meets_a_5xx_is_retried_without_holding_up_others() -> None:
+    limiter = SharedRateLimiter(background_per_second=5, transient_retries=2, transient_backoff=0.3)
+    flaky = Recorder(fail_with=[NetworkError("Bad Gateway")])
+    steady = Recorder()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    retried = asyncio.create_task(send(limiter, flaky, "confirmation", chat_id=1))
+    await asyncio.sleep(0.05)  # the 502 was met; the retry waits its backoff
+    assert await send(limiter, steady, "other", chat_id=2) == {"ok": "other"}
+    assert loop.time() - started < 0.2  # the other person did not wait for the backoff
+    assert await retried == {"ok": "confirmation"}
+    assert [tag for _, tag in flaky.started] == ["confirmation", "confirmation"]
+
+
+async def test_transient_retries_are_bounded_and_bad_requests_never_retried() -> None:
+    limiter = SharedRateLimiter(background_per_second=5, transient_retries=2, transient_backoff=0)
+    down = Recorder(fail_with=[NetworkError("Bad Gateway")] * 3)
+    with pytest.raises(NetworkError):
+        await send(limiter, down, "reply")
+    assert len(down.started) == 3
+    wrong = Recorder(fail_with=[BadRequest("Message is too long")])
+    with pytest.raises(BadRequest):
+        await send(limiter, wrong, "reply")
+    assert len(wrong.started) == 1
+
+
+async def test_background_requests_are_not_retried_here() -> None:
+    limiter = SharedRateLimiter(background_per_second=5)
+    call = Recorder(fail_with=[NetworkError("Bad Gateway")])
+    with pytest.raises(NetworkError):
+        await send(limiter, call, "outbox", priority=Priority.BACKGROUND)
+    assert len(call.started) == 1  # the worker keeps its own backoff in the database

@@ -14,7 +14,12 @@ second) and it does not know that the outbox worker can wait while a person cann
 - group chats also get a sliding window of `group_per_minute` per minute;
 - a 429 pauses every request for as long as Telegram asked; a reply is then tried again (up to
   `reply_retries` times), a background request raises `RetryAfter` so the worker puts its
-  message back.
+  message back;
+- a reply that meets a transient error (a 5xx, a timeout, a lost connection: PTB's
+  `NetworkError`, but not `BadRequest`, its subclass) is tried again up to `transient_retries`
+  times after a backoff (0.5 s, 1 s, 2 s...), logged as one line. The wait holds no slot, so only
+  that person waits. A background request raises at once: the delivery worker has its own
+  backoff, kept in the database.
 
 Requests without a chat (answerCallbackQuery, answerInlineQuery, setMyCommands) are not
 counted; they only wait out a 429 pause. getUpdates never comes here (PTB sends it directly).
@@ -32,7 +37,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -42,6 +47,8 @@ TELEGRAM_PER_SECOND = 30
 TELEGRAM_GROUP_PER_MINUTE = 20
 # Added to Telegram's retry_after: its clock and ours are not the same.
 RETRY_MARGIN_S = 0.1
+# A reply's first retry after a transient error; doubled for each further one.
+TRANSIENT_BACKOFF_S = 0.5
 _MAX_IDLE_GROUP_WINDOWS = 256
 
 Answer = bool | dict[str, Any] | list[dict[str, Any]]
@@ -99,6 +106,8 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         overall_per_second: int = TELEGRAM_PER_SECOND,
         group_per_minute: int = TELEGRAM_GROUP_PER_MINUTE,
         reply_retries: int = 2,
+        transient_retries: int = 3,
+        transient_backoff: float = TRANSIENT_BACKOFF_S,
     ) -> None:
         if not 0 < background_per_second <= overall_per_second:
             raise ValueError("background_per_second must be between 1 and overall_per_second")
@@ -108,6 +117,8 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         }
         self._group_cap = group_per_minute
         self._reply_retries = reply_retries
+        self._transient_retries = transient_retries
+        self._transient_backoff = transient_backoff
         self._overall = SlidingWindow(1.0)
         self._groups: dict[int | str, SlidingWindow] = {}
         self._paused_until = 0.0
@@ -129,14 +140,40 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         rate_limit_args: Priority | None,
     ) -> Answer:
         priority = rate_limit_args or Priority.REPLY
-        retries = self._reply_retries if priority is Priority.REPLY else 0
-        for attempt in range(retries + 1):
+        if priority is Priority.BACKGROUND:
             try:
                 async with self._slot(data.get("chat_id"), priority):
                     return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 self._pause(retry_after_seconds(exc))
-                if attempt == retries:
+                raise
+        transient_errors = 0
+        while True:
+            try:
+                return await self._reply_with_flood_retries(callback, args, kwargs, data)
+            except BadRequest:
+                raise  # the request itself is wrong: trying again changes nothing
+            except NetworkError as exc:
+                if transient_errors == self._transient_retries:
+                    raise
+                transient_errors += 1
+                delay = self._transient_backoff * 2 ** (transient_errors - 1)
+                log.warning(
+                    "%s failed (%s); retry %d in %.1f s", endpoint, exc, transient_errors, delay
+                )
+                await asyncio.sleep(delay)
+
+    async def _reply_with_flood_retries(
+        self, callback: Request, args: Any, kwargs: dict[str, Any], data: dict[str, Any]
+    ) -> Answer:
+        """A reply, waiting out up to `reply_retries` 429s."""
+        for attempt in range(self._reply_retries + 1):
+            try:
+                async with self._slot(data.get("chat_id"), Priority.REPLY):
+                    return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                self._pause(retry_after_seconds(exc))
+                if attempt == self._reply_retries:
                     raise
                 log.info("Telegram asked to wait (429); the reply is tried again")
         raise AssertionError("unreachable")  # pragma: no cover
