@@ -61,6 +61,7 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
         .rate_limiter(
             SharedRateLimiter(
                 background_per_second=settings.send_rate,
+                chat_per_second=settings.chat_send_rate,
                 reply_retries=REPLY_RETRIES,
                 transient_retries=REPLY_TRANSIENT_RETRIES,
             )

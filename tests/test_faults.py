@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -39,6 +40,22 @@ async def test_a_confirmation_that_meets_one_502_still_arrives(
     assert "Publicado" in published.plain_text
     to_ana = [name for name, params in fake.calls if params.get("chat_id") == ANA]
     assert to_ana[-2:] == ["sendMessage", "sendMessage"]  # the 502 met, then the retry
+
+
+async def test_a_429_on_one_chat_does_not_delay_another_chats_reply(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    fake.user(ROSA, "Rosa")
+    fake.user(ANA, "Ana")
+    fake.fail_next("sendMessage", status=429, retry_after=2, chat_id=ROSA)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    rosa = asyncio.create_task(say(fake, ROSA, "/start"))
+    await fake.wait_until(lambda: any(p.get("chat_id") == ROSA for _, p in fake.calls))
+    assert "Minka" in (await say(fake, ANA, "/start")).plain_text
+    assert loop.time() - started < 1.5  # Ana was not paused with Rosa
+    assert "Minka" in (await rosa).plain_text  # Rosa's welcome came after Telegram's pause
+    assert loop.time() - started >= 2.0
 
 
 async def test_a_reply_that_keeps_failing_with_5xx_gets_an_apology_and_start_works_again(
