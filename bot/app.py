@@ -18,7 +18,7 @@ from telegram.ext import (
     Defaults,
 )
 
-from bot.outbox import jobs
+from bot.outbox import delivery, jobs
 from bot.runtime.concurrency import PerPersonUpdateProcessor
 from bot.runtime.context import BotData, MinkaContext
 from bot.runtime.observed import ObservedApplication
@@ -94,6 +94,12 @@ def schedule_jobs(app: MinkaApplication) -> None:
     )
     app.job_queue.run_repeating(
         jobs.send_broadcast_reports, interval=jobs.INTERVAL, first=15, name=jobs.REPORT_JOB
+    )
+    app.job_queue.run_repeating(
+        delivery.compact_outbox,
+        interval=delivery.COMPACT_INTERVAL,
+        first=60,
+        name=delivery.COMPACT_JOB,
     )
 
 

@@ -14,7 +14,13 @@ import pytest
 
 from bot.__main__ import format_queue_stats
 from bot.app import MinkaApplication
-from bot.outbox.delivery import ChatPacing, DeliveryPolicy, DeliveryWorker, SendPacer
+from bot.outbox.delivery import (
+    COMPACT_JOB,
+    ChatPacing,
+    DeliveryPolicy,
+    DeliveryWorker,
+    SendPacer,
+)
 from bot.runtime.rate_limit import FLOOD_CHATS
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from bot.settings import SettingsError, load_settings
@@ -22,7 +28,7 @@ from storage import Storage
 from storage.chats import ChatType
 from storage.clock import to_db, utc_now
 from storage.outbox import OutboxItem, enqueue
-from tests.helpers import run_cli, storage_of
+from tests.helpers import run_cli, scheduled_job, set_clock, storage_of
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 GROUP, SUPERGROUP = -4001, -1004001
@@ -471,3 +477,51 @@ def test_send_rate_setting_is_bounded() -> None:
     assert load_settings(_env_file=None, send_rate=25).send_rate == 25
     with pytest.raises(SettingsError, match="SEND_RATE"):
         load_settings(_env_file=None, send_rate=26)
+
+
+# --- Retention ------------------------------------------------------------------------------------
+
+
+async def test_retention_compacts_old_rows_and_a_rerun_fan_out_sends_nothing_twice(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    delivered, also, blocked = users(fake, [3401, 3402, 3403])
+    fake.block(blocked)
+    storage = storage_of(bot)
+    set_clock(bot, NOW)
+    fan_out = [OutboxItem(chat, f"Nueva actividad {chat}", KEYBOARD) for chat in (delivered, also)]
+    fan_out.append(OutboxItem(blocked, "Nueva actividad", KEYBOARD))
+    assert await storage.outbox.enqueue("activity:77", fan_out) == 3
+    await send_all(fake, bot)
+    job = scheduled_job(bot, COMPACT_JOB)
+
+    set_clock(bot, NOW + timedelta(days=89))  # within OUTBOX_RETENTION_DAYS (90)
+    await job.run(bot)
+    assert await storage.db.scalar("SELECT COUNT(*) FROM outbox WHERE text != ''") == 3
+
+    set_clock(bot, NOW + timedelta(days=91))
+    await job.run(bot)
+    rows = await storage.db.fetchall(
+        "SELECT chat_id, status, text, reply_markup, error, sent_at FROM outbox ORDER BY chat_id"
+    )
+    assert [(r["text"], r["reply_markup"]) for r in rows] == [("", None)] * 3
+    assert [r["status"] for r in rows] == ["sent", "sent", "skipped"]  # reports still count
+    assert rows[0]["sent_at"] is not None and "blocked" in rows[2]["error"]
+
+    # The same fan-out run again (a retried job, a restart) finds the compacted rows.
+    assert await storage.outbox.enqueue("activity:77", fan_out) == 0
+    await send_all(fake, bot)
+    assert [len(fake.messages(chat)) for chat in (delivered, also, blocked)] == [1, 1, 0]
+
+
+async def test_compaction_works_in_batches_and_leaves_pending_rows(storage: Storage) -> None:
+    old = datetime(2026, 1, 1, tzinfo=UTC)
+    await storage.outbox.enqueue("event:1", items(range(1, 8)))
+    async with storage.db.transaction() as session:
+        await session.execute(
+            "UPDATE outbox SET status = 'sent', updated_at = ? WHERE chat_id < 6", (to_db(old),)
+        )
+    assert await storage.outbox.compact_finished(old + timedelta(days=1), batch=2) == 5
+    pending = await storage.db.fetchall("SELECT text FROM outbox WHERE status = 'pending'")
+    assert [row[0] for row in pending] == ["Aviso 6", "Aviso 7"]
+    assert await storage.outbox.compact_finished(old + timedelta(days=1), batch=2) == 0

@@ -25,6 +25,10 @@ chat inactive and skip its messages; a group that became a supergroup moves to i
 message goes there; other 400s fail the message with Telegram's text; network errors and 5xx are
 retried with exponential backoff, up to `max_attempts`.
 
+Retention: `compact_outbox`, a job run every hour, strips the text, keyboard and error of
+messages finished more than OUTBOX_RETENTION_DAYS ago (storage.outbox `compact_finished`); the
+rows stay, so an event enqueued again still sends nothing twice.
+
 Logs name outbox ids and Telegram's error texts, never chat ids or message text.
 """
 
@@ -59,7 +63,7 @@ from storage.outbox import Outbox, OutboxMessage
 if TYPE_CHECKING:
     from telegram.ext import Application, ExtBot
 
-    from bot.runtime.context import BotData
+    from bot.runtime.context import BotData, MinkaContext
 
 log = logging.getLogger(__name__)
 
@@ -377,6 +381,20 @@ class DeliveryWorker:
         not_before = self._now() + self.policy.backoff(attempts)
         await self._outbox.retry_later(message.id, not_before, error, now=self._now())
         log.info("outbox %s: %s; retry %d at %s", message.id, error, attempts, not_before)
+
+
+COMPACT_JOB = "outbox-retention"
+COMPACT_INTERVAL = timedelta(hours=1)
+
+
+async def compact_outbox(context: MinkaContext) -> None:
+    """The retention job: what was finished more than OUTBOX_RETENTION_DAYS ago keeps only
+    what idempotency and broadcast reports need."""
+    days = context.settings.outbox_retention_days
+    before = context.now() - timedelta(days=days)
+    compacted = await context.storage.outbox.compact_finished(before)
+    if compacted:
+        log.info("outbox: %d messages finished over %d days ago compacted", compacted, days)
 
 
 def attach_delivery(app: Application[Any, Any, Any, Any, BotData, Any]) -> DeliveryWorker:
