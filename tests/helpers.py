@@ -175,3 +175,22 @@ def scheduled_job(app: MinkaApplication, name: str) -> Job[MinkaContext]:
     assert app.job_queue is not None, "the Application was built without a job queue"
     (job,) = app.job_queue.get_jobs_by_name(name)
     return job
+
+
+async def begin_announcement(fake: FakeTelegram, user: int, school: str = "9000001") -> None:
+    """/anunciar and the school picked from the search: the title is asked next."""
+    await say(fake, user, "/anunciar")
+    await say(fake, user, school)
+    await pick(fake, user)
+
+
+async def announce_guided(fake: FakeTelegram, user: int, when: str, duration: str) -> SentMessage:
+    """The guided flow up to the preview; returns the preview message."""
+    await begin_announcement(fake, user)
+    await say(fake, user, "Campaña de salud visual")
+    await tap(fake, user, "Salud")
+    confirm = await say(fake, user, when)
+    assert confirm.button_labels == ["Sí", "Cambiar"], confirm.plain_text
+    await tap(fake, user, "Sí")
+    await tap(fake, user, duration)
+    return await tap(fake, user, "Omitir")

@@ -9,11 +9,12 @@ import pytest
 
 from bot.app import MinkaApplication
 from bot.outbox import jobs
-from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
+from bot.sandbox.fake_telegram import FakeTelegram
 from storage.activities import ActivityStatus
 from tests.helpers import (
     NOW,
-    pick,
+    announce_guided,
+    begin_announcement,
     register_ngo,
     register_teacher,
     say,
@@ -27,25 +28,6 @@ ANA, BETO, ROSA = 2001, 2002, 1001
 
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")  # the bot's clock stopped at NOW
-
-
-async def begin_announcement(fake: FakeTelegram, user: int, school: str = "9000001") -> None:
-    """/anunciar and the school picked from the search: the title is asked next."""
-    await say(fake, user, "/anunciar")
-    await say(fake, user, school)
-    await pick(fake, user)
-
-
-async def announce_guided(fake: FakeTelegram, user: int, when: str, duration: str) -> SentMessage:
-    """The guided flow up to the preview; returns the preview message."""
-    await begin_announcement(fake, user)
-    await say(fake, user, "Campaña de salud visual")
-    await tap(fake, user, "Salud")
-    confirm = await say(fake, user, when)
-    assert confirm.button_labels == ["Sí", "Cambiar"], confirm.plain_text
-    await tap(fake, user, "Sí")
-    await tap(fake, user, duration)
-    return await tap(fake, user, "Omitir")
 
 
 async def test_guided_announcement_is_published_and_shown_on_the_card(
