@@ -238,3 +238,22 @@ async def test_background_requests_are_not_retried_here() -> None:
     with pytest.raises(NetworkError):
         await send(limiter, call, "outbox", priority=Priority.BACKGROUND)
     assert len(call.started) == 1  # the worker keeps its own backoff in the database
+
+
+async def test_the_outbox_leaves_a_slot_for_every_reply_still_waiting() -> None:
+    limiter = SharedRateLimiter(background_per_second=4, overall_per_second=4, chat_per_second=1)
+    call = Recorder()
+    await send(limiter, call, "r0", chat_id=1)
+    paced = asyncio.create_task(send(limiter, call, "r1", chat_id=1))  # waits for its chat's pace
+    background = [
+        asyncio.create_task(
+            send(limiter, call, f"b{i}", chat_id=100 + i, priority=Priority.BACKGROUND)
+        )
+        for i in range(4)
+    ]
+    await asyncio.sleep(0.1)
+    started = [tag for _, tag in call.started]
+    assert started == ["r0", "b0", "b1"]  # r0 holds one slot, one is kept for r1: two are left
+    await asyncio.gather(paced, *background)
+    tags = [tag for _, tag in call.started]
+    assert tags.index("r1") < tags.index("b2")

@@ -18,8 +18,9 @@ So:
   during a crowd nobody waits behind someone who asked later, and a chat that must wait for its
   own window lets the others pass. Replies are served before `Priority.BACKGROUND` requests (the
   delivery worker passes it as `rate_limit_args`), which also only take a slot while fewer than
-  `background_per_second` are in use: whatever replies need up to the overall limit is always
-  free for them, and when replies are busy the outbox slows down;
+  `background_per_second` are in use, less one for every reply still waiting: whatever replies
+  need up to the overall limit is always free for them, and when replies are busy (a crowd)
+  the outbox waits;
 - a 429 for one chat pauses that chat for as long as Telegram asked; the whole bot pauses when
   429s came for `FLOOD_CHATS` different chats within `FLOOD_WINDOW_S`, or for a request without
   a chat. A reply is then tried again (up to `reply_retries` times), a background request
@@ -306,24 +307,33 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         now = _now()
         soonest = self._paused_until - now
         if soonest <= 0:
-            soonest = min(self._serve(self._queues[priority], now) for priority in Priority)
+            replies = self._queues[Priority.REPLY]
+            soonest = self._serve(replies, now, reserve=0)
+            # Replies still waiting (for their chat's pace or for a slot) will need a slot
+            # soon: the outbox leaves them one each.
+            reserve = sum(len(queue) for queue in replies.values())
+            background = self._serve(self._queues[Priority.BACKGROUND], now, reserve)
+            soonest = min(soonest, background)
         if soonest != math.inf:
             self._arm_timer(soonest)
 
-    def _serve(self, queues: dict[ChatKey, deque[_Waiter]], now: float) -> float:
+    def _serve(self, queues: dict[ChatKey, deque[_Waiter]], now: float, reserve: int) -> float:
         """Rounds over `queues` until one lets nobody go; returns the seconds until a request
-        still waiting could fit (inf: no known time, an answer will tell)."""
+        still waiting could fit (inf: no known time, an answer will tell). `reserve` overall
+        slots are kept for others."""
         while True:
-            let_go, soonest = self._round(queues, now)
+            let_go, soonest = self._round(queues, now, reserve)
             if not let_go:
                 return soonest
 
-    def _round(self, queues: dict[ChatKey, deque[_Waiter]], now: float) -> tuple[int, float]:
+    def _round(
+        self, queues: dict[ChatKey, deque[_Waiter]], now: float, reserve: int
+    ) -> tuple[int, float]:
         """One request of each chat that fits, in turn order; a chat served goes to the end."""
         let_go, soonest = 0, math.inf
         for key in list(queues):
             queue = queues[key]
-            wait = self._wait_for(queue[0], now)
+            wait = self._wait_for(queue[0], now, reserve)
             if wait is None or wait > 0:
                 soonest = min(soonest, math.inf if wait is None else wait)
                 continue
@@ -334,9 +344,11 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
                 queues[key] = queue
         return let_go, soonest
 
-    def _wait_for(self, waiter: _Waiter, now: float) -> float | None:
+    def _wait_for(self, waiter: _Waiter, now: float, reserve: int) -> float | None:
         paused = self._chats[waiter.chat].paused_until - now
-        waits = [paused, *(window.wait(now, cap) for window, cap in waiter.limits)]
+        waits: list[float | None] = [paused]
+        for window, cap in waiter.limits:
+            waits.append(window.wait(now, cap - reserve if window is self._overall else cap))
         if any(wait is None for wait in waits):
             return None
         return max(0.0, *(wait for wait in waits if wait is not None))
