@@ -14,7 +14,7 @@ from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings
 from storage import Storage
 from storage.organizations import Organizations
-from tests.helpers import accept_privacy, register_ngo, say, storage_of, tap
+from tests.helpers import accept_privacy, make_settings, register_ngo, say, storage_of, tap
 
 ROSA, ANA = 1001, 2001
 
@@ -56,6 +56,19 @@ async def test_a_429_on_one_chat_does_not_delay_another_chats_reply(
     assert loop.time() - started < 1.5  # Ana was not paused with Rosa
     assert "Minka" in (await rosa).plain_text  # Rosa's welcome came after Telegram's pause
     assert loop.time() - started >= 2.0
+
+
+async def test_two_messages_to_one_person_are_paced_instead_of_meeting_429(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    fake.rate_limit(per_chat_per_second=1)  # like Telegram: about one a second per chat
+    async with running(make_settings(fake, tmp_path / "paced.db", chat_send_rate=1)):
+        fake.user(ROSA, "Rosa")
+        await say(fake, ROSA, "/start")
+        notice = await fake.next_message(ROSA)  # the second message of the same step
+    assert notice.button_labels == ["Acepto", "No acepto"]
+    assert fake.too_many_requests == 0  # it waited its turn instead of meeting a 429
+    assert fake.send_times[-1] - fake.send_times[-2] >= 1.0
 
 
 async def test_a_reply_that_keeps_failing_with_5xx_gets_an_apology_and_start_works_again(
