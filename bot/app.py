@@ -18,7 +18,7 @@ from telegram.ext import (
     Defaults,
 )
 
-from bot.outbox import jobs
+from bot.outbox import delivery, jobs
 from bot.runtime.concurrency import PerPersonUpdateProcessor
 from bot.runtime.context import BotData, MinkaContext, UserData
 from bot.runtime.observed import ObservedApplication
@@ -36,6 +36,9 @@ MinkaApplication = Application[Any, MinkaContext, UserData, dict[Any, Any], BotD
 # A 429 from Telegram is bot-wide: the limiter (bot.runtime.rate_limit) pauses every request for
 # what Telegram asked and tries a reply again, so a reply to a person is not lost.
 REPLY_RETRIES = 2
+# A reply that meets a 5xx, a timeout or a network error is tried again this many times (after
+# 0.5 s, 1 s, 2 s): a blip of Telegram's must not cost a person the answer.
+REPLY_TRANSIENT_RETRIES = 3
 
 
 def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
@@ -57,7 +60,11 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
         )
         .rate_limiter(
             QuestionRecordingLimiter(
-                storage, background_per_second=settings.send_rate, reply_retries=REPLY_RETRIES
+                storage,
+                background_per_second=settings.send_rate,
+                chat_per_second=settings.chat_send_rate,
+                reply_retries=REPLY_RETRIES,
+                transient_retries=REPLY_TRANSIENT_RETRIES,
             )
         )
         .persistence(SQLiteConversationPersistence(storage))
@@ -88,6 +95,12 @@ def schedule_jobs(app: MinkaApplication) -> None:
     )
     app.job_queue.run_repeating(
         jobs.send_broadcast_reports, interval=jobs.INTERVAL, first=15, name=jobs.REPORT_JOB
+    )
+    app.job_queue.run_repeating(
+        delivery.compact_outbox,
+        interval=delivery.COMPACT_INTERVAL,
+        first=60,
+        name=delivery.COMPACT_JOB,
     )
 
 

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     # Proactive messages per second, all chats together. Telegram allows about 30; at least 5 of
     # them stay free for replies to people (bot.runtime.rate_limit).
     send_rate: int = Field(default=25, ge=1, le=25)
+    # New messages per second to one chat, replies and outbox together (Telegram: about one;
+    # edits are not counted). 0 turns the pacing off, for tests against an unlimited fake.
+    chat_send_rate: float = Field(default=1.0, ge=0, le=30)
+    # Days a sent, failed or skipped outbox message keeps its text; then only what stops it
+    # from being sent twice and what broadcast reports count stays (bot.outbox.delivery).
+    outbox_retention_days: int = Field(default=90, ge=1, le=3650)
     # Abuse limits: activities one person may announce per day, broadcasts one coordinator may
     # send per hour, and broadcasts to everyone (by all admins together) per day.
     max_announcements_per_day: int = Field(default=10, ge=1, le=1000)

@@ -1,4 +1,9 @@
-"""The one error handler: log with the traceback, tell the person, alert admins (rate-limited)."""
+"""The one error handler: log with the traceback, tell the person, alert admins (rate-limited).
+
+Telegram's transient errors (a 5xx, a timeout, a lost connection, a 429 that outlasted the
+retries) are expected: the send budget already tried again, so they are logged as one line
+without a traceback; a traceback means a bug.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import time
 from collections.abc import Awaitable
 
 from telegram import Update
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.runtime.context import MinkaContext
 from bot.runtime.observed import ObservedApplication
@@ -29,10 +34,21 @@ async def on_error(update: object, context: MinkaContext) -> None:
         log.info("update from a person who is no longer a member")
         await tell_user(update, context, "register_first")
         return
-    log.error("error while handling an update", exc_info=error)
+    if _is_transient(error):
+        log.warning("Telegram did not take a reply after retries: %s", error)
+    else:
+        log.error("error while handling an update", exc_info=error)
     if isinstance(update, Update):
         await tell_user(update, context)
     await alert_admins(context, error)
+
+
+def _is_transient(error: BaseException | None) -> bool:
+    """Telegram's or the network's passing trouble, not Minka's: BadRequest is PTB's
+    NetworkError too, but it means the request was wrong."""
+    if isinstance(error, BadRequest):
+        return False
+    return isinstance(error, NetworkError | RetryAfter)
 
 
 async def tell_user(update: Update, context: MinkaContext, key: str | None = None) -> None:

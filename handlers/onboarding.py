@@ -87,7 +87,8 @@ async def ask_consent(update: Update, context: MinkaContext) -> str:
         (label(lang, "btn_accept"), cb.ConsentAnswer(True)),
         (label(lang, "btn_decline"), cb.ConsentAnswer(False)),
     ]
-    await message.reply_text(t(lang, "privacy_notice"), reply_markup=keyboard([buttons]))
+    notice = t(lang, "privacy_notice", days=context.settings.outbox_retention_days)
+    await message.reply_text(notice, reply_markup=keyboard([buttons]))
     return CONSENT
 
 

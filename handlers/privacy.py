@@ -26,7 +26,8 @@ async def show_privacy(update: Update, context: MinkaContext) -> None:
     else:
         local = member.consent_at.astimezone(context.settings.tz)
         intro = t(lang, "privacy_intro", date=local.strftime("%d/%m/%Y %H:%M"))
-    await message.reply_text(intro + "\n\n" + t(lang, "privacy_notice"))
+    notice = t(lang, "privacy_notice", days=context.settings.outbox_retention_days)
+    await message.reply_text(intro + "\n\n" + notice)
 
 
 async def send_my_data(update: Update, context: MinkaContext) -> None:

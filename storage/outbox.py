@@ -11,7 +11,9 @@ to `pending`. So nothing is lost, and only the messages that were on their way t
 moment of the crash (sent, but not yet marked) can be sent twice.
 
 Life of a row: pending -> claimed -> sent | failed | skipped, or back to pending (retry later,
-Telegram asked to wait, worker stopped).
+Telegram asked to wait, worker stopped). A finished row older than OUTBOX_RETENTION_DAYS is
+compacted (`compact_finished`): its text, keyboard and error go, what idempotency and broadcast
+reports read stays (event_key, chat_id, status, times; a skipped row's error).
 """
 
 from __future__ import annotations
@@ -57,6 +59,21 @@ WHERE id IN (
 )
 RETURNING id, event_key, chat_id, text, reply_markup, attempts, created_at
 """
+
+
+# Finished rows that still hold a text, oldest first, through the partial index of migration
+# 0015; the WHERE repeats the index's so that SQLite may use it.
+_COMPACT = """
+UPDATE outbox SET text = '', reply_markup = NULL,
+       error = CASE WHEN status = 'skipped' THEN error END
+WHERE id IN (
+    SELECT id FROM outbox INDEXED BY outbox_to_compact
+    WHERE status IN ('sent', 'failed', 'skipped') AND text != '' AND updated_at < :before
+    ORDER BY updated_at LIMIT :batch
+)
+"""
+# Rows compacted per transaction: the write lock is held for milliseconds, not for the whole run.
+COMPACT_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -250,6 +267,21 @@ class Outbox:
                 " WHERE chat_id = ? AND status IN ('pending', 'claimed')",
                 (reason[:MAX_ERROR_LENGTH], to_db(now or utc_now()), chat_id),
             )
+
+    async def compact_finished(self, older_than: datetime, *, batch: int = COMPACT_BATCH) -> int:
+        """Sent, failed and skipped rows last changed before `older_than` lose their text,
+        keyboard and error (a skipped row keeps its error: reports tell cancelled from blocked
+        by it). Returns how many were compacted. The rows stay, so an event enqueued again
+        after compaction still sends nothing twice."""
+        compacted = 0
+        while True:
+            async with self._db.transaction() as session:
+                changed = await session.execute(
+                    _COMPACT, {"before": to_db(older_than), "batch": batch}
+                )
+            compacted += changed
+            if changed < batch:
+                return compacted
 
     async def stats(self, since: datetime) -> QueueStats:
         """The queue now, and what happened to messages since `since`."""

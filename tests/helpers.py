@@ -41,6 +41,9 @@ def make_settings(fake: FakeTelegram, database: Path, **overrides: object) -> Se
         "database_path": database,
         "admin_ids": [ADMIN_ID],
         "webhook_url": None,
+        # The fake does not limit one chat unless a test asks it to, and a second between two
+        # messages to one person would make every conversation test a second longer per step.
+        "chat_send_rate": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]

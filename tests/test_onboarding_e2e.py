@@ -23,6 +23,7 @@ async def test_teacher_onboards_in_spanish(fake: FakeTelegram, bot: MinkaApplica
     assert "Minka" in welcome.plain_text and "Rosa" in welcome.plain_text
     notice = await fake.next_message(ROSA)
     assert "Ley 29733" in notice.plain_text
+    assert "guardan su texto 90 días" in notice.plain_text  # OUTBOX_RETENTION_DAYS
     assert notice.button_labels == ["Acepto", "No acepto"]
     assert await storage_of(bot).members.get(ROSA) is None  # nothing stored before consent
 

@@ -6,9 +6,9 @@ import asyncio
 from typing import Any
 
 import pytest
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.runtime.rate_limit import Priority, SharedRateLimiter, SlidingWindow
+from bot.runtime.rate_limit import FLOOD_CHATS, Priority, SharedRateLimiter, SlidingWindow
 
 
 class Recorder:
@@ -115,15 +115,82 @@ async def test_a_reply_that_meets_429_waits_and_is_sent() -> None:
     assert len(call.started) == 2
 
 
-async def test_background_429_comes_back_at_once_and_pauses_everyone() -> None:
+async def test_a_429_on_one_chat_pauses_that_chat_only() -> None:
     limiter = SharedRateLimiter(background_per_second=5)
     call = Recorder(fail_with=[RetryAfter(1)])
     loop = asyncio.get_running_loop()
     with pytest.raises(RetryAfter):
-        await send(limiter, call, "outbox", priority=Priority.BACKGROUND)
+        await send(limiter, call, "outbox", chat_id=1, priority=Priority.BACKGROUND)
     paused_at = loop.time()
-    await send(limiter, call, "reply", chat_id=2)
-    assert loop.time() - paused_at >= 0.9  # the reply waited out Telegram's pause
+    await send(limiter, call, "reply elsewhere", chat_id=2)
+    assert loop.time() - paused_at < 0.1  # another person's reply did not wait
+    await send(limiter, call, "reply to the flooded chat", chat_id=1)
+    assert loop.time() - paused_at >= 0.9  # the flooded chat waited out Telegram's pause
+
+
+async def test_429s_for_several_chats_pause_everyone() -> None:
+    limiter = SharedRateLimiter(background_per_second=5)
+    call = Recorder(fail_with=[RetryAfter(1)] * FLOOD_CHATS)
+    loop = asyncio.get_running_loop()
+    for chat in range(FLOOD_CHATS):
+        with pytest.raises(RetryAfter):
+            await send(limiter, call, "outbox", chat_id=chat, priority=Priority.BACKGROUND)
+    paused_at = loop.time()
+    await send(limiter, call, "reply", chat_id=99)
+    assert loop.time() - paused_at >= 0.9  # the bot-wide limit was hit: everyone waits
+
+
+async def test_a_429_without_a_chat_pauses_everyone() -> None:
+    limiter = SharedRateLimiter(background_per_second=5, reply_retries=0)
+    call = Recorder(fail_with=[RetryAfter(1)])
+    loop = asyncio.get_running_loop()
+    with pytest.raises(RetryAfter):
+        await send(limiter, call, "setMyCommands", chat_id=None)
+    paused_at = loop.time()
+    await send(limiter, call, "reply", chat_id=5)
+    assert loop.time() - paused_at >= 0.9
+
+
+async def test_new_messages_to_one_chat_are_paced_and_edits_are_not() -> None:
+    limiter = SharedRateLimiter(background_per_second=5, chat_per_second=2)
+    call = Recorder()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await send(limiter, call, "first", chat_id=1)
+    edit = ("edit",)
+    await limiter.process_request(call, edit, {}, "editMessageText", {"chat_id": 1}, None)
+    assert loop.time() - started < 0.1  # an edit does not wait for the chat's pace
+    await send(limiter, call, "second", chat_id=1)
+    assert loop.time() - started >= 0.5  # two a second to this chat
+    await send(limiter, call, "other chat", chat_id=2)
+    assert loop.time() - started < 0.6
+
+
+async def test_chats_take_turns_in_the_order_they_asked() -> None:
+    """A crowd at two a second: each person's requests in order, people in turn, nobody
+    served behind someone who asked later."""
+    limiter = SharedRateLimiter(background_per_second=1, overall_per_second=4)
+    call = Recorder()
+    await asyncio.gather(*(send(limiter, call, "earlier", chat_id=9) for _ in range(4)))
+    asked = [(chat, step) for chat in (1, 2, 3) for step in range(3)]  # 1 asks thrice, then 2...
+    tasks = [asyncio.create_task(send(limiter, call, f"{c}:{s}", chat_id=c)) for c, s in asked]
+    await asyncio.gather(*tasks)  # the window was full: they all queued
+    order = [tag for _, tag in call.started][4:]
+    assert order[:6] == ["1:0", "2:0", "3:0", "1:1", "2:1", "3:1"]  # round robin
+    for chat in (1, 2, 3):
+        assert [t for t in order if t.startswith(f"{chat}:")] == [f"{chat}:{s}" for s in range(3)]
+
+
+async def test_a_cancelled_waiter_gives_its_turn_away() -> None:
+    limiter = SharedRateLimiter(background_per_second=1, overall_per_second=1)
+    call = Recorder()
+    await send(limiter, call, "first", chat_id=1)
+    cancelled = asyncio.create_task(send(limiter, call, "gone", chat_id=2))
+    waiting = asyncio.create_task(send(limiter, call, "next", chat_id=3))
+    await asyncio.sleep(0.05)
+    cancelled.cancel()
+    assert await waiting == {"ok": "next"}
+    assert [tag for _, tag in call.started] == ["first", "next"]
 
 
 async def test_a_reply_gives_up_after_its_retries() -> None:
@@ -137,3 +204,56 @@ async def test_a_reply_gives_up_after_its_retries() -> None:
 def test_background_share_must_fit_in_the_overall_limit() -> None:
     with pytest.raises(ValueError, match="background_per_second"):
         SharedRateLimiter(background_per_second=31)
+
+
+async def test_a_reply_that_meets_a_5xx_is_retried_without_holding_up_others() -> None:
+    limiter = SharedRateLimiter(background_per_second=5, transient_retries=2, transient_backoff=0.3)
+    flaky = Recorder(fail_with=[NetworkError("Bad Gateway")])
+    steady = Recorder()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    retried = asyncio.create_task(send(limiter, flaky, "confirmation", chat_id=1))
+    await asyncio.sleep(0.05)  # the 502 was met; the retry waits its backoff
+    assert await send(limiter, steady, "other", chat_id=2) == {"ok": "other"}
+    assert loop.time() - started < 0.2  # the other person did not wait for the backoff
+    assert await retried == {"ok": "confirmation"}
+    assert [tag for _, tag in flaky.started] == ["confirmation", "confirmation"]
+
+
+async def test_transient_retries_are_bounded_and_bad_requests_never_retried() -> None:
+    limiter = SharedRateLimiter(background_per_second=5, transient_retries=2, transient_backoff=0)
+    down = Recorder(fail_with=[NetworkError("Bad Gateway")] * 3)
+    with pytest.raises(NetworkError):
+        await send(limiter, down, "reply")
+    assert len(down.started) == 3
+    wrong = Recorder(fail_with=[BadRequest("Message is too long")])
+    with pytest.raises(BadRequest):
+        await send(limiter, wrong, "reply")
+    assert len(wrong.started) == 1
+
+
+async def test_background_requests_are_not_retried_here() -> None:
+    limiter = SharedRateLimiter(background_per_second=5)
+    call = Recorder(fail_with=[NetworkError("Bad Gateway")])
+    with pytest.raises(NetworkError):
+        await send(limiter, call, "outbox", priority=Priority.BACKGROUND)
+    assert len(call.started) == 1  # the worker keeps its own backoff in the database
+
+
+async def test_the_outbox_leaves_a_slot_for_every_reply_still_waiting() -> None:
+    limiter = SharedRateLimiter(background_per_second=4, overall_per_second=4, chat_per_second=1)
+    call = Recorder()
+    await send(limiter, call, "r0", chat_id=1)
+    paced = asyncio.create_task(send(limiter, call, "r1", chat_id=1))  # waits for its chat's pace
+    background = [
+        asyncio.create_task(
+            send(limiter, call, f"b{i}", chat_id=100 + i, priority=Priority.BACKGROUND)
+        )
+        for i in range(4)
+    ]
+    await asyncio.sleep(0.1)
+    started = [tag for _, tag in call.started]
+    assert started == ["r0", "b0", "b1"]  # r0 holds one slot, one is kept for r1: two are left
+    await asyncio.gather(paced, *background)
+    tags = [tag for _, tag in call.started]
+    assert tags.index("r1") < tags.index("b2")

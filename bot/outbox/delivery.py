@@ -18,11 +18,16 @@ out in order of creation (one waiting for a retry lets later ones pass). Sends r
 back at once: a crash loses nothing, and at most the messages in flight at that moment are sent
 twice (after `requeue_stale_claims` at start-up).
 
-Errors: 429 pauses all sending for as long as Telegram asked (its flood limit is bot-wide) and puts
-the message back; 403 (blocked, deactivated, kicked) and "chat not found" make the chat inactive
-and skip its messages; a group that became a supergroup moves to its new id and the message goes
-there; other 400s fail the message with Telegram's text; network errors and 5xx are retried with
-exponential backoff, up to `max_attempts`.
+Errors: 429 holds the chat Telegram named for as long as it asked and puts the message back (the
+rate limiter pauses every chat when 429s come for several chats, and this worker's requests then
+wait that out in the limiter); 403 (blocked, deactivated, kicked) and "chat not found" make the
+chat inactive and skip its messages; a group that became a supergroup moves to its new id and the
+message goes there; other 400s fail the message with Telegram's text; network errors and 5xx are
+retried with exponential backoff, up to `max_attempts`.
+
+Retention: `compact_outbox`, a job run every hour, strips the text, keyboard and error of
+messages finished more than OUTBOX_RETENTION_DAYS ago (storage.outbox `compact_finished`); the
+rows stay, so an event enqueued again still sends nothing twice.
 
 Logs name outbox ids and Telegram's error texts, never chat ids or message text.
 """
@@ -58,7 +63,7 @@ from storage.outbox import Outbox, OutboxMessage
 if TYPE_CHECKING:
     from telegram.ext import Application, ExtBot
 
-    from bot.runtime.context import BotData
+    from bot.runtime.context import BotData, MinkaContext
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +190,6 @@ class DeliveryWorker:
         self._slots = asyncio.Semaphore(self.policy.max_in_flight)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
-        self._paused_until = 0.0
         self._sends: set[asyncio.Task[None]] = set()
         self._drained = False
         self._database_busy_until = 0.0  # monotonic time until which the worker steps back
@@ -280,10 +284,10 @@ class DeliveryWorker:
             task.add_done_callback(_log_failure)
 
     async def _wait_for_turn(self) -> bool:
-        """Wait for a free slot, the end of a 429 pause and the pacer; False when stopping."""
+        """Wait for a free slot and the pacer; False when stopping."""
         await self._slots.acquire()
         while not self._stopping.is_set():
-            turn = max(self._pacer.turn(), self._paused_until)
+            turn = self._pacer.turn()
             now = _monotonic()
             if now >= turn:
                 self._pacer.take(now)
@@ -345,11 +349,9 @@ class DeliveryWorker:
             await self._outbox.mark_sent(message.id, self._now())
 
     async def _on_flood_limit(self, message: OutboxMessage, seconds: float) -> None:
-        until = _monotonic() + seconds
-        self._paused_until = max(self._paused_until, until)
-        self._pacing.hold_until(message.chat_id, until)
+        self._pacing.hold_until(message.chat_id, _monotonic() + seconds)
         await self._outbox.release([message.id])
-        log.warning("Telegram asked to wait %.1f s (429): all sending paused", seconds)
+        log.warning("outbox %s: Telegram asked to wait %.1f s (429)", message.id, seconds)
 
     async def _on_chat_gone(self, message: OutboxMessage, reason: str) -> None:
         await self._chats.mark_inactive(message.chat_id, reason)
@@ -379,6 +381,20 @@ class DeliveryWorker:
         not_before = self._now() + self.policy.backoff(attempts)
         await self._outbox.retry_later(message.id, not_before, error, now=self._now())
         log.info("outbox %s: %s; retry %d at %s", message.id, error, attempts, not_before)
+
+
+COMPACT_JOB = "outbox-retention"
+COMPACT_INTERVAL = timedelta(hours=1)
+
+
+async def compact_outbox(context: MinkaContext) -> None:
+    """The retention job: what was finished more than OUTBOX_RETENTION_DAYS ago keeps only
+    what idempotency and broadcast reports need."""
+    days = context.settings.outbox_retention_days
+    before = context.now() - timedelta(days=days)
+    compacted = await context.storage.outbox.compact_finished(before)
+    if compacted:
+        log.info("outbox: %d messages finished over %d days ago compacted", compacted, days)
 
 
 def attach_delivery(app: Application[Any, Any, Any, Any, BotData, Any]) -> DeliveryWorker:

@@ -11,6 +11,8 @@ EN: dict[str, str] = {
     "coordinate.\n"
     "• <b>Who sees it:</b> your name and organization appear next to what you publish; your "
     "contact only if you allow it.\n"
+    "• <b>How long:</b> your data, until you use /forgetme. Notices I send you on my own keep "
+    "their text for {days} days; after that only the fact that they were sent remains.\n"
     "• <b>Responsible:</b> the Minka team. We never sell or share your data.\n"
     "• <b>Your rights (Peru's Law 29733):</b> /mydata sends you everything I store about you "
     "and /forgetme erases it. /privacy shows this notice.\n\n"

@@ -11,6 +11,8 @@ ES: dict[str, str] = {
     "coordinen.\n"
     "• <b>Quién lo ve:</b> tu nombre y organización aparecen junto a lo que publiques; tu "
     "contacto, solo si tú lo permites.\n"
+    "• <b>Cuánto tiempo:</b> tus datos, hasta que uses /olvidarme. Los avisos que te envío por "
+    "mi cuenta guardan su texto {days} días; después solo queda que se enviaron.\n"
     "• <b>Responsable:</b> el equipo de Minka. No vendemos ni cedemos tus datos.\n"
     "• <b>Tus derechos (Ley 29733):</b> /misdatos te envía todo lo que guardo de ti y "
     "/olvidarme lo borra. /privacidad muestra este aviso.\n\n"

@@ -1,0 +1,243 @@
+"""Crowd day: a whole training scans the school's QR at once. Are the answers fair?
+
+N people (300 by default) start at the same moment and each goes through onboarding as a
+teacher and then follows a school from its card (the deep link the QR holds), the way
+tests/helpers.py drives a person: /start, accept the notice, the name, the role, "later" for
+the school, the card, "Seguir". The real Application (`running()`, as `python -m bot run`, with
+the production CHAT_SEND_RATE of 1) talks to the fake Telegram limited like Telegram: 30
+messages a second overall and one a second per chat, answering 429 beyond that.
+
+Run twice: with an idle outbox, and while `--drain` notifications (10,000 by default) go out to
+other chats. For each run it prints:
+
+- the first-answer wait of every step (from a person's action to the bot's first new message
+  in their chat; an edit that only takes the old buttons away is not an answer): p50, p95 and
+  max over all steps, and the median person's slowest step;
+- Bot API calls per onboarding (those naming a chat, which Telegram's limits count, and all but
+  getUpdates);
+- the fair bound: a fair queue at Telegram's 30 a second answers one step of everybody in
+  people × chat calls per step ÷ 30 seconds, and never sooner than Telegram's one second
+  between two messages to one chat (the bench's people answer at once; real people read
+  first); the target is a slowest wait ≤ 1.5 × that bound;
+- lost (people who did not finish), duplicated (a step answered more often than expected) and
+  answers of 429.
+
+Run from the repository root: ``.venv/bin/python -m bench.bench_crowd [--people N]
+[--drain N] [--json PATH]``. The figures depend on the machine: on a shared, loaded one they
+show that it works, not how fast it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import statistics
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from bot.domain.registry_import import load_sample_schools
+from bot.runner import running
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
+from storage import Storage
+from storage.outbox import OutboxItem
+from tests.helpers import make_settings
+
+TELEGRAM_PER_SECOND = 30
+FAIR_FACTOR = 1.5
+SEND_RATE = 25
+FIRST_PERSON = 700_000
+FIRST_FOLLOWER = 900_000
+SCHOOL = "9000001"
+STEP_TIMEOUT_S = 300.0
+# Methods whose requests name a chat: Telegram's limits (and the bot's budget) count them.
+# Telegram's (and the bot's) pace for one chat: no answer can come sooner after the last one.
+CHAT_INTERVAL_S = 1.0
+CHAT_METHODS = frozenset(
+    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "deleteMessage", "sendPhoto"}
+)
+NOTIFICATION = "📣 <b>Fundación Ayni</b> anunció «Campaña de salud visual» en I.E. 2031."
+
+
+@dataclass
+class Person:
+    """One person of the crowd: their chat and the first-answer wait of each step."""
+
+    user_id: int
+    name: str
+    waits: list[float] = field(default_factory=list)
+    finished: bool = False
+
+
+class Answers:
+    """When the bot's messages and edits reached each chat (the fake's hook)."""
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        self.times: dict[int, list[float]] = defaultdict(list)
+        fake.on_bot_message = self._record
+
+    def _record(self, message: SentMessage, kind: str) -> None:
+        if kind == "sent":
+            self.times[message.chat_id].append(time.monotonic())
+
+    def first_after(self, chat_id: int, moment: float) -> float:
+        return next(t for t in self.times[chat_id] if t >= moment) - moment
+
+
+# One step: the person's action, then how many new messages the bot sends in answer (as
+# tests/helpers.py register_teacher expects them).
+Step = tuple[Callable[[FakeTelegram, Person], Awaitable[object]], int]
+
+STEPS: list[Step] = [
+    (lambda fake, p: fake.send_text(p.user_id, "/start"), 2),  # welcome, privacy notice
+    (lambda fake, p: fake.press(p.user_id, "Acepto"), 1),  # what's your name
+    (lambda fake, p: fake.press(p.user_id, f"Usar «{p.name}»"), 1),  # your role
+    (lambda fake, p: fake.press(p.user_id, "Docente"), 1),  # your school
+    (lambda fake, p: fake.press(p.user_id, "Lo digo después"), 3),  # welcome, menu
+    (lambda fake, p: fake.send_text(p.user_id, f"/start s_{SCHOOL}_0"), 1),  # the card (QR)
+    (lambda fake, p: fake.press(p.user_id, "🔔 Seguir"), 1),  # followed
+]
+
+
+async def take_steps(fake: FakeTelegram, answers: Answers, person: Person) -> None:
+    for act, replies in STEPS:
+        acted = time.monotonic()
+        await act(fake, person)
+        for _ in range(replies):
+            await fake.next_message(person.user_id, timeout=STEP_TIMEOUT_S)
+        person.waits.append(answers.first_after(person.user_id, acted))
+    person.finished = True
+
+
+async def crowd_day(database: Path, people: int, drain: int) -> dict[str, float]:
+    async with FakeTelegram() as fake:
+        fake.rate_limit(global_per_second=TELEGRAM_PER_SECOND, per_chat_per_second=1)
+        crowd = [Person(FIRST_PERSON + n, f"Persona {n}") for n in range(people)]
+        for person in crowd:
+            fake.user(person.user_id, person.name)
+        followers = [FIRST_FOLLOWER + n for n in range(drain)]
+        for chat_id in followers:
+            fake.user(chat_id, f"Seguidor {chat_id}")
+        settings = make_settings(
+            fake, database, admin_ids=[], send_rate=SEND_RATE, chat_send_rate=1
+        )
+        storage = Storage(database)
+        await storage.open()
+        await load_sample_schools(storage)
+        async with running(settings, storage) as app:
+            if followers:
+                items = [OutboxItem(chat_id, NOTIFICATION) for chat_id in followers]
+                await storage.outbox.enqueue("activity:crowd", items)
+                assert app.bot_data.delivery is not None
+                app.bot_data.delivery.wake()
+            answers = Answers(fake)
+            calls_before = len(fake.calls)
+            await asyncio.gather(
+                *(take_steps(fake, answers, p) for p in crowd), return_exceptions=True
+            )
+            calls = fake.calls[calls_before:]
+        return summarize(crowd, calls, fake, set(followers))
+
+
+def summarize(
+    crowd: list[Person], calls: list[tuple[str, Any]], fake: FakeTelegram, followers: set[int]
+) -> dict[str, float]:
+    """The figures of one run; calls to the followers' chats (the drain) are not the crowd's."""
+    ours = [
+        name for name, params in calls if name != "getUpdates" and _chat_of(params) not in followers
+    ]
+    by_method = Counter(ours)
+    people = len(crowd)
+    chat_calls = sum(n for method, n in by_method.items() if method in CHAT_METHODS)
+    per_step = chat_calls / people / len(STEPS)
+    waits = [w for p in crowd for w in p.waits]
+    slowest = [max(p.waits) for p in crowd if p.waits]
+    fair_bound = max(people * per_step / TELEGRAM_PER_SECOND, CHAT_INTERVAL_S)
+    return {
+        "people": people,
+        "wait_p50_s": _percentile(waits, 50),
+        "wait_p95_s": _percentile(waits, 95),
+        "wait_max_s": max(waits, default=0.0),
+        "slowest_per_person_p50_s": _percentile(slowest, 50),
+        "chat_calls_per_onboarding": chat_calls / people,
+        "calls_per_onboarding": len(ours) / people,
+        "fair_bound_s": fair_bound,
+        "slowest_over_bound": max(waits, default=0.0) / fair_bound if fair_bound else 0.0,
+        "lost": sum(not p.finished for p in crowd),
+        "duplicated": _duplicated(crowd, fake),
+        "too_many_requests": fake.too_many_requests,
+        **{f"method_{method}": n / people for method, n in sorted(by_method.items())},
+    }
+
+
+def _chat_of(params: dict[str, object]) -> int | None:
+    value = params.get("chat_id")
+    return int(str(value)) if value is not None and str(value).lstrip("-").isdigit() else None
+
+
+def _duplicated(crowd: list[Person], fake: FakeTelegram) -> int:
+    """Messages beyond what the steps expect: a reply sent twice (e.g. retried after a 429
+    Telegram had in fact accepted)."""
+    expected = sum(replies for _, replies in STEPS)
+    return sum(max(0, len(fake.messages(p.user_id)) - expected) for p in crowd)
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
+
+
+def report(title: str, figures: dict[str, float]) -> None:
+    print(f"{title}:")
+    print(
+        f"  first-answer wait per step: p50 {figures['wait_p50_s']:.2f} s, "
+        f"p95 {figures['wait_p95_s']:.2f} s, max {figures['wait_max_s']:.2f} s; "
+        f"median person's slowest {figures['slowest_per_person_p50_s']:.2f} s"
+    )
+    print(
+        f"  calls per onboarding: {figures['chat_calls_per_onboarding']:.1f} naming a chat, "
+        f"{figures['calls_per_onboarding']:.1f} in all ("
+        + ", ".join(f"{k[7:]} {v:.1f}" for k, v in figures.items() if k.startswith("method_"))
+        + ")"
+    )
+    bound, ratio = figures["fair_bound_s"], figures["slowest_over_bound"]
+    verdict = "met" if ratio <= FAIR_FACTOR else "NOT met"
+    print(f"  fair bound {bound:.2f} s; slowest / bound = {ratio:.2f} (target ≤ 1.5: {verdict})")
+    print(
+        f"  lost {figures['lost']:.0f}, duplicated {figures['duplicated']:.0f}, "
+        f"429 answers {figures['too_many_requests']:.0f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=300, help="people at once (300)")
+    parser.add_argument("--drain", type=int, default=10_000, help="notifications (10,000)")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    print(f"$ .venv/bin/python -m bench.bench_crowd --people {args.people} --drain {args.drain}")
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as directory:
+        for label, drain in (("idle", 0), ("drain", args.drain)):
+            figures = asyncio.run(crowd_day(Path(directory) / f"{label}.db", args.people, drain))
+            report(
+                f"{args.people} people at once, outbox {label} ({drain:,} notifications)", figures
+            )
+            results.update({f"{label}_{key}": value for key, value in figures.items()})
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
