@@ -79,6 +79,7 @@ async def time_drain(database: Path, count: int) -> dict[str, float]:
             telegram_api_base_url=fake.base_url,
             database_path=database,
             send_rate=SEND_RATE,
+            web_port=0,
         )
         async with running(settings) as app:
             await app.bot_data.storage.outbox.enqueue("activity:drain", items)

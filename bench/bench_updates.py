@@ -270,6 +270,7 @@ def settings_for(fake: FakeTelegram, database: Path, **overrides: Any) -> Settin
         "database_path": database,
         "webhook_url": None,
         "log_level": "WARNING",
+        "web_port": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -20,6 +20,8 @@ from bot.app import MinkaApplication, build_application, publish_commands
 from bot.domain.dates import warm_up
 from bot.outbox.delivery import attach_delivery
 from bot.settings import Settings
+from bot.web.app import WebApp
+from bot.web.server import web_server
 from storage import Storage
 from storage.backup import InstanceLock
 
@@ -51,7 +53,8 @@ async def running(
             delivery = attach_delivery(app)
             await delivery.start()
             try:
-                yield app
+                async with _serving_web(app, settings, storage):
+                    yield app
             finally:
                 await delivery.stop()  # in-flight sends finish; the rest stays pending
                 await app.updater.stop()  # type: ignore[union-attr]
@@ -59,6 +62,21 @@ async def running(
     finally:
         await storage.close()
         lock.release()
+
+
+@asynccontextmanager
+async def _serving_web(
+    app: MinkaApplication, settings: Settings, storage: Storage
+) -> AsyncIterator[None]:
+    """The web server (calendar feeds) in this event loop, beside PTB, on its own port."""
+    web = WebApp(storage, settings.tz, clock=lambda: app.bot_data.clock())
+    async with web_server(web.asgi(), settings.web_listen, settings.web_port) as port:
+        app.bot_data.public_url = settings.public_url or _local_url(settings.web_listen, port)
+        yield
+
+
+def _local_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 async def _announce_commands(app: MinkaApplication) -> None:

@@ -7,10 +7,12 @@ from pathlib import Path
 from storage.activities import Activities
 from storage.audit import AuditLog
 from storage.broadcasts import Broadcasts
+from storage.calendar_feeds import CalendarFeeds
 from storage.chats import Chats
 from storage.conversations import ConversationStates, Drafts
 from storage.db import BUSY_TIMEOUT_S, Database, DatabaseUnavailable, StorageError
 from storage.digests import Digests
+from storage.exports import Exports
 from storage.follows import Follows
 from storage.members import Members
 from storage.migrate import MigrationError, migrate
@@ -44,6 +46,8 @@ class Storage:
         self.audit = AuditLog(self.db)
         self.moderation = Moderation(self.db)
         self.broadcasts = Broadcasts(self.db)
+        self.exports = Exports(self.db)
+        self.calendar_feeds = CalendarFeeds(self.db)
 
     async def open(self) -> None:
         """Open the connection and bring the schema up to date (idempotent)."""

@@ -36,7 +36,15 @@ class PersonalData:
                 "SELECT kind, target, mode, created_at FROM follows WHERE chat_id = ?", (user_id,)
             )
             coordination = await _coordination(session, user_id)
-        if not (member or drafts or created or activities or follows or any(coordination.values())):
+            feeds = await session.fetchall(
+                "SELECT token, kind, target, created_at FROM calendar_feeds"
+                " WHERE owner_id = ? AND revoked_at IS NULL ORDER BY id",
+                (user_id,),
+            )
+        if not (
+            member or drafts or created or activities or follows or feeds
+            or any(coordination.values())
+        ):  # fmt: skip
             return None
         return {
             "profile": dict(member) if member is not None else None,
@@ -44,6 +52,7 @@ class PersonalData:
             "activities_announced": activities,
             "follows": [dict(row) for row in follows],
             **coordination,
+            "calendar_links": [dict(row) for row in feeds],
             "unfinished_steps": [
                 {"flow": row["flow"], "data": json.loads(row["data"]), "since": row["updated_at"]}
                 for row in drafts
@@ -67,6 +76,8 @@ class PersonalData:
             )
             await _forget_private_chat(session, user_id)
             await _forget_coordination(session, user_id)
+            # Her calendar links stop working: revoked ones too go, nothing of her is kept.
+            await session.execute("DELETE FROM calendar_feeds WHERE owner_id = ?", (user_id,))
             removed = await session.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
         return removed > 0
 

@@ -44,6 +44,8 @@ def make_settings(fake: FakeTelegram, database: Path, **overrides: object) -> Se
         "database_path": database,
         "admin_ids": [ADMIN_ID],
         "webhook_url": None,
+        # Any free port for the web server: test runs on one machine never collide.
+        "web_port": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]

@@ -17,8 +17,13 @@ ROSA = 1001
 
 async def start_bot_process(fake: FakeTelegram, database: Path) -> asyncio.subprocess.Process:
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("TELEGRAM_", "WEBHOOK_", "WEB_", "PUBLIC_URL"))
+        },
         "TELEGRAM_BOT_TOKEN": fake.token,
+        "WEB_PORT": "0",  # any free port: test runs on one machine never collide
         "TELEGRAM_API_BASE_URL": fake.base_url,
         "DATABASE_PATH": str(database),
         "PYTHONPATH": str(ROOT),

@@ -31,6 +31,9 @@ class BotData:
     delivery: DeliveryWorker | None = None
     # What time it is (aware UTC). Tests replace it to move time without sleeping.
     clock: Callable[[], datetime] = staticmethod(utc_now)
+    # Where people reach the web server (calendar links): PUBLIC_URL, or the address it was
+    # bound to; set by bot.runner when the server starts ('' in a bare Application).
+    public_url: str = ""
 
 
 class MinkaContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -24,8 +24,14 @@ def sandbox_settings(settings: Settings, fake: FakeTelegram, database: str | Non
     """The person's settings, pointed at the fake; a separate database unless one was chosen."""
     chosen = "database_path" in settings.model_fields_set
     path = Path(database) if database else (settings.database_path if chosen else SANDBOX_DATABASE)
+    # The web server (calendar feeds) on 127.0.0.1, on a free port unless WEB_PORT was chosen:
+    # /calendario then gives a link a newcomer can open on this machine.
+    port = settings.web_port if "web_port" in settings.model_fields_set else 0
     return settings.model_copy(
         update={
+            "web_listen": "127.0.0.1",
+            "web_port": port,
+            "public_url": None,
             "telegram_bot_token": SecretStr(fake.token),
             "telegram_api_base_url": fake.base_url,
             "database_path": path,

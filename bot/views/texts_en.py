@@ -389,4 +389,98 @@ EN: dict[str, str] = {
     "role_teacher": "Teacher",
     "role_ngo": "NGO or foundation",
     "role_institution": "Other institution",
+    # Exports (/export) and calendar feeds (/calendar)
+    "export_sheet_activities": "Activities",
+    "export_sheet_presence": "Organizations by district",
+    "export_sheet_quiet": "Schools without activity",
+    "export_col_id": "Minka ID",
+    "export_col_org": "Organization",
+    "export_col_org_type": "Organization type",
+    "export_col_verified": "Verified",
+    "export_col_sector": "Sector",
+    "export_col_activity": "Activity",
+    "export_col_description": "Description",
+    "export_col_country": "Country",
+    "export_col_adm1": "Department",
+    "export_col_adm1_code": "Department ubigeo",
+    "export_col_adm2": "Province",
+    "export_col_adm2_code": "Province ubigeo",
+    "export_col_adm3": "District",
+    "export_col_adm3_code": "District ubigeo",
+    "export_col_school_code": "School code (código modular)",
+    "export_col_school": "School",
+    "export_col_level": "Level",
+    "export_col_start": "Start",
+    "export_col_end": "End",
+    "export_col_status": "Status",
+    "export_col_reached": "Participants",
+    "export_col_source": "Source",
+    "export_col_activities": "Activities",
+    "export_col_schools": "Schools",
+    "export_yes": "yes",
+    "export_no": "no",
+    "export_source_org": "Minka: announced by the organization",
+    "export_source_teachers": "Minka: announced by the school's teachers",
+    "feed_name_follows": "Minka: what I follow",
+    "feed_name_of": "Minka: {name}",
+    "feed_summary_status": "{title} ({status})",
+    "feed_by": "Run by: {organization}",
+    "cmd_export": "Export activities to Excel (3W)",
+    "cmd_calendar": "Your calendar: a link for your phone",
+    "export_not_allowed": "Exporting is for coordinators and for people who work at an "
+    "organization registered in Minka. If you coordinate a network or a UGEL, ask an "
+    "administrator for the role.",
+    "export_usage": "Send /export to choose what to export, or /export followed by an ubigeo "
+    "(15, 1501, 150135) or a school code, and optionally two dates: "
+    "/export 1501 01/03/2027 31/03/2027",
+    "export_scope_unknown": "I could not find «{code}»: use an ubigeo of 2, 4 or 6 digits or a "
+    "7-digit school code from the registry.",
+    "export_scope_not_allowed": "You cannot export {scope}: it is outside your scope.",
+    "export_bad_day": "«{text}» is not a date: write it as 01/03/2027 or 2027-03-01.",
+    "export_end_before_start": "The second date is before the first. Write the start date "
+    "first, then the end date.",
+    "export_too_long_period": "That period is too long: one export covers ten years at most.",
+    "export_pick_scope": "📊 What do you want to export?",
+    "export_pick_period": "📊 {scope}\nWhich period?",
+    "export_pick_format": "📊 {scope}, {period}\nWhich format?",
+    "export_btn_tm": "This month",
+    "export_btn_lm": "Last month",
+    "export_btn_ty": "This year",
+    "export_other_period": "For another period send /export {code} and two dates, for "
+    "example: /export {code} 01/03/2027 31/03/2027",
+    "export_btn_xlsx": "Excel (.xlsx)",
+    "export_btn_xlsx_csv": "Excel and CSV",
+    "export_preparing": "⏳ Preparing the file of {scope}, {period}…",
+    "export_caption": "📊 {scope}, {period}: {count} activities. The second row holds the HXL "
+    "tags.",
+    "export_caption_csv": "📄 The same activities as CSV (UTF-8).",
+    "export_too_large": "The file would be {size} MB and Telegram accepts up to 50 MB. Choose a "
+    "shorter period or a smaller scope.",
+    "export_already_sent": "I already sent you that file above.",
+    "export_period_days": "{first} to {last}",
+    "export_scope_everywhere": "All of Peru",
+    "export_scope_region": "Department of {name}",
+    "export_scope_province": "Province of {name}",
+    "export_scope_district": "District of {name}",
+    "export_scope_school": "{name} ({code})",
+    "export_scope_organization": "{name}",
+    "calendar_needs_start": "Register first with /start: your calendar shows what you follow.",
+    "calendar_follows": "📅 <b>Your Minka calendar</b>: the activities of the schools, "
+    "districts and organizations you follow.",
+    "calendar_nothing_followed": "You follow nothing yet: follow schools with /subscribe and "
+    "they will show up here.",
+    "calendar_of": "📅 <b>Calendar of {name}</b> in Minka.",
+    "calendar_how": "Link to subscribe:\n<code>{url}</code>\n\n"
+    "• iPhone or Mac: open {webcal}\n"
+    "• Google Calendar (on a computer): «Other calendars» → «From URL», paste the link.\n"
+    "• Outlook: «Add calendar» → «Subscribe from web».\n\n"
+    "Changes and cancellations show up when your calendar refreshes (Google takes 8 to 24 "
+    "hours). Do not share the link: whoever has it sees this calendar.",
+    "calendar_btn_renew": "🔄 New link",
+    "calendar_btn_my_org": "📅 Calendar of {name}",
+    "calendar_renewed": "🔄 Done: the old link no longer works. Subscribe with the new one.",
+    "calendar_already_renewed": "That link had already been changed: use the latest one.",
+    "calendar_unknown_target": "That school or organization is no longer in Minka.",
+    "calendar_usage": "Send /calendar for your calendar, or /calendar and a school's name or "
+    "code for that school's.",
 }

@@ -395,4 +395,99 @@ ES: dict[str, str] = {
     "role_teacher": "Docente",
     "role_ngo": "ONG o fundación",
     "role_institution": "Otra institución",
+    # Exports (/exportar) and calendar feeds (/calendario)
+    "export_sheet_activities": "Actividades",
+    "export_sheet_presence": "Organizaciones por distrito",
+    "export_sheet_quiet": "Escuelas sin actividad",
+    "export_col_id": "ID Minka",
+    "export_col_org": "Organización",
+    "export_col_org_type": "Tipo de organización",
+    "export_col_verified": "Verificada",
+    "export_col_sector": "Sector",
+    "export_col_activity": "Actividad",
+    "export_col_description": "Descripción",
+    "export_col_country": "País",
+    "export_col_adm1": "Departamento",
+    "export_col_adm1_code": "Ubigeo departamento",
+    "export_col_adm2": "Provincia",
+    "export_col_adm2_code": "Ubigeo provincia",
+    "export_col_adm3": "Distrito",
+    "export_col_adm3_code": "Ubigeo distrito",
+    "export_col_school_code": "Código modular",
+    "export_col_school": "Institución educativa",
+    "export_col_level": "Nivel",
+    "export_col_start": "Inicio",
+    "export_col_end": "Fin",
+    "export_col_status": "Estado",
+    "export_col_reached": "Participantes",
+    "export_col_source": "Fuente",
+    "export_col_activities": "Actividades",
+    "export_col_schools": "Escuelas",
+    "export_yes": "sí",
+    "export_no": "no",
+    "export_source_org": "Minka: anunciada por la organización",
+    "export_source_teachers": "Minka: anunciada por docentes de la escuela",
+    "feed_name_follows": "Minka: lo que sigo",
+    "feed_name_of": "Minka: {name}",
+    "feed_summary_status": "{title} ({status})",
+    "feed_by": "Organiza: {organization}",
+    "cmd_export": "Exportar actividades a Excel (3W)",
+    "cmd_calendar": "Tu calendario: enlace para el celular",
+    "export_not_allowed": "Exportar es para coordinadores y para quien trabaja en una "
+    "organización registrada en Minka. Si coordinas una red o una UGEL, pide el rol a un "
+    "administrador.",
+    "export_usage": "Escribe /exportar para elegir qué exportar, o /exportar seguido de un "
+    "ubigeo (15, 1501, 150135) o un código modular, y si quieres dos fechas: "
+    "/exportar 1501 01/03/2027 31/03/2027",
+    "export_scope_unknown": "No encontré «{code}»: usa un ubigeo de 2, 4 o 6 dígitos o un "
+    "código modular de 7 dígitos que estén en el padrón.",
+    "export_scope_not_allowed": "No puedes exportar {scope}: está fuera de tu ámbito.",
+    "export_bad_day": "«{text}» no es una fecha: escríbela como 01/03/2027 o 2027-03-01.",
+    "export_end_before_start": "La segunda fecha es anterior a la primera. Escribe primero la "
+    "fecha de inicio y luego la de fin.",
+    "export_too_long_period": "Ese periodo es demasiado largo: una exportación cubre diez años "
+    "como máximo.",
+    "export_pick_scope": "📊 ¿Qué quieres exportar?",
+    "export_pick_period": "📊 {scope}\n¿De qué periodo?",
+    "export_pick_format": "📊 {scope}, {period}\n¿En qué formato?",
+    "export_btn_tm": "Este mes",
+    "export_btn_lm": "El mes pasado",
+    "export_btn_ty": "Este año",
+    "export_other_period": "Para otro periodo escribe /exportar {code} y dos fechas, por "
+    "ejemplo: /exportar {code} 01/03/2027 31/03/2027",
+    "export_btn_xlsx": "Excel (.xlsx)",
+    "export_btn_xlsx_csv": "Excel y CSV",
+    "export_preparing": "⏳ Preparando el archivo de {scope}, {period}…",
+    "export_caption": "📊 {scope}, {period}: {count} actividades. La segunda fila lleva las "
+    "etiquetas HXL.",
+    "export_caption_csv": "📄 Las mismas actividades en CSV (UTF-8).",
+    "export_too_large": "El archivo saldría de {size} MB y Telegram acepta hasta 50 MB. Elige "
+    "un periodo más corto o un ámbito más pequeño.",
+    "export_already_sent": "Ese archivo ya te lo envié arriba.",
+    "export_period_days": "del {first} al {last}",
+    "export_scope_everywhere": "Todo el Perú",
+    "export_scope_region": "Departamento {name}",
+    "export_scope_province": "Provincia {name}",
+    "export_scope_district": "Distrito {name}",
+    "export_scope_school": "{name} ({code})",
+    "export_scope_organization": "{name}",
+    "calendar_needs_start": "Primero regístrate con /start: tu calendario muestra lo que sigues.",
+    "calendar_follows": "📅 <b>Tu calendario de Minka</b>: las actividades de las escuelas, "
+    "distritos y organizaciones que sigues.",
+    "calendar_nothing_followed": "Aún no sigues nada: sigue escuelas con /suscribir y "
+    "aparecerán aquí.",
+    "calendar_of": "📅 <b>Calendario de {name}</b> en Minka.",
+    "calendar_how": "Enlace para suscribirte:\n<code>{url}</code>\n\n"
+    "• iPhone o Mac: abre {webcal}\n"
+    "• Google Calendar (en la computadora): «Otros calendarios» → «Desde URL», pega el enlace.\n"
+    "• Outlook: «Agregar calendario» → «Suscribirse desde la web».\n\n"
+    "Los cambios y cancelaciones aparecen cuando tu calendario se actualiza (Google tarda de 8 "
+    "a 24 horas). No compartas el enlace: quien lo tenga ve este calendario.",
+    "calendar_btn_renew": "🔄 Nuevo enlace",
+    "calendar_btn_my_org": "📅 Calendario de {name}",
+    "calendar_renewed": "🔄 Listo: el enlace anterior ya no funciona. Suscríbete con el nuevo.",
+    "calendar_already_renewed": "Ese enlace ya se había cambiado: usa el más reciente.",
+    "calendar_unknown_target": "Esa escuela u organización ya no está en Minka.",
+    "calendar_usage": "Escribe /calendario para tu calendario, o /calendario y el nombre o "
+    "código modular de una escuela para el de esa escuela.",
 }
