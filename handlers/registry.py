@@ -18,7 +18,9 @@ from handlers import (
     admin,
     announce,
     broadcasts,
+    calendar_links,
     common,
+    exports,
     follows,
     my_school,
     onboarding,
@@ -47,13 +49,17 @@ def handler_registry() -> list[Handler]:
         *broadcasts.handlers(),
         # 2. Following, linking groups, and the bot being added to a group or unblocked.
         *follows.handlers(),
-        # 3. Commands and buttons that work anywhere, Spanish and English names alike; inline
+        # 3. Data out: 3W exports and calendar links. Before schools: /calendario's school
+        #    buttons are school buttons with their own action.
+        *exports.handlers(),
+        *calendar_links.handlers(),
+        # 4. Commands and buttons that work anywhere, Spanish and English names alike; inline
         #    mode ("@bot santa rosa" in any chat) comes with schools.
         *admin.handlers(),
         *schools.handlers(),
         *privacy.handlers(),
         *common.handlers(),
-        # 4. Catch-alls: stale or tampered buttons, unknown commands; free text and shared
+        # 5. Catch-alls: stale or tampered buttons, unknown commands; free text and shared
         #    locations in a private chat are school searches.
         CallbackQueryHandler(common.stale_button),
         MessageHandler(filters.COMMAND & private, common.unknown_command),

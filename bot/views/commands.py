@@ -45,6 +45,8 @@ SUBSCRIPTIONS = Command("suscripciones", "subscriptions", "cmd_subscriptions")
 BROADCAST = Command("difundir", "broadcast", "cmd_broadcast")
 BROADCASTS = Command("difusiones", "broadcasts", "cmd_broadcasts")
 VERIFY = Command("verificar", "verify", "cmd_verify")
+EXPORT = Command("exportar", "export", "cmd_export")
+CALENDAR = Command("calendario", "calendar", "cmd_calendar")
 # Admin commands work for admins only; the menu of everyone else does not list them.
 GRANT = Command("otorgar", "grant", "cmd_grant", in_menu=False)
 REVOKE = Command("revocar", "revoke", "cmd_revoke", in_menu=False)
@@ -62,9 +64,11 @@ COMMANDS: tuple[Command, ...] = (
     WHO,
     SUBSCRIBE,
     SUBSCRIPTIONS,
+    CALENDAR,
     BROADCAST,
     BROADCASTS,
     VERIFY,
+    EXPORT,
     MY_SCHOOL,
     QR,
     PROFILE,
