@@ -26,6 +26,10 @@ TOKEN_BYTES = 32
 # What a feed shows: the recent past (so yesterday's workshop is still there) and the future.
 FEED_PAST = timedelta(days=90)
 FEED_FUTURE = timedelta(days=400)
+# The longest activity a feed expects: one that started this long before the window and is
+# still going is shown. Bounding the start lets each followed school's history be read only
+# from there, not from its first activity.
+FEED_LONGEST_SPAN = timedelta(days=366)
 # A feed bigger than this is cut, soonest first: calendar apps choke on huge feeds.
 FEED_MAX_EVENTS = 2000
 
@@ -77,13 +81,14 @@ _FEED_SELECT = (
 # would read every activity of the window.
 _FOLLOWED = (
     " a.id IN (SELECT b.id FROM follows f JOIN activities b"
-    "  ON b.school_id = CAST(f.target AS INTEGER) AND b.starts_at < :until"
+    "  ON b.school_id = CAST(f.target AS INTEGER) AND b.starts_at BETWEEN :earliest AND :until"
     "  WHERE f.chat_id = :owner AND f.kind = 'school'"
     " UNION SELECT b.id FROM follows f JOIN schools t ON t.ubigeo = f.target"
-    "  JOIN activities b ON b.school_id = t.id AND b.starts_at < :until"
+    "  JOIN activities b ON b.school_id = t.id AND b.starts_at BETWEEN :earliest AND :until"
     "  WHERE f.chat_id = :owner AND f.kind = 'district'"
     " UNION SELECT b.id FROM follows f JOIN activities b"
-    "  ON b.organization_id = CAST(f.target AS INTEGER) AND b.starts_at < :until"
+    "  ON b.organization_id = CAST(f.target AS INTEGER)"
+    "  AND b.starts_at BETWEEN :earliest AND :until"
     "  WHERE f.chat_id = :owner AND f.kind = 'organization')"
 )
 _FEED_CONDITIONS = {
@@ -148,6 +153,7 @@ class CalendarFeeds:
         ahead, cancelled ones included (a calendar must learn they were cancelled)."""
         params: dict[str, Any] = {
             "since": to_db(now - FEED_PAST), "until": to_db(now + FEED_FUTURE),
+            "earliest": to_db(now - FEED_PAST - FEED_LONGEST_SPAN),
             "owner": feed.owner_id, "limit": FEED_MAX_EVENTS,
             "target": int(feed.target) if feed.target else 0,
         }  # fmt: skip
