@@ -11,7 +11,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.calendar_feed import calendar_path
 from bot.views.commands import CALENDAR
@@ -50,8 +51,8 @@ async def intro_for(context: MinkaContext, feed: CalendarFeed, lang: str) -> Mar
     return intro
 
 
-async def organization_button(context: MinkaContext, user_id: int, lang: str) -> list[Button]:
-    member = await context.storage.members.get(user_id)
+async def organization_button(context: MinkaContext, lang: str) -> list[Button]:
+    member = await context.member()
     if member is None or member.organization is None:
         return []
     org = member.organization
@@ -64,17 +65,17 @@ async def send_link(
 ) -> None:
     extra: list[Button] = []
     if feed.kind is FeedKind.FOLLOWS:
-        extra = await organization_button(context, feed.owner_id, lang)
+        extra = await organization_button(context, lang)
     text = link_text(context, feed, lang, await intro_for(context, feed, lang))
     send = message.edit_text if edit else message.reply_text
     await send(text, reply_markup=link_keyboard(feed, lang, extra))
 
 
 async def calendar_command(update: Update, context: MinkaContext) -> None:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    lang = await language_for(update, context)
-    if await context.storage.members.get(user.id) is None:
+    message, user = message_of(update), user_of(update)
+    member = await context.member()  # first: its language fills the cache, one read for both
+    lang = await context.language()
+    if member is None:
         await message.reply_text(t(lang, "calendar_needs_start"))
         return
     if context.args:
@@ -99,43 +100,39 @@ async def send_feed(
 async def on_school_picked(update: Update, context: MinkaContext) -> None:
     """A school picked among several matches of `/calendario <words>`."""
     school = await picked_school(update, context, cb.CALENDAR)
-    user, query = update.effective_user, update.callback_query
-    if school is None or user is None or query is None:
+    if school is None:
         return
-    assert isinstance(query.message, Message)
-    lang = await language_for(update, context)
-    await send_feed(query.message, context, user.id, FeedKind.SCHOOL, str(school.id), lang)
+    lang = await context.language()
+    user_id = user_of(update).id
+    await send_feed(message_of(update), context, user_id, FeedKind.SCHOOL, str(school.id), lang)
 
 
 async def on_show(update: Update, context: MinkaContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     show = cb.CalendarShow.unpack(query.data)
     kind = FeedKind(cb.FEED_CODES[show.feed]) if show and show.feed in cb.FEED_CODES else None
-    if show is None or kind is None or await context.storage.members.get(user.id) is None:
+    if show is None or kind is None or await context.member() is None:
         await stale_button(update, context)
         return
-    assert isinstance(query.message, Message)
-    lang = await language_for(update, context)
+    lang = await context.language()
     async with answering(query):
-        await send_feed(query.message, context, user.id, kind, show.target, lang)
+        await send_feed(message_of(update), context, user.id, kind, show.target, lang)
 
 
 async def on_renew(update: Update, context: MinkaContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     renew = cb.CalendarRenew.unpack(query.data)
     live = {feed.id: feed for feed in await context.storage.calendar_feeds.of_owner(user.id)}
-    lang = await language_for(update, context)
+    lang = await context.language()
     if renew is None or renew.feed_id not in live:
         await query.answer(label(lang, "calendar_already_renewed"), show_alert=True)
         return
     old = live[renew.feed_id]
     feed = await context.storage.calendar_feeds.renew(user.id, old.kind, old.target, lang)
-    assert isinstance(query.message, Message)
+    message = message_of(update)
     async with answering(query):
-        await send_link(query.message, context, feed, lang, edit=True)
-        await query.message.reply_text(t(lang, "calendar_renewed"))
+        await send_link(message, context, feed, lang, edit=True)
+        await message.reply_text(t(lang, "calendar_renewed"))
 
 
 def handlers() -> list[Handler]:

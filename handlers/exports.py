@@ -34,7 +34,8 @@ from bot.domain.exports import (
     period_from_code,
     scopes_for,
 )
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.commands import EXPORT
 from bot.views.export_files import ExportTooLarge, write_csv, write_xlsx
@@ -58,7 +59,7 @@ _PERIOD_PROBLEMS = {
 
 async def allowed(context: MinkaContext, user_id: int, scope: ExportScope) -> bool:
     permissions = await context.storage.roles.permissions(user_id, context.settings.admin_ids)
-    member = await context.storage.members.get(user_id)
+    member = await context.member()
     org_id = member.organization.id if member and member.organization else None
     ubigeo = None
     if scope.kind is ScopeKind.SCHOOL:
@@ -69,7 +70,7 @@ async def allowed(context: MinkaContext, user_id: int, scope: ExportScope) -> bo
 
 async def own_scopes(context: MinkaContext, user_id: int) -> list[ExportScope]:
     permissions = await context.storage.roles.permissions(user_id, context.settings.admin_ids)
-    member = await context.storage.members.get(user_id)
+    member = await context.member()
     org_id = member.organization.id if member and member.organization else None
     return scopes_for(permissions, org_id)
 
@@ -109,9 +110,8 @@ async def typed_code(context: MinkaContext, scope: ExportScope) -> str | None:
 
 
 async def export_command(update: Update, context: MinkaContext) -> None:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    lang = await language_for(update, context)
+    message, user = message_of(update), user_of(update)
+    lang = await context.language()
     if context.args:
         await export_typed(message, context, user.id, context.args, lang)
         return
@@ -232,51 +232,46 @@ async def ask_format(
 
 
 async def on_scope(update: Update, context: MinkaContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     choice = cb.ExportScopeChoice.unpack(query.data)
     scope = _scope_of(choice.scope, choice.value) if choice else None
     if scope is None or not await allowed(context, user.id, scope):
         await stale_button(update, context)
         return
-    assert isinstance(query.message, Message)
+    lang = await context.language()
     async with answering(query):
-        await ask_period(query.message, context, scope, await language_for(update, context), True)
+        await ask_period(message_of(update), context, scope, lang, edit=True)
 
 
 async def on_period(update: Update, context: MinkaContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query = query_of(update)
     choice = cb.ExportPeriodChoice.unpack(query.data)
     scope = _scope_of(choice.scope, choice.value) if choice else None
     if choice is None or scope is None or choice.period not in {p.value for p in PeriodChoice}:
         await stale_button(update, context)
         return
-    assert isinstance(query.message, Message)
-    lang = await language_for(update, context)
+    lang = await context.language()
     async with answering(query):
-        await ask_format(query.message, context, scope, choice.period, lang, edit=True)
+        await ask_format(message_of(update), context, scope, choice.period, lang, edit=True)
 
 
 async def on_format(update: Update, context: MinkaContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     choice = cb.ExportFormatChoice.unpack(query.data)
     scope = _scope_of(choice.scope, choice.value) if choice else None
     period = _period_or_none(choice.period, context) if choice else None
     if choice is None or scope is None or period is None:
         await stale_button(update, context)
         return
-    lang = await language_for(update, context)
+    lang = await context.language()
     if not await allowed(context, user.id, scope):
         await stale_button(update, context)
         return
-    if _already_sent(context, query.data):
+    if _already_sent(context, query.data if isinstance(query.data, str) else None):
         await query.answer(label(lang, "export_already_sent"))
         return
-    assert isinstance(query.message, Message)
     async with answering(query):
-        await send_export(query.message, context, scope, period, choice.with_csv, lang)
+        await send_export(message_of(update), context, scope, period, choice.with_csv, lang)
 
 
 def _period_or_none(code: str, context: MinkaContext) -> Period | None:
@@ -286,11 +281,10 @@ def _period_or_none(code: str, context: MinkaContext) -> Period | None:
         return None
 
 
-def _already_sent(context: MinkaContext, data: object) -> bool:
+def _already_sent(context: MinkaContext, data: str | None) -> bool:
     """A second press of the same button (the file is on its way or arrived) sends nothing."""
-    assert context.user_data is not None
-    sent = context.user_data.setdefault("exports_sent", [])
-    if data in sent:
+    sent = context.user_data.exports_sent
+    if data is None or data in sent:
         return True
     sent[:] = [*sent[-9:], data]
     return False

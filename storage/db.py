@@ -193,8 +193,3 @@ class Database:
             yield Session(conn)
         finally:
             await conn.close()
-
-    async def backup_to(self, target: Path) -> None:
-        """SQLite's online backup API: consistent copy while the bot keeps running."""
-        async with self._lock, aiosqlite.connect(target) as dest:
-            await self._connection().backup(dest)

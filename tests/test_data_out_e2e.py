@@ -15,8 +15,7 @@ from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from storage.activities import Category, NewActivity
 from storage.roles import RoleName
-from tests.test_activities_e2e import register_ngo
-from tests.test_onboarding_e2e import register_teacher, say, storage_of
+from tests.helpers import register_ngo, register_teacher, say, storage_of
 
 NOW = datetime(2027, 3, 15, 15, 0, tzinfo=UTC)  # Monday 15 March 2027, 10:00 in Lima
 ANA, ROSA, LUIS = 2001, 1001, 2003

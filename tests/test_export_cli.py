@@ -3,6 +3,7 @@ back with openpyxl and libhxl, and its mistakes are one line and exit code 2."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,9 +15,18 @@ from bot.domain.registry_import import load_sample_schools
 from storage import Storage
 from storage.activities import Category, NewActivity
 from storage.models import OrgKind
-from tests.test_admin_cli import assert_clean_error, minka
+from tests.helpers import run_cli
 
 MARCH_2 = datetime(2027, 3, 2, 14, 0, tzinfo=UTC)
+
+
+def minka(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_cli(*args, env={"DATABASE_PATH": str(database)}, cwd=database.parent)
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], code: int, words: str) -> None:
+    assert result.returncode == code, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.fixture

@@ -6,16 +6,17 @@ import socket
 
 import httpx
 import pytest
+from starlette.types import Receive, Scope, Send
 
 from bot.settings import Settings, SettingsError, load_settings
 from bot.web.server import WebServerError, web_server
 
 
-async def hello(scope: dict[str, object], receive: object, send: object) -> None:
+async def hello(scope: Scope, receive: Receive, send: Send) -> None:
     """The smallest ASGI app: 200 "ok" to any request."""
     assert scope["type"] == "http"
-    await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
-    await send({"type": "http.response.body", "body": b"ok"})  # type: ignore[operator]
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
 
 
 def test_web_settings() -> None:
