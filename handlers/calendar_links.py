@@ -1,9 +1,10 @@
 """/calendario: links to calendar feeds a phone subscribes to.
 
-`/calendario` gives the person's own feed (what she follows); `/calendario <escuela>` a school's;
-a button under the first gives her organization's. Each link is secret and revocable: "Nuevo
-enlace" revokes it at once and shows a new one. A press on an old message, after the link was
-renewed since, changes nothing (the button names the link it replaces).
+`/calendario` gives the person's own feed (what she follows); `/calendario <escuela>` and the
+school card's button a school's; a button under the first gives her organization's. Each link
+is secret and revocable: "Nuevo enlace" revokes it at once and shows a new one. A press on an
+old message, after the link was renewed since, changes nothing (the button names the link it
+replaces).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from bot.views.keyboards import Button, column
 from bot.views.texts import Markup, label, t
 from handlers.common import answering, stale_button
 from handlers.conversations import Handler
-from handlers.schools import picked_school, school_button_for, school_from_arguments
+from handlers.schools import school_button_for, school_from_arguments
 from storage.calendar_feeds import CalendarFeed, FeedKind, UnknownFeedTarget
 
 FEED_CODES = {FeedKind(kind): code for code, kind in cb.FEED_CODES.items()}
@@ -97,14 +98,25 @@ async def send_feed(
     await send_link(message, context, feed, lang)
 
 
-async def on_school_picked(update: Update, context: MinkaContext) -> None:
-    """A school picked among several matches of `/calendario <words>`."""
-    school = await picked_school(update, context, cb.CALENDAR)
+async def on_school_button(update: Update, context: MinkaContext) -> None:
+    """A school's calendar: its card's button, or one of several matches of
+    `/calendario <words>`. The buttons stay (a card is still a card)."""
+    query, user = query_of(update), user_of(update)
+    payload = cb.SchoolAction.unpack(query.data)
+    school = None
+    if payload is not None and payload.action == cb.CALENDAR:
+        school = await context.storage.schools.get_by_id(payload.school_id)
     if school is None:
+        await stale_button(update, context)
         return
+    member = await context.member()
     lang = await context.language()
-    user_id = user_of(update).id
-    await send_feed(message_of(update), context, user_id, FeedKind.SCHOOL, str(school.id), lang)
+    message = message_of(update)
+    async with answering(query):
+        if member is None:
+            await message.reply_text(t(lang, "calendar_needs_start"))
+            return
+        await send_feed(message, context, user.id, FeedKind.SCHOOL, str(school.id), lang)
 
 
 async def on_show(update: Update, context: MinkaContext) -> None:
@@ -140,7 +152,7 @@ def handlers() -> list[Handler]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler(CALENDAR.names, calendar_command, private),
-        CallbackQueryHandler(on_school_picked, pattern=school_button_for(cb.CALENDAR)),
+        CallbackQueryHandler(on_school_button, pattern=school_button_for(cb.CALENDAR)),
         CallbackQueryHandler(on_show, pattern=cb.CalendarShow.matches()),
         CallbackQueryHandler(on_renew, pattern=cb.CalendarRenew.matches()),
     ]

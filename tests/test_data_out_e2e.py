@@ -15,7 +15,7 @@ from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from storage.activities import Category, NewActivity
 from storage.roles import RoleName
-from tests.helpers import register_ngo, register_teacher, say, storage_of
+from tests.helpers import pick, register_ngo, register_teacher, say, storage_of
 
 NOW = datetime(2027, 3, 15, 15, 0, tzinfo=UTC)  # Monday 15 March 2027, 10:00 in Lima
 ANA, ROSA, LUIS = 2001, 1001, 2003
@@ -163,5 +163,12 @@ async def test_calendar_of_a_school_and_before_registering(
     await register_teacher(fake, ROSA)
     school = await say(fake, ROSA, "/calendario 9000001")
     assert "Calendario de I.E. N° 2045" in (school.plain_text or "")
+    await say(fake, ROSA, "/buscar 9000001")
+    card = await pick(fake, ROSA)
+    assert card.button_labels[-1] == "📅 Calendario de la escuela"
+    await fake.press(ROSA, "📅 Calendario de la escuela", message=card)
+    from_card = await fake.next_message(ROSA)
+    link = next(w for w in (school.plain_text or "").split() if w.startswith("http"))
+    assert link in (from_card.plain_text or "")  # the same link: one per person and school
     nothing = await say(fake, ROSA, "/calendario zzzzqqq")
     assert "zzzzqqq" in (nothing.plain_text or "")

@@ -483,4 +483,5 @@ EN: dict[str, str] = {
     "calendar_unknown_target": "That school or organization is no longer in Minka.",
     "calendar_usage": "Send /calendar for your calendar, or /calendar and a school's name or "
     "code for that school's.",
+    "btn_school_calendar": "📅 School calendar",
 }

@@ -490,4 +490,5 @@ ES: dict[str, str] = {
     "calendar_unknown_target": "Esa escuela u organización ya no está en Minka.",
     "calendar_usage": "Escribe /calendario para tu calendario, o /calendario y el nombre o "
     "código modular de una escuela para el de esa escuela.",
+    "btn_school_calendar": "📅 Calendario de la escuela",
 }
