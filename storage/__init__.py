@@ -19,6 +19,7 @@ from storage.migrate import MigrationError, migrate
 from storage.moderation import Moderation
 from storage.organizations import Organizations
 from storage.outbox import Outbox
+from storage.overview import Overview
 from storage.privacy import PersonalData
 from storage.roles import Roles
 from storage.schools import Schools
@@ -47,6 +48,7 @@ class Storage:
         self.moderation = Moderation(self.db)
         self.broadcasts = Broadcasts(self.db)
         self.exports = Exports(self.db)
+        self.overview = Overview(self.db)
         self.calendar_feeds = CalendarFeeds(self.db)
 
     async def open(self) -> None:

@@ -1,0 +1,261 @@
+"""The coordinator's overview: the whole picture of a scope and a period, for the web panel.
+
+A chat answers one school at a time; a coordinator needs every school of her district or UGEL at
+once: where nobody works (gaps), where organizations run into each other (overlaps), who does
+what where (the 3W matrix). Each answer is one or two indexed queries over a scope's schools,
+read on a snapshot connection so the bot's own connection keeps answering people.
+
+Scopes are the exports' (`storage.exports.ExportScope`). An organization's scope is the schools
+where it has ever worked: her schools, whose public picture (every organization there) she sees.
+Only activities that took place or are planned count: cancelled and rescheduled dates did not
+happen. Periods are half-open [start, end) in UTC; an activity of several days counts in every
+period its span touches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from storage.activities import Category
+from storage.clock import from_db, to_db
+from storage.db import Database
+from storage.exports import ExportScope, Period, ScopeKind
+
+# The schools of each kind of scope, over schools `s`, with the parameters of _params.
+_SCHOOLS_OF = {
+    ScopeKind.SCHOOL: " s.id = :scope",
+    ScopeKind.PLACE: " s.ubigeo BETWEEN :low AND :high",
+    ScopeKind.ORGANIZATION: (
+        " s.id IN (SELECT school_id FROM activities WHERE organization_id = :scope)"
+    ),
+    ScopeKind.EVERYWHERE: " 1 = 1",
+}
+_HELD = " AND a.status NOT IN ('cancelled', 'rescheduled')"
+_IN_PERIOD = " AND a.starts_at < :end AND a.ends_at > :start"
+
+_MARKERS = (
+    "SELECT s.id, s.cod_mod, s.name, s.level, s.ubigeo, s.district, s.latitude, s.longitude,"
+    " count(a.id) AS activities,"
+    " count(DISTINCT coalesce(a.organization_id, 0)) FILTER (WHERE a.id IS NOT NULL) AS orgs"
+    " FROM schools s LEFT JOIN activities a ON a.school_id = s.id" + _IN_PERIOD + _HELD
+    + " WHERE s.active = 1 AND"
+)  # fmt: skip
+
+_MATRIX_FROM = (
+    " count(*) AS activities, count(DISTINCT a.school_id) AS schools"
+    " FROM schools s JOIN activities a ON a.school_id = s.id"
+    " LEFT JOIN organizations o ON o.id = a.organization_id"
+    " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND"
+)
+_MATRIX_BY_CATEGORY = (
+    "SELECT a.organization_id, o.name AS organization_name, a.category AS key," + _MATRIX_FROM
+)
+_MATRIX_BY_DISTRICT = (
+    "SELECT a.organization_id, o.name AS organization_name, s.ubigeo AS key," + _MATRIX_FROM
+)
+
+_GAPS = (
+    "SELECT s.id, s.cod_mod, s.name, s.level, s.ubigeo, s.district,"
+    " (SELECT max(a.starts_at) FROM activities a WHERE a.school_id = s.id"
+    "  AND a.starts_at < :end" + _HELD + ") AS last_activity"
+    " FROM schools s WHERE s.active = 1 AND NOT EXISTS (SELECT 1 FROM activities a"
+    " WHERE a.school_id = s.id" + _IN_PERIOD + _HELD + ") AND"
+)
+
+# Pairs at one school, of different organizations (the school's own teachers, organization
+# NULL, count as one more), that overlap in time or share a category within 7 days of each
+# other; same_week is then decided in local time by _same_local_week.
+_PAIRS = (
+    "SELECT s.id AS school_id, s.cod_mod, s.name AS school_name, s.district,"
+    " a.id AS a_id, a.title AS a_title, a.category AS a_category, a.starts_at AS a_starts,"
+    " a.ends_at AS a_ends, a.organization_id AS a_org, oa.name AS a_org_name,"
+    " b.id AS b_id, b.title AS b_title, b.category AS b_category, b.starts_at AS b_starts,"
+    " b.ends_at AS b_ends, b.organization_id AS b_org, ob.name AS b_org_name"
+    " FROM schools s JOIN activities a ON a.school_id = s.id"
+    " JOIN activities b ON b.school_id = s.id AND b.id > a.id"
+    " AND b.organization_id IS NOT a.organization_id"
+    " AND b.status NOT IN ('cancelled', 'rescheduled')"
+    " AND b.starts_at < :end AND b.ends_at > :start"
+    " AND ((a.starts_at < b.ends_at AND b.starts_at < a.ends_at) OR (a.category = b.category"
+    " AND a.starts_at < strftime('%Y-%m-%dT%H:%M:%S+00:00', b.ends_at, '+7 days')"
+    " AND b.starts_at < strftime('%Y-%m-%dT%H:%M:%S+00:00', a.ends_at, '+7 days')))"
+    " LEFT JOIN organizations oa ON oa.id = a.organization_id"
+    " LEFT JOIN organizations ob ON ob.id = b.organization_id"
+    " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND"
+)
+
+
+class OverlapKind(StrEnum):
+    SAME_TIME = "same_time"  # their times overlap
+    SAME_WEEK = "same_week"  # the same category in the same (local) week
+
+
+@dataclass(frozen=True)
+class SchoolMarker:
+    """A school of the scope with how much happened there in the period."""
+
+    id: int
+    cod_mod: str
+    name: str
+    level: str | None
+    ubigeo: str | None
+    district: str | None
+    latitude: float | None
+    longitude: float | None
+    activities: int
+    organizations: int  # distinct organizations (the school's own teachers count as one)
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """One organization (None: the schools' own teachers) under one key (a category or a
+    district's ubigeo) in the period."""
+
+    organization_id: int | None
+    organization_name: str | None
+    key: str | None
+    activities: int
+    schools: int
+
+
+@dataclass(frozen=True)
+class GapSchool:
+    id: int
+    cod_mod: str
+    name: str
+    level: str | None
+    ubigeo: str | None
+    district: str | None
+    last_activity: datetime | None  # the latest start before the period's end; None: never
+
+
+@dataclass(frozen=True)
+class ActivityBrief:
+    id: int
+    title: str
+    category: Category
+    starts_at: datetime
+    ends_at: datetime
+    organization_id: int | None
+    organization_name: str | None
+
+
+@dataclass(frozen=True)
+class Overlap:
+    school_id: int
+    cod_mod: str
+    school_name: str
+    district: str | None
+    kind: OverlapKind
+    first: ActivityBrief
+    second: ActivityBrief
+
+
+def _params(scope: ExportScope, period: Period) -> dict[str, Any]:
+    params: dict[str, Any] = {"start": to_db(period.start), "end": to_db(period.end)}
+    if scope.kind is ScopeKind.PLACE:
+        params["low"], params["high"] = scope.value.ljust(6, "0"), scope.value.ljust(6, "9")
+    elif scope.kind in (ScopeKind.SCHOOL, ScopeKind.ORGANIZATION):
+        params["scope"] = int(scope.value)
+    return params
+
+
+def _time(text: str) -> datetime:
+    moment = from_db(text)
+    assert moment is not None  # NOT NULL columns
+    return moment
+
+
+def _gap(row: aiosqlite.Row) -> GapSchool:
+    return GapSchool(
+        id=row["id"], cod_mod=row["cod_mod"], name=row["name"], level=row["level"],
+        ubigeo=row["ubigeo"], district=row["district"],
+        last_activity=from_db(row["last_activity"]),
+    )  # fmt: skip
+
+
+def _brief(row: aiosqlite.Row, side: str) -> ActivityBrief:
+    return ActivityBrief(
+        id=row[f"{side}_id"], title=row[f"{side}_title"],
+        category=Category(row[f"{side}_category"]), starts_at=_time(row[f"{side}_starts"]),
+        ends_at=_time(row[f"{side}_ends"]), organization_id=row[f"{side}_org"],
+        organization_name=row[f"{side}_org_name"],
+    )  # fmt: skip
+
+
+def _local_weeks(brief: ActivityBrief, tz: ZoneInfo) -> tuple[int, int]:
+    """The first and last local week an activity touches, as ordinal days of their Mondays."""
+    first = brief.starts_at.astimezone(tz).date()
+    # ends_at is exclusive: an activity ending at midnight does not touch the next day.
+    last = (brief.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
+    return first.toordinal() - first.weekday(), last.toordinal() - last.weekday()
+
+
+def _same_local_week(a: ActivityBrief, b: ActivityBrief, tz: ZoneInfo) -> bool:
+    a_first, a_last = _local_weeks(a, tz)
+    b_first, b_last = _local_weeks(b, tz)
+    return a_first <= b_last and b_first <= a_last
+
+
+def _overlap_of(row: aiosqlite.Row, tz: ZoneInfo) -> Overlap | None:
+    first, second = _brief(row, "a"), _brief(row, "b")
+    if first.starts_at < second.ends_at and second.starts_at < first.ends_at:
+        kind = OverlapKind.SAME_TIME
+    elif _same_local_week(first, second, tz):
+        kind = OverlapKind.SAME_WEEK
+    else:
+        return None
+    if second.starts_at < first.starts_at:
+        first, second = second, first
+    return Overlap(
+        row["school_id"], row["cod_mod"], row["school_name"], row["district"], kind, first, second
+    )
+
+
+class Overview:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def schools(self, scope: ExportScope, period: Period) -> list[SchoolMarker]:
+        """Every active school of the scope with its activities and organizations in the
+        period, by district and name (the map's markers and the list under it)."""
+        sql = _MARKERS + _SCHOOLS_OF[scope.kind] + " GROUP BY s.id ORDER BY s.ubigeo, s.name, s.id"
+        async with self._db.snapshot() as session:
+            rows = await session.fetchall(sql, _params(scope, period))
+        return [SchoolMarker(*row) for row in rows]
+
+    async def matrix(
+        self, scope: ExportScope, period: Period, by_district: bool = False
+    ) -> list[MatrixCell]:
+        """3W: activities and schools per organization and category (or district's ubigeo)."""
+        head = _MATRIX_BY_DISTRICT if by_district else _MATRIX_BY_CATEGORY
+        sql = (
+            head + _SCHOOLS_OF[scope.kind]
+            + " GROUP BY a.organization_id, key ORDER BY organization_name, key"
+        )  # fmt: skip
+        async with self._db.snapshot() as session:
+            rows = await session.fetchall(sql, _params(scope, period))
+        return [MatrixCell(*row) for row in rows]
+
+    async def gaps(self, scope: ExportScope, period: Period) -> list[GapSchool]:
+        """Active schools of the scope where nothing took place or is planned in the period
+        (for "the last N days", a period ending now), with their latest activity before."""
+        sql = _GAPS + _SCHOOLS_OF[scope.kind] + " ORDER BY s.ubigeo, s.level, s.name, s.id"
+        async with self._db.snapshot() as session:
+            rows = await session.fetchall(sql, _params(scope, period))
+        return [_gap(row) for row in rows]
+
+    async def overlaps(self, scope: ExportScope, period: Period, tz: ZoneInfo) -> list[Overlap]:
+        """Activities of different organizations at one school that overlap in time, or share
+        a category within the same week (weeks Monday to Sunday in `tz`), by time."""
+        sql = _PAIRS + _SCHOOLS_OF[scope.kind] + " ORDER BY a.starts_at, a.id, b.id"
+        async with self._db.snapshot() as session:
+            rows = await session.fetchall(sql, _params(scope, period))
+        found = [overlap for row in rows if (overlap := _overlap_of(row, tz)) is not None]
+        return sorted(found, key=lambda o: (o.first.starts_at, o.first.id, o.second.id))
