@@ -20,6 +20,7 @@ from storage.moderation import Moderation
 from storage.organizations import Organizations
 from storage.outbox import Outbox
 from storage.overview import Overview
+from storage.panel_access import PanelAccess
 from storage.privacy import PersonalData
 from storage.roles import Roles
 from storage.schools import Schools
@@ -49,6 +50,7 @@ class Storage:
         self.broadcasts = Broadcasts(self.db)
         self.exports = Exports(self.db)
         self.overview = Overview(self.db)
+        self.panel_access = PanelAccess(self.db)
         self.calendar_feeds = CalendarFeeds(self.db)
 
     async def open(self) -> None:

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from storage.db import Database, Session
+from storage.panel_access import end_all_in as end_panel_access
 
 
 class PersonalData:
@@ -41,8 +42,13 @@ class PersonalData:
                 " WHERE owner_id = ? AND revoked_at IS NULL ORDER BY id",
                 (user_id,),
             )
+            web_sessions = await session.fetchall(
+                "SELECT created_at, last_seen_at FROM panel_sessions WHERE user_id = ?"
+                " ORDER BY created_at",
+                (user_id,),
+            )
         if not (
-            member or drafts or created or activities or follows or feeds
+            member or drafts or created or activities or follows or feeds or web_sessions
             or any(coordination.values())
         ):  # fmt: skip
             return None
@@ -53,6 +59,7 @@ class PersonalData:
             "follows": [dict(row) for row in follows],
             **coordination,
             "calendar_links": [dict(row) for row in feeds],
+            "web_overview_sessions": [dict(row) for row in web_sessions],
             "unfinished_steps": [
                 {"flow": row["flow"], "data": json.loads(row["data"]), "since": row["updated_at"]}
                 for row in drafts
@@ -78,6 +85,7 @@ class PersonalData:
             await _forget_coordination(session, user_id)
             # Her calendar links stop working: revoked ones too go, nothing of her is kept.
             await session.execute("DELETE FROM calendar_feeds WHERE owner_id = ?", (user_id,))
+            await end_panel_access(session, user_id)  # her web overview closes at once
             removed = await session.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
         return removed > 0
 
