@@ -21,6 +21,7 @@ from bot.domain.dates import warm_up
 from bot.outbox.delivery import attach_delivery
 from bot.settings import Settings
 from bot.web.app import WebApp
+from bot.web.panel import PanelConfig, PanelSite
 from bot.web.server import web_server
 from storage import Storage
 from storage.backup import InstanceLock
@@ -68,11 +69,23 @@ async def running(
 async def _serving_web(
     app: MinkaApplication, settings: Settings, storage: Storage
 ) -> AsyncIterator[None]:
-    """The web server (calendar feeds) in this event loop, beside PTB, on its own port."""
-    web = WebApp(storage, settings.tz, clock=lambda: app.bot_data.clock())
+    """The web server (calendar feeds, the overview) in this event loop, beside PTB, on its own
+    port."""
+    clock = lambda: app.bot_data.clock()  # noqa: E731 - read at each call: tests move it
+    panel = PanelSite(storage, panel_config(settings), clock)
+    web = WebApp(storage, settings.tz, clock=clock, panel=panel)
     async with web_server(web.asgi(), settings.web_listen, settings.web_port) as port:
         app.bot_data.public_url = settings.public_url or _local_url(settings.web_listen, port)
         yield
+
+
+def panel_config(settings: Settings) -> PanelConfig:
+    return PanelConfig(
+        bot_token=settings.token if settings.has_token else "",
+        admin_ids=tuple(settings.admin_ids), tz=settings.tz, tile_url=settings.tile_url,
+        secure_cookie=(settings.public_url or "").startswith("https://"),
+        default_language=settings.default_language,
+    )  # fmt: skip
 
 
 def _local_url(host: str, port: int) -> str:

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     web_listen: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
     public_url: str | None = None
+    # Map tiles of the web overview (Leaflet's {z}/{x}/{y} template). Empty: no map, the
+    # overview lists the schools only. OpenStreetMap's tiles suit light use; a busy deployment
+    # should use its own tile server or a provider's.
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     reminder_hours: int = Field(default=24, ge=1, le=168)
     # Proactive messages per second, all chats together. Telegram allows about 30; at least 5 of
@@ -108,6 +112,18 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("tile_url")
+    @classmethod
+    def _tile_template(cls, value: str) -> str:
+        value = value.strip()
+        # http:// too: a tile server of one's own on a local network (or the tests').
+        if value and not (
+            value.startswith(("https://", "http://"))
+            and all(part in value for part in ("{z}", "{x}", "{y}"))
+        ):
+            raise ValueError("must be an https:// URL with {z}, {x} and {y}, or empty for no map")
         return value
 
     @field_validator("public_url")

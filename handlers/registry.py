@@ -24,6 +24,7 @@ from handlers import (
     follows,
     my_school,
     onboarding,
+    panel,
     privacy,
     profile,
     schools,
@@ -53,6 +54,7 @@ def handler_registry() -> list[Handler]:
         #    buttons are school buttons with their own action.
         *exports.handlers(),
         *calendar_links.handlers(),
+        *panel.handlers(),
         # 4. Commands and buttons that work anywhere, Spanish and English names alike; inline
         #    mode ("@bot santa rosa" in any chat) comes with schools.
         *admin.handlers(),

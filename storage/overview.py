@@ -14,6 +14,7 @@ period its span touches.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -90,6 +91,19 @@ _PAIRS = (
     " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND"
 )
 
+# One matrix cell's activities (the page lists them; a cell of thousands is summed up anyway).
+CELL_LIMIT = 500
+_CELL = (
+    "SELECT a.id AS a_id, a.title AS a_title, a.category AS a_category,"
+    " a.starts_at AS a_starts, a.ends_at AS a_ends, a.organization_id AS a_org,"
+    " o.name AS a_org_name, s.id AS school_id, s.name AS school_name"
+    " FROM schools s JOIN activities a ON a.school_id = s.id"
+    " LEFT JOIN organizations o ON o.id = a.organization_id"
+    " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND a.organization_id IS :org"
+    " AND (:category IS NULL OR a.category = :category)"
+    " AND (:ubigeo IS NULL OR s.ubigeo = :ubigeo) AND"
+)
+
 
 class OverlapKind(StrEnum):
     SAME_TIME = "same_time"  # their times overlap
@@ -144,6 +158,13 @@ class ActivityBrief:
     ends_at: datetime
     organization_id: int | None
     organization_name: str | None
+
+
+@dataclass(frozen=True)
+class CellActivity:
+    activity: ActivityBrief
+    school_id: int
+    school_name: str
 
 
 @dataclass(frozen=True)
@@ -259,3 +280,58 @@ class Overview:
             rows = await session.fetchall(sql, _params(scope, period))
         found = [overlap for row in rows if (overlap := _overlap_of(row, tz)) is not None]
         return sorted(found, key=lambda o: (o.first.starts_at, o.first.id, o.second.id))
+
+    async def organizations_at(self, school_id: int) -> set[int]:
+        """The organizations that ever had an activity at the school (whose people may open
+        its card in the overview)."""
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT organization_id FROM activities"
+            " WHERE school_id = ? AND organization_id IS NOT NULL",
+            (school_id,),
+        )
+        return {row[0] for row in rows}
+
+    async def school_activities(self, school_id: int, period: Period) -> list[ActivityBrief]:
+        """The school's activities in the period that took place or are planned, by start."""
+        rows = await self._db.fetchall(
+            "SELECT a.id AS a_id, a.title AS a_title, a.category AS a_category,"
+            " a.starts_at AS a_starts, a.ends_at AS a_ends, a.organization_id AS a_org,"
+            " o.name AS a_org_name FROM activities a"
+            " LEFT JOIN organizations o ON o.id = a.organization_id"
+            " WHERE a.school_id = :school" + _IN_PERIOD + _HELD + " ORDER BY a.starts_at, a.id",
+            {"school": school_id, **_params(ExportScope(ScopeKind.EVERYWHERE), period)},
+        )
+        return [_brief(row, "a") for row in rows]
+
+    async def district_names(self, ubigeos: Sequence[str]) -> dict[str, str]:
+        """The registry's district name of each ubigeo (for the matrix's columns)."""
+        names: dict[str, str] = {}
+        for ubigeo in ubigeos:
+            row = await self._db.fetchone(
+                "SELECT district FROM schools WHERE ubigeo = ? AND district IS NOT NULL LIMIT 1",
+                (ubigeo,),
+            )
+            names[ubigeo] = row["district"] if row else ubigeo
+        return names
+
+    async def cell_activities(
+        self,
+        scope: ExportScope,
+        period: Period,
+        organization_id: int | None,
+        category: str | None = None,
+        ubigeo: str | None = None,
+    ) -> list[CellActivity]:
+        """The activities behind one matrix cell: one organization (None: the schools' own
+        teachers) in one category or one district, by start (at most CELL_LIMIT)."""
+        params = {**_params(scope, period), "org": organization_id, "category": category,
+                  "ubigeo": ubigeo, "limit": CELL_LIMIT}  # fmt: skip
+        sql = (
+            _CELL + _SCHOOLS_OF[scope.kind]
+            + " ORDER BY a.starts_at, a.id LIMIT :limit"
+        )  # fmt: skip
+        async with self._db.snapshot() as session:
+            rows = await session.fetchall(sql, params)
+        return [
+            CellActivity(_brief(row, "a"), row["school_id"], row["school_name"]) for row in rows
+        ]

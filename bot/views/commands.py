@@ -47,6 +47,7 @@ BROADCASTS = Command("difusiones", "broadcasts", "cmd_broadcasts")
 VERIFY = Command("verificar", "verify", "cmd_verify")
 EXPORT = Command("exportar", "export", "cmd_export")
 CALENDAR = Command("calendario", "calendar", "cmd_calendar")
+PANEL = Command("panel", "panel", "cmd_panel")
 # Admin commands work for admins only; the menu of everyone else does not list them.
 GRANT = Command("otorgar", "grant", "cmd_grant", in_menu=False)
 REVOKE = Command("revocar", "revoke", "cmd_revoke", in_menu=False)
@@ -65,6 +66,7 @@ COMMANDS: tuple[Command, ...] = (
     SUBSCRIBE,
     SUBSCRIPTIONS,
     CALENDAR,
+    PANEL,
     BROADCAST,
     BROADCASTS,
     VERIFY,

@@ -484,4 +484,75 @@ EN: dict[str, str] = {
     "calendar_usage": "Send /calendar for your calendar, or /calendar and a school's name or "
     "code for that school's.",
     "btn_school_calendar": "📅 School calendar",
+    # The coordinator's web overview: /panel in the chat and the pages of bot.web.panel.
+    "cmd_panel": "Web overview of your scope (map, 3W, gaps)",
+    "panel_needs_start": "Register with /start first: the overview shows your scope, your "
+    "organization or your school.",
+    "panel_unavailable": "The web overview is not available right now. Please try later.",
+    "panel_intro": "🗺 <b>Minka overview</b>: the map of your schools, the 3W matrix, gaps and "
+    "overlaps.\n\nOn your phone, tap below. On a computer, open this personal link (it works "
+    "<b>once</b> and expires in 10 minutes; do not share it):\n{url}",
+    "panel_btn_open": "🗺 Open overview",
+    "web_title": "Minka · Overview",
+    "web_nav_overview": "Map and schools",
+    "web_nav_matrix": "3W matrix",
+    "web_nav_gaps": "Gaps",
+    "web_nav_overlaps": "Overlaps",
+    "web_nav_export": "Download Excel",
+    "web_scope": "Scope",
+    "web_from": "From",
+    "web_to": "To",
+    "web_apply": "Show",
+    "web_summary": "{schools} schools · {active} with activity · {activities} activities",
+    "web_legend_none": "no activity",
+    "web_legend_one": "one organization",
+    "web_legend_many": "several organizations",
+    "web_map_note": "The map needs JavaScript and a connection; the list below shows every school.",
+    "web_col_school": "School",
+    "web_col_district": "District",
+    "web_col_level": "Level",
+    "web_col_orgs": "Organizations",
+    "web_col_activities": "Activities",
+    "web_col_last": "Last activity",
+    "web_col_org": "Organization",
+    "web_col_when": "When",
+    "web_col_what": "What",
+    "web_col_total": "Total",
+    "web_own_teachers": "The school's teachers",
+    "web_matrix_by_category": "Organizations × categories (activities)",
+    "web_matrix_by_district": "Organizations × districts (activities)",
+    "web_gaps_intro": "{count} schools with no activity at all in the last {days} days.",
+    "web_days": "Days",
+    "web_sort_district": "by district",
+    "web_sort_level": "by level",
+    "web_never": "never",
+    "web_overlaps_intro": "{count} overlaps: activities of different organizations at the same "
+    "school, at the same time or of the same category in the same week. Call both to coordinate.",
+    "web_overlap_same_time": "at the same time",
+    "web_overlap_same_week": "same category, same week",
+    "web_nothing": "Nothing to show in this period.",
+    "web_activities_of": "Activities of {org}",
+    "web_school_upcoming": "Upcoming activities",
+    "web_school_past": "Past activities",
+    "web_school_contacts": "Contacts (who agreed to be reachable)",
+    "web_forbidden": "You do not have access to that scope. Go back to your overview.",
+    "web_not_found": "I could not find that page.",
+    "web_bad_address": "I cannot read that address: check the dates (YYYY-MM-DD) and the scope, "
+    "or go back to the overview.",
+    "web_login_needed": "To see the overview, send /panel in Minka's chat and open the link or "
+    "the button I send you.",
+    "web_link_used": "This link was already used (it works once). Ask for a new one with /panel "
+    "in Minka's chat.",
+    "web_link_expired": "This link has expired (it lasts 10 minutes). Ask for a new one with "
+    "/panel in Minka's chat.",
+    "web_link_unknown": "This link is not valid. Ask for a new one with /panel in Minka's chat.",
+    "web_webapp_failed": "I could not confirm your Telegram account. Close this window and open "
+    "the overview again with /panel.",
+    "web_too_many": "Too many attempts in a row. Wait a minute and try again.",
+    "web_export_too_large": "That file would be too large. Choose a shorter period or a smaller "
+    "scope.",
+    "web_back": "Back to the overview",
+    "panel_nothing_to_show": "The overview shows a coordinator's scope, your organization's "
+    "schools or your school: you have none yet. Join your organization with /start or choose "
+    "your school with /myschool.",
 }

@@ -491,4 +491,77 @@ ES: dict[str, str] = {
     "calendar_usage": "Escribe /calendario para tu calendario, o /calendario y el nombre o "
     "código modular de una escuela para el de esa escuela.",
     "btn_school_calendar": "📅 Calendario de la escuela",
+    # The coordinator's web overview: /panel in the chat and the pages of bot.web.panel.
+    "cmd_panel": "Panorama web de tu ámbito (mapa, 3W, vacíos)",
+    "panel_needs_start": "Primero regístrate con /start: el panorama muestra tu ámbito, tu "
+    "organización o tu escuela.",
+    "panel_unavailable": "El panorama web no está disponible ahora. Inténtalo más tarde.",
+    "panel_intro": "🗺 <b>Panorama de Minka</b>: el mapa de tus escuelas, la matriz 3W, los "
+    "vacíos y los cruces.\n\nEn el teléfono, tócalo abajo. En una computadora, abre este enlace "
+    "personal (sirve <b>una sola vez</b> y vence en 10 minutos; no lo compartas):\n{url}",
+    "panel_btn_open": "🗺 Abrir panorama",
+    "web_title": "Minka · Panorama",
+    "web_nav_overview": "Mapa y escuelas",
+    "web_nav_matrix": "Matriz 3W",
+    "web_nav_gaps": "Vacíos",
+    "web_nav_overlaps": "Cruces",
+    "web_nav_export": "Descargar Excel",
+    "web_scope": "Ámbito",
+    "web_from": "Desde",
+    "web_to": "Hasta",
+    "web_apply": "Ver",
+    "web_summary": "{schools} escuelas · {active} con actividad · {activities} actividades",
+    "web_legend_none": "sin actividad",
+    "web_legend_one": "una organización",
+    "web_legend_many": "varias organizaciones",
+    "web_map_note": "El mapa necesita JavaScript y conexión; la lista de abajo muestra todas las "
+    "escuelas.",
+    "web_col_school": "Escuela",
+    "web_col_district": "Distrito",
+    "web_col_level": "Nivel",
+    "web_col_orgs": "Organizaciones",
+    "web_col_activities": "Actividades",
+    "web_col_last": "Última actividad",
+    "web_col_org": "Organización",
+    "web_col_when": "Cuándo",
+    "web_col_what": "Qué",
+    "web_col_total": "Total",
+    "web_own_teachers": "Docentes de la escuela",
+    "web_matrix_by_category": "Organizaciones × categorías (actividades)",
+    "web_matrix_by_district": "Organizaciones × distritos (actividades)",
+    "web_gaps_intro": "{count} escuelas sin ninguna actividad en los últimos {days} días.",
+    "web_days": "Días",
+    "web_sort_district": "por distrito",
+    "web_sort_level": "por nivel",
+    "web_never": "nunca",
+    "web_overlaps_intro": "{count} cruces: actividades de organizaciones distintas en la misma "
+    "escuela, a la misma hora o de la misma categoría en la misma semana. Llama a ambas para "
+    "coordinar.",
+    "web_overlap_same_time": "a la misma hora",
+    "web_overlap_same_week": "misma categoría, misma semana",
+    "web_nothing": "Nada que mostrar en este periodo.",
+    "web_activities_of": "Actividades de {org}",
+    "web_school_upcoming": "Próximas actividades",
+    "web_school_past": "Actividades pasadas",
+    "web_school_contacts": "Contactos (con su consentimiento)",
+    "web_forbidden": "No tienes acceso a ese ámbito. Vuelve a tu panorama.",
+    "web_not_found": "No encontré esa página.",
+    "web_bad_address": "No entiendo esa dirección: revisa las fechas (AAAA-MM-DD) y el ámbito, o "
+    "vuelve al panorama.",
+    "web_login_needed": "Para ver el panorama, escribe /panel en el chat de Minka y abre el "
+    "enlace o el botón que te envío.",
+    "web_link_used": "Este enlace ya se usó (sirve una sola vez). Pide uno nuevo con /panel en "
+    "el chat de Minka.",
+    "web_link_expired": "Este enlace venció (dura 10 minutos). Pide uno nuevo con /panel en el "
+    "chat de Minka.",
+    "web_link_unknown": "Este enlace no es válido. Pide uno nuevo con /panel en el chat de Minka.",
+    "web_webapp_failed": "No pude confirmar tu cuenta de Telegram. Cierra esta ventana y vuelve "
+    "a abrir el panorama con /panel.",
+    "web_too_many": "Demasiados intentos seguidos. Espera un minuto y vuelve a intentarlo.",
+    "web_export_too_large": "Ese archivo sería demasiado grande. Elige un periodo más corto o un "
+    "ámbito más pequeño.",
+    "web_back": "Volver al panorama",
+    "panel_nothing_to_show": "El panorama muestra el ámbito de un coordinador, las escuelas "
+    "de tu organización o tu escuela: aún no tienes ninguno. Únete a tu organización con /start "
+    "o elige tu escuela con /miescuela.",
 }

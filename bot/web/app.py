@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from bot.views.calendar_feed import (
     CALENDAR_PATH,
@@ -26,6 +26,7 @@ from bot.views.calendar_feed import (
     render_feed,
 )
 from bot.views.texts import label
+from bot.web.panel import PANEL_PATH, PanelSite
 from storage import Storage
 from storage.calendar_feeds import CalendarFeed, FeedKind
 from storage.clock import utc_now
@@ -47,13 +48,21 @@ class WebApp:
     """The routes, bound to the process's storage."""
 
     def __init__(
-        self, storage: Storage, tz: ZoneInfo, clock: Callable[[], datetime] = utc_now
+        self,
+        storage: Storage,
+        tz: ZoneInfo,
+        clock: Callable[[], datetime] = utc_now,
+        panel: PanelSite | None = None,
     ) -> None:
         self.storage, self.tz, self.clock = storage, tz, clock
         self.rendered = RenderedFeeds()
+        self.panel = panel  # the coordinator's overview (bot.web.panel), when served
 
     def asgi(self) -> Starlette:
-        return Starlette(routes=[Route(CALENDAR_PATH, self.calendar_feed, methods=["GET"])])
+        routes: list[Route | Mount] = [Route(CALENDAR_PATH, self.calendar_feed, methods=["GET"])]
+        if self.panel is not None:
+            routes.append(Mount(PANEL_PATH, app=self.panel.asgi()))
+        return Starlette(routes=routes)
 
     async def calendar_feed(self, request: Request) -> Response:
         token = request.path_params["token"]
