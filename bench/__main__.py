@@ -229,13 +229,31 @@ BENCHMARKS = [
             ),
             Figure(
                 "exports: feed of 50 schools p95",
-                r"feed of \d+ schools .*?: 200 p50 [\d.]+ ms p95 ([\d.]+) ms",
+                r"feed of 50 schools: .*?; 200 p50 [\d.]+ ms p95 ([\d.]+) ms",
                 "ms",
                 "< 20 ms",
                 _under(20),
             ),
             Figure(
-                "exports: feed 304 p95", r"; 304 p50 [\d.]+ ms p95 ([\d.]+) ms", "ms", "-", None
+                "exports: feed 304 p95",
+                r"feed of 50 schools: .*?; 304 p50 [\d.]+ ms p95 ([\d.]+) ms",
+                "ms",
+                "-",
+                None,
+            ),
+            Figure(
+                "exports: feed first rendering",
+                r"feed of 50 schools: .*?first rendering (\d+) ms",
+                "ms",
+                "-",
+                None,
+            ),
+            Figure(
+                "exports: feed of 50 busiest p95",
+                r"feed of the 50 busiest schools: .*?; 200 p50 [\d.]+ ms p95 ([\d.]+) ms",
+                "ms",
+                "-",
+                None,
             ),
         ],
     ),

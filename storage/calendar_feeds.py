@@ -29,7 +29,7 @@ FEED_FUTURE = timedelta(days=400)
 # The longest activity a feed expects: one that started this long before the window and is
 # still going is shown. Bounding the start lets each followed school's history be read only
 # from there, not from its first activity.
-FEED_LONGEST_SPAN = timedelta(days=366)
+FEED_LONGEST_SPAN = timedelta(days=31)
 # A feed bigger than this is cut, soonest first: calendar apps choke on huge feeds.
 FEED_MAX_EVENTS = 2000
 
@@ -96,7 +96,21 @@ _FEED_CONDITIONS = {
     FeedKind.SCHOOL: " a.school_id = :target",
     FeedKind.ORGANIZATION: " a.organization_id = :target",
 }
-_FEED_ACTIVITIES = ACTIVITY_COLUMNS + " WHERE a.ends_at > :since AND a.starts_at < :until AND"
+_FEED_WINDOW = " WHERE a.ends_at > :since AND a.starts_at < :until AND"
+_FEED_ORDER = " ORDER BY a.starts_at, a.id LIMIT :limit"
+_FEED_ACTIVITIES = ACTIVITY_COLUMNS + _FEED_WINDOW
+# The same rows as _FEED_ACTIVITIES (same window, order and limit), summarized.
+_FINGERPRINTS = {
+    kind: "SELECT count(*), total(id), total(sequence), total(id * sequence), max(updated_at),"
+    " max(school_updated), min(starts_at), max(starts_at) FROM (SELECT a.id, a.sequence,"
+    " a.updated_at, a.starts_at, s.updated_at AS school_updated"
+    " FROM activities a JOIN schools s ON s.id = a.school_id"
+    + _FEED_WINDOW
+    + condition
+    + _FEED_ORDER
+    + ")"
+    for kind, condition in _FEED_CONDITIONS.items()
+}
 _TARGET_EXISTS = {
     FeedKind.SCHOOL: "SELECT 1 FROM schools WHERE id = ?",
     FeedKind.ORGANIZATION: "SELECT 1 FROM organizations WHERE id = ?",
@@ -151,20 +165,33 @@ class CalendarFeeds:
     async def activities(self, feed: CalendarFeed, now: datetime) -> list[ExportedActivity]:
         """What the feed shows now: activities of its scope from FEED_PAST ago to FEED_FUTURE
         ahead, cancelled ones included (a calendar must learn they were cancelled)."""
-        params: dict[str, Any] = {
-            "since": to_db(now - FEED_PAST), "until": to_db(now + FEED_FUTURE),
-            "earliest": to_db(now - FEED_PAST - FEED_LONGEST_SPAN),
-            "owner": feed.owner_id, "limit": FEED_MAX_EVENTS,
-            "target": int(feed.target) if feed.target else 0,
-        }  # fmt: skip
-        sql = _FEED_ACTIVITIES + _FEED_CONDITIONS[feed.kind] + " ORDER BY a.starts_at LIMIT :limit"
-        rows = await self._db.fetchall(sql, params)
+        sql = _FEED_ACTIVITIES + _FEED_CONDITIONS[feed.kind] + _FEED_ORDER
+        rows = await self._db.fetchall(sql, _feed_params(feed, now))
         return [row_to_exported(row) for row in rows]
+
+    async def fingerprint(self, feed: CalendarFeed, now: datetime) -> str:
+        """A summary that changes whenever what `activities` returns would render differently:
+        which activities (count, ids, first and last start), their edits (SEQUENCE, moved by
+        the trigger of migration 0012 on any change a feed shows, and the last change), and
+        their schools' last re-import. One aggregate query: no rows come to Python, so a
+        refresh of an unchanged feed is decided in SQLite alone."""
+        row = await self._db.fetchone(_FINGERPRINTS[feed.kind], _feed_params(feed, now))
+        assert row is not None  # an aggregate always has a row
+        return "|".join(str(value) for value in row)
 
     async def _with_title(self, row: aiosqlite.Row) -> CalendarFeed:
         found = await self._db.fetchone(_FEED_SELECT + " WHERE f.id = ?", (row["id"],))
         assert found is not None  # just written
         return _row_to_feed(found, found["title"])
+
+
+def _feed_params(feed: CalendarFeed, now: datetime) -> dict[str, Any]:
+    return {
+        "since": to_db(now - FEED_PAST), "until": to_db(now + FEED_FUTURE),
+        "earliest": to_db(now - FEED_PAST - FEED_LONGEST_SPAN),
+        "owner": feed.owner_id, "limit": FEED_MAX_EVENTS,
+        "target": int(feed.target) if feed.target else 0,
+    }  # fmt: skip
 
 
 async def _check_target(session: Session, kind: FeedKind, target: str) -> None:

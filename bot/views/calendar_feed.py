@@ -102,17 +102,9 @@ def _description(activity: ExportedActivity, lang: str) -> str:
     return "\n\n".join(lines)
 
 
-def feed_etag(name: str, lang: str, tz: ZoneInfo, activities: Sequence[ExportedActivity]) -> str:
-    """A strong validator of what render_feed would write, from its inputs: the same inputs
-    always render the same bytes, so comparing digests needs no rendering. An activity's own
-    fields are covered by its SEQUENCE and last change (the trigger of migration 0012 bumps
-    SEQUENCE on any of them); the names it borrows from its school and organization are
-    added as they are."""
-    digest = hashlib.sha256(f"{FEED_FORMAT}|{name}|{lang}|{tz}".encode())
-    for a in activities:
-        line = (
-            f"{a.id}|{a.sequence}|{a.updated_at}|{a.school_name}|{a.cod_mod}|{a.district}|"
-            f"{a.province}|{a.organization_name}\n"
-        )
-        digest.update(line.encode())
-    return '"' + digest.hexdigest()[:32] + '"'
+def feed_etag(name: str, lang: str, tz: ZoneInfo, fingerprint: str) -> str:
+    """A strong validator of what render_feed would write, from its inputs: the feed's name,
+    language and zone, and the fingerprint of its rows (storage.calendar_feeds); comparing it
+    needs neither the rows nor a rendering."""
+    key = f"{FEED_FORMAT}|{name}|{lang}|{tz}|{fingerprint}"
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'

@@ -44,12 +44,20 @@ class _EmbeddedServer(uvicorn.Server):
 
 def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto IPPROTO_TCP, not socket.create_server's 0: asyncio sets TCP_NODELAY only on sockets
+    # that say they are TCP, and without it a small answer on a kept-alive connection waits
+    # ~40 ms for the client's delayed ACK (Nagle). Measured: 44 ms, then 0.5 ms.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
-        return socket.create_server((host, port), family=family, reuse_port=False)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(socket.SOMAXCONN)
     except OSError as exc:
+        sock.close()
         raise WebServerError(
             f"cannot listen on {host}:{port} (WEB_LISTEN, WEB_PORT): {exc.strerror or exc}"
         ) from exc
+    return sock
 
 
 @contextlib.asynccontextmanager
