@@ -19,6 +19,7 @@ from bot.app import MinkaApplication
 from bot.domain.webapp_auth import sign_init_data
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings, SettingsError, load_settings
+from bot.views.panel_message import panel_keyboard, panel_text
 from storage.activities import Category, NewActivity
 from storage.models import OrgKind
 from storage.roles import RoleName
@@ -155,8 +156,14 @@ async def test_matrix_counts_match_the_database_and_cells_list_them(
         assert {k: int(v) for k, v in cells.items()} == dict(expected)
         link = re.search(r'href="(/panel/activities\?[^"]*category=salud)"', table)
         assert link is not None
-        listed = (await client.get(link.group(1).replace("&amp;", "&"))).text
+        cell = link.group(1).replace("&amp;", "&")
+        listed = (await client.get(cell)).text
         assert listed.count("<tr data-id=") == expected["salud"]
+        for tampered in ("category=salud", "org="):
+            bad = cell.replace(tampered, tampered + "x<b>")
+            assert (await client.get(bad)).status_code == 400
+        huge = await client.get(f"/panel/school/{2**70}")
+        assert huge.status_code == 404
         xlsx = await client.get("/panel/export.xlsx")
         assert xlsx.status_code == 200
         book = openpyxl.load_workbook(BytesIO(xlsx.content), read_only=True)
@@ -242,3 +249,14 @@ def test_tile_url_setting() -> None:
         load_settings(_env_file=None, tile_url="ftp://tiles.example/{z}/{x}/{y}.png")
     with pytest.raises(SettingsError, match="TILE_URL"):
         load_settings(_env_file=None, tile_url="https://tiles.example/tile.png")
+
+
+def test_the_web_app_button_only_over_https() -> None:
+    keyboard = panel_keyboard("es", "https://minka.example.org")
+    assert keyboard is not None
+    button = keyboard.inline_keyboard[0][0]
+    assert button.web_app is not None
+    assert button.web_app.url == "https://minka.example.org/panel/webapp"
+    assert "tócalo abajo" in panel_text("es", "https://minka.example.org", "T" * 43)
+    assert panel_keyboard("en", "http://127.0.0.1:8080") is None
+    assert "tap below" not in panel_text("en", "http://127.0.0.1:8080", "T" * 43)

@@ -20,7 +20,9 @@ def panel_link(public_url: str, token: str) -> str:
 
 
 def panel_text(lang: str, public_url: str, token: str) -> Markup:
-    return t(lang, "panel_intro", url=panel_link(public_url, token))
+    """The link, and a word on the Web App button when there is one (https only)."""
+    key = "panel_intro" if public_url.startswith("https://") else "panel_intro_link_only"
+    return t(lang, key, url=panel_link(public_url, token))
 
 
 def panel_keyboard(lang: str, public_url: str) -> InlineKeyboardMarkup | None:

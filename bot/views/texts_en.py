@@ -492,6 +492,9 @@ EN: dict[str, str] = {
     "panel_intro": "🗺 <b>Minka overview</b>: the map of your schools, the 3W matrix, gaps and "
     "overlaps.\n\nOn your phone, tap below. On a computer, open this personal link (it works "
     "<b>once</b> and expires in 10 minutes; do not share it):\n{url}",
+    "panel_intro_link_only": "🗺 <b>Minka overview</b>: the map of your schools, the 3W matrix, "
+    "gaps and overlaps.\n\nOpen it with this personal link (it works <b>once</b> and expires in "
+    "10 minutes; do not share it):\n{url}",
     "panel_btn_open": "🗺 Open overview",
     "web_title": "Minka · Overview",
     "web_nav_overview": "Map and schools",

@@ -499,6 +499,9 @@ ES: dict[str, str] = {
     "panel_intro": "🗺 <b>Panorama de Minka</b>: el mapa de tus escuelas, la matriz 3W, los "
     "vacíos y los cruces.\n\nEn el teléfono, tócalo abajo. En una computadora, abre este enlace "
     "personal (sirve <b>una sola vez</b> y vence en 10 minutos; no lo compartas):\n{url}",
+    "panel_intro_link_only": "🗺 <b>Panorama de Minka</b>: el mapa de tus escuelas, la matriz 3W, "
+    "los vacíos y los cruces.\n\nÁbrelo con este enlace personal (sirve <b>una sola vez</b> y "
+    "vence en 10 minutos; no lo compartas):\n{url}",
     "panel_btn_open": "🗺 Abrir panorama",
     "web_title": "Minka · Panorama",
     "web_nav_overview": "Mapa y escuelas",

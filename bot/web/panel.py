@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import xstatic.pkg.leaflet
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
+from starlette.datastructures import QueryParams
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
@@ -64,6 +65,7 @@ PANEL_PATH = "/panel"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 _LINK_PROBLEMS = {"used": "web_link_used", "expired": "web_link_expired"}
 _MAX_INIT_DATA = 4096
+_MAX_ID = 2**62
 
 
 @dataclass(frozen=True)
@@ -311,12 +313,7 @@ class PanelSite:
         """A matrix cell's activities: one organization ('none': the schools' own teachers)
         in one category or district."""
         asked = await self._asked(request)
-        org_text = request.query_params.get("org", "")
-        if not (org_text == "none" or org_text.isdigit()):
-            raise BadAddress(f"org {org_text!r}")
-        org = None if org_text == "none" else int(org_text)
-        category = request.query_params.get("category")
-        district = request.query_params.get("district")
+        org, category, district = _cell(request.query_params)
         found = await self.storage.overview.cell_activities(
             asked.scope, asked.period, org, category, district
         )
@@ -328,6 +325,8 @@ class PanelSite:
     async def school(self, request: Request) -> Response:
         viewer = await self._viewer(request)
         school_id = request.path_params["school_id"]
+        if school_id > _MAX_ID:  # SQLite's integers end at 2**63
+            raise Refusal(404, "web_not_found", viewer.language)
         scope = ExportScope(ScopeKind.SCHOOL, str(school_id))
         if not await self._may_see(viewer, scope):
             raise Refusal(403, "web_forbidden", viewer.language)
@@ -368,6 +367,20 @@ class PanelSite:
             path, filename=name, background=BackgroundTask(_remove, folder),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )  # fmt: skip
+
+
+def _cell(params: QueryParams) -> tuple[int | None, str | None, str | None]:
+    """A matrix cell's organization ('none': the schools' own teachers), and its category or
+    district; BadAddress for anything a cell's link never carries."""
+    org_text = params.get("org", "")
+    category, district = params.get("category"), params.get("district")
+    if not (org_text == "none" or (org_text.isdigit() and len(org_text) <= 9)):
+        raise BadAddress(f"org {org_text!r}")
+    if category is not None and category not in {c.value for c in Category}:
+        raise BadAddress(f"category {category!r}")
+    if district is not None and not (district.isdigit() and len(district) == 6):
+        raise BadAddress(f"district {district!r}")
+    return (None if org_text == "none" else int(org_text)), category, district
 
 
 def _remove(folder: Path) -> None:
