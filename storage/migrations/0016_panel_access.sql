@@ -23,3 +23,10 @@ CREATE TABLE panel_sessions (
 -- Ending a person's sessions and links (ban, /olvidarme), and /misdatos.
 CREATE INDEX panel_links_user ON panel_links(user_id);
 CREATE INDEX panel_sessions_user ON panel_sessions(user_id);
+
+-- The overview's questions about a scope (storage.overview: markers, the 3W matrix, overlaps)
+-- read every activity of its schools in a period: with everything they read in the index, no
+-- table row is visited (a quarter less time for a UGEL's 20,000 activities, measured).
+CREATE INDEX activities_school_span ON activities(
+    school_id, starts_at, ends_at, status, organization_id, category
+);
