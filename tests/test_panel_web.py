@@ -20,8 +20,10 @@ from bot.domain.webapp_auth import sign_init_data
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings, SettingsError, load_settings
 from bot.views.panel_message import panel_keyboard, panel_text
+from bot.web.panel_views import school_rows
 from storage.activities import Category, NewActivity
 from storage.models import OrgKind
+from storage.overview import SchoolMarker
 from storage.roles import RoleName
 from tests.helpers import NOW, register_ngo, register_teacher, say, set_clock, storage_of
 
@@ -260,3 +262,16 @@ def test_the_web_app_button_only_over_https() -> None:
     assert "tócalo abajo" in panel_text("es", "https://minka.example.org", "T" * 43)
     assert panel_keyboard("en", "http://127.0.0.1:8080") is None
     assert "tap below" not in panel_text("en", "http://127.0.0.1:8080", "T" * 43)
+
+
+def test_the_school_list_escapes_what_the_registry_says() -> None:
+    hostile = SchoolMarker(
+        id=7, cod_mod="0325753", name='<script>alert("x")</script> & Co', level="<b>Primaria",
+        ubigeo="150103", district="SAN JUAN DE LURIGANCHO", latitude=-12.0, longitude=None,
+        activities=2, organizations=2,
+    )  # fmt: skip
+    html = school_rows([hostile], "scope=place-150103&from=2026-11-01")
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; Co" in html
+    assert "&lt;b&gt;Primaria" in html and "San Juan de Lurigancho" in html
+    assert 'class="many"' in html and "data-lat" not in html  # no longitude: not on the map
+    assert "?scope=place-150103&amp;from=2026-11-01" in html

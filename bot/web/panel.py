@@ -47,8 +47,8 @@ from bot.web.panel_views import (
     STATIC,
     environment,
     local,
-    marker_class,
     matrix_table,
+    school_rows,
     scope_name,
     split_by_now,
     texts_for,
@@ -264,12 +264,11 @@ class PanelSite:
     async def overview(self, request: Request) -> Response:
         asked = await self._asked(request)
         markers = await self.storage.overview.schools(asked.scope, asked.period)
-        active = sum(1 for m in markers if m.activities)
         return self._render(
             "overview.html", asked.viewer.language, **await self._frame(asked, "overview"),
-            markers=markers, classes={m.id: marker_class(m) for m in markers},
-            active=active, activities=sum(m.activities for m in markers),
-            tile_url=self.config.tile_url,
+            rows=school_rows(markers, asked.query()), count=len(markers),
+            active=sum(1 for m in markers if m.activities),
+            activities=sum(m.activities for m in markers), tile_url=self.config.tile_url,
         )  # fmt: skip
 
     async def matrix(self, request: Request) -> Response:
