@@ -102,6 +102,7 @@ async def test_typed_scope_and_period_and_its_mistakes(
         "/exportar 08": "fuera de tu ámbito",
         "/exportar 99": "No encontré «99»",
         "/exportar <b>": "Escribe /exportar",
+        "/exportar 1501 01/03/2027": "Escribe /exportar",
         "/exportar 1501 31/02/2027 01/03/2027": "«31/02/2027» no es una fecha",
         "/exportar 1501 31/03/2027 01/03/2027": "anterior a la primera",
     }
