@@ -1,6 +1,6 @@
 """Run every benchmark, one subprocess each, and print a summary of the figures with targets.
 
-    .venv/bin/python -m bench            # about 7 minutes on a 2-core machine
+    .venv/bin/python -m bench            # about 9 minutes on a 2-core machine (exports: ~2)
 
 First a Peru-scale database is generated (bench.generate_population: the synthetic 180,000-row
 registry imported as an operator would, then 50,000 people, 100,000 activities, 3,000

@@ -130,6 +130,9 @@ async def export_typed(
     message: Message, context: MinkaContext, user_id: int, args: list[str], lang: str
 ) -> None:
     """/exportar CODE [FROM TO]: the scope typed, and maybe the period."""
+    if len(args) not in (1, 3):  # one day alone is not a period: ask, do not guess the other
+        await message.reply_text(t(lang, "export_usage"))
+        return
     scope = await typed_scope(message, context, args[0], lang)
     if scope is None:
         return
@@ -137,7 +140,7 @@ async def export_typed(
         name = await scope_name(context, scope, lang)
         await message.reply_text(t(lang, "export_scope_not_allowed", scope=name))
         return
-    if len(args) < 3:
+    if len(args) == 1:
         await ask_period(message, context, scope, lang)
         return
     code = await typed_period(message, args[1], args[2], context, lang)

@@ -102,6 +102,7 @@ async def test_typed_scope_and_period_and_its_mistakes(
         "/exportar 08": "fuera de tu ámbito",
         "/exportar 99": "No encontré «99»",
         "/exportar <b>": "Escribe /exportar",
+        "/exportar 1501 01/03/2027": "Escribe /exportar",
         "/exportar 1501 31/02/2027 01/03/2027": "«31/02/2027» no es una fecha",
         "/exportar 1501 31/03/2027 01/03/2027": "anterior a la primera",
     }
@@ -172,3 +173,19 @@ async def test_calendar_of_a_school_and_before_registering(
     assert link in (from_card.plain_text or "")  # the same link: one per person and school
     nothing = await say(fake, ROSA, "/calendario zzzzqqq")
     assert "zzzzqqq" in (nothing.plain_text or "")
+
+
+async def test_my_data_lists_calendar_links_and_forget_me_stops_them(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await register_teacher(fake, ROSA)
+    reply = await say(fake, ROSA, "/calendario")
+    url = next(w for w in (reply.plain_text or "").split() if w.startswith("http"))
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    my_data = await say(fake, ROSA, "/misdatos")
+    assert my_data.file_bytes is not None and token in my_data.file_bytes.decode()
+    await say(fake, ROSA, "/olvidarme")
+    await fake.press(ROSA, "Sí, bórrame")
+    await edited(fake, ROSA)
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(url)).status_code == 404
