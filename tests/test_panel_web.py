@@ -20,6 +20,7 @@ from bot.domain.webapp_auth import sign_init_data
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings, SettingsError, load_settings
 from bot.views.panel_message import panel_keyboard, panel_text
+from bot.web.panel import OVERLAPS_SHOWN
 from bot.web.panel_views import school_rows
 from storage.activities import Category, NewActivity
 from storage.models import OrgKind
@@ -133,6 +134,21 @@ async def test_the_overview_lists_the_scope_and_refuses_another(
         overlaps = (await client.get("/panel/overlaps")).text
         assert overlaps.count('data-kind="same_time"') == 1
         assert "Sumaq &lt;b&gt;Kawsay&lt;/b&gt;" in overlaps and "<b>Kawsay" not in overlaps
+
+
+async def test_a_long_list_of_overlaps_is_cut_and_says_so(
+    bot: MinkaApplication, fake: FakeTelegram
+) -> None:
+    await coordinator_of_ate(bot, fake)
+    storage = storage_of(bot)
+    ayni = await storage.organizations.create("Fundación Ayni", OrgKind.NGO, 1)
+    sumaq = await storage.organizations.create("Sumaq Kawsay", OrgKind.NGO, 1)
+    for index in range(30):  # 15 × 15 pairs of different organizations at the same time
+        await add(bot, "9000002", (ayni.id, sumaq.id)[index % 2], 24)
+    async with signed_in(await panel_link(fake, COORDINATOR)) as client:
+        page = (await client.get("/panel/overlaps")).text
+    assert page.count("<li data-kind=") == OVERLAPS_SHOWN
+    assert f"{OVERLAPS_SHOWN} de 225" in page
 
 
 async def test_matrix_counts_match_the_database_and_cells_list_them(

@@ -531,6 +531,8 @@ EN: dict[str, str] = {
     "web_never": "never",
     "web_overlaps_intro": "{count} overlaps: activities of different organizations at the same "
     "school, at the same time or of the same category in the same week. Call both to coordinate.",
+    "web_overlaps_more": "Showing the first {shown} of {count}: choose a shorter period or a "
+    "smaller scope to see them all.",
     "web_overlap_same_time": "at the same time",
     "web_overlap_same_week": "same category, same week",
     "web_nothing": "Nothing to show in this period.",

@@ -540,6 +540,8 @@ ES: dict[str, str] = {
     "web_overlaps_intro": "{count} cruces: actividades de organizaciones distintas en la misma "
     "escuela, a la misma hora o de la misma categoría en la misma semana. Llama a ambas para "
     "coordinar.",
+    "web_overlaps_more": "Se muestran los primeros {shown} de {count}: acorta el periodo o elige "
+    "un ámbito más pequeño para verlos todos.",
     "web_overlap_same_time": "a la misma hora",
     "web_overlap_same_week": "misma categoría, misma semana",
     "web_nothing": "Nada que mostrar en este periodo.",

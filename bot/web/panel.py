@@ -66,6 +66,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 _LINK_PROBLEMS = {"used": "web_link_used", "expired": "web_link_expired"}
 _MAX_INIT_DATA = 4096
 _MAX_ID = 2**62
+# Overlaps shown on one page: more is a list nobody calls through (and a slow page); the page
+# says how many there are and to narrow the period or the scope.
+OVERLAPS_SHOWN = 200
 
 
 @dataclass(frozen=True)
@@ -305,7 +308,7 @@ class PanelSite:
         found = await self.storage.overview.overlaps(asked.scope, asked.period, self.config.tz)
         return self._render(
             "overlaps.html", asked.viewer.language, **await self._frame(asked, "overlaps"),
-            overlaps=found,
+            overlaps=found[:OVERLAPS_SHOWN], count=len(found),
         )  # fmt: skip
 
     async def activities(self, request: Request) -> Response:
