@@ -152,7 +152,8 @@ class PanelSite:
     def _browser_language(self, request: Request) -> str:
         header = request.headers.get("accept-language", "")
         first = header.split(",")[0].split(";")[0].strip()
-        return language_of(first, self.config.default_language) if first else "es"
+        default = self.config.default_language
+        return language_of(first, default) if first else default
 
     def _render(self, name: str, lang: str, status: int = 200, **values: Any) -> HTMLResponse:
         template = self.env.get_template(name)
