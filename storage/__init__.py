@@ -23,6 +23,8 @@ from storage.outbox import Outbox
 from storage.overview import Overview
 from storage.panel_access import PanelAccess
 from storage.privacy import PersonalData
+from storage.questions import PendingQuestions
+from storage.relays import Relays
 from storage.roles import Roles
 from storage.schools import Schools
 
@@ -54,6 +56,8 @@ class Storage:
         self.overview = Overview(self.db)
         self.panel_access = PanelAccess(self.db)
         self.calendar_feeds = CalendarFeeds(self.db)
+        self.relays = Relays(self.db)
+        self.questions = PendingQuestions(self.db)
 
     async def open(self) -> None:
         """Open the connection and bring the schema up to date (idempotent)."""
