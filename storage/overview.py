@@ -76,8 +76,8 @@ _GAPS = (
 _SPANS = (
     "SELECT s.id AS school_id, s.cod_mod, s.name AS school_name, s.district,"
     " a.id AS a_id, a.title AS a_title, a.category AS a_category, a.starts_at AS a_starts,"
-    " a.ends_at AS a_ends, a.organization_id AS a_org, o.name AS a_org_name"
-    " FROM schools s JOIN activities a ON a.school_id = s.id"
+    " a.ends_at AS a_ends, a.repeats_daily AS a_daily, a.organization_id AS a_org,"
+    " o.name AS a_org_name FROM schools s JOIN activities a ON a.school_id = s.id"
     " LEFT JOIN organizations o ON o.id = a.organization_id"
     " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND"
 )
@@ -88,7 +88,8 @@ CELL_LIMIT = 500
 _CELL = (
     "SELECT a.id AS a_id, a.title AS a_title, a.category AS a_category,"
     " a.starts_at AS a_starts, a.ends_at AS a_ends, a.organization_id AS a_org,"
-    " o.name AS a_org_name, s.id AS school_id, s.name AS school_name"
+    " o.name AS a_org_name, a.repeats_daily AS a_daily, s.id AS school_id,"
+    " s.name AS school_name"
     " FROM schools s JOIN activities a ON a.school_id = s.id"
     " LEFT JOIN organizations o ON o.id = a.organization_id"
     " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND a.organization_id IS :org"
@@ -150,6 +151,7 @@ class ActivityBrief:
     ends_at: datetime
     organization_id: int | None
     organization_name: str | None
+    repeats_daily: bool = False  # several days, the hours of starts_at-ends_at on each
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,30 @@ def _brief(row: aiosqlite.Row, side: str) -> ActivityBrief:
         category=Category(row[f"{side}_category"]), starts_at=_time(row[f"{side}_starts"]),
         ends_at=_time(row[f"{side}_ends"]), organization_id=row[f"{side}_org"],
         organization_name=row[f"{side}_org_name"],
+        repeats_daily=bool(row[f"{side}_daily"]),
     )  # fmt: skip
+
+
+def _stretches(brief: ActivityBrief, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    """The time an activity takes: one stretch, or one a day when its hours repeat on several
+    days (migration 0010). The rule of bot.domain.announcing.occurrences, which storage may not
+    import: a campaign 9-13 on three days does not take the afternoons."""
+    first, last = brief.starts_at.astimezone(tz), brief.ends_at.astimezone(tz)
+    if not brief.repeats_daily or first.date() == last.date():
+        return [(brief.starts_at, brief.ends_at)]
+    return [
+        (first + timedelta(days=n), datetime.combine(first.date() + timedelta(days=n),
+                                                     last.time(), tz))
+        for n in range((last.date() - first.date()).days + 1)
+    ]  # fmt: skip
+
+
+def _same_time(a: ActivityBrief, b: ActivityBrief, tz: ZoneInfo) -> bool:
+    if not (a.starts_at < b.ends_at and b.starts_at < a.ends_at):
+        return False  # their whole spans do not meet: no stretch of them can
+    if not (a.repeats_daily or b.repeats_daily):
+        return True
+    return any(s1 < e2 and s2 < e1 for s1, e1 in _stretches(a, tz) for s2, e2 in _stretches(b, tz))
 
 
 def _local_weeks(brief: ActivityBrief, tz: ZoneInfo) -> tuple[int, int]:
@@ -219,7 +244,7 @@ def _same_local_week(a: ActivityBrief, b: ActivityBrief, tz: ZoneInfo) -> bool:
 def _overlap_kind(a: ActivityBrief, b: ActivityBrief, tz: ZoneInfo) -> OverlapKind | None:
     if a.organization_id == b.organization_id:  # one organization (or the teachers) twice
         return None
-    if a.starts_at < b.ends_at and b.starts_at < a.ends_at:
+    if _same_time(a, b, tz):
         return OverlapKind.SAME_TIME
     if a.category is b.category and _same_local_week(a, b, tz):
         return OverlapKind.SAME_WEEK
@@ -303,7 +328,7 @@ class Overview:
         rows = await self._db.fetchall(
             "SELECT a.id AS a_id, a.title AS a_title, a.category AS a_category,"
             " a.starts_at AS a_starts, a.ends_at AS a_ends, a.organization_id AS a_org,"
-            " o.name AS a_org_name FROM activities a"
+            " o.name AS a_org_name, a.repeats_daily AS a_daily FROM activities a"
             " LEFT JOIN organizations o ON o.id = a.organization_id"
             " WHERE a.school_id = :school" + _IN_PERIOD + _HELD + " ORDER BY a.starts_at, a.id",
             {"school": school_id, **_params(ExportScope(ScopeKind.EVERYWHERE), period)},

@@ -35,13 +35,14 @@ async def add(
     start: datetime,
     hours: float = 2,
     category: Category = Category.SALUD,
+    repeats_daily: bool = False,
 ) -> int:
     school = await storage.exports.school_id_by_code(cod_mod)
     assert school is not None
     new = NewActivity(
         school_id=school, organization_id=org, author_id=7, title=f"{category} en {cod_mod}",
         description=None, category=category, starts_at=start,
-        ends_at=start + timedelta(hours=hours),
+        ends_at=start + timedelta(hours=hours), repeats_daily=repeats_daily,
     )  # fmt: skip
     return (await storage.activities.create(new)).id
 
@@ -114,6 +115,24 @@ async def test_multi_day_spans_overlap_what_they_cover(
         (OverlapKind.SAME_TIME, campaign, tuesday),
         (OverlapKind.SAME_WEEK, weekend, wednesday),
     }
+
+
+async def test_hours_that_repeat_daily_overlap_only_those_hours(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    # "Del 15 al 17 de 9 a 13": the mornings of three days, not the afternoons or nights.
+    mornings = await add(
+        storage, "9000002", orgs["ayni"], lima(15, 9), hours=52, repeats_daily=True
+    )
+    await add(storage, "9000002", orgs["sumaq"], lima(16, 15), category=Category.LECTURA)
+    await add(storage, "9000002", orgs["wawa"], lima(17, 0), category=Category.DEPORTE)
+    tuesday_morning = await add(
+        storage, "9000002", orgs["wawa"], lima(16, 10), category=Category.ARTE
+    )
+    found = await storage.overview.overlaps(ATE, MARCH, LIMA)
+    assert [(o.kind, o.first.id, o.second.id) for o in found] == [
+        (OverlapKind.SAME_TIME, mornings, tuesday_morning)
+    ]
 
 
 async def test_cancelled_activities_and_other_places_are_left_out(
