@@ -457,8 +457,8 @@ EN: dict[str, str] = {
     "export_btn_xlsx": "Excel (.xlsx)",
     "export_btn_xlsx_csv": "Excel and CSV",
     "export_preparing": "⏳ Preparing the file of {scope}, {period}…",
-    "export_caption": "📊 {scope}, {period}: {count} activities. The second row holds the HXL "
-    "tags.",
+    "export_caption": "📊 {scope}, {period}: {count:# activity|# activities}. The second row "
+    "holds the HXL tags.",
     "export_caption_csv": "📄 The same activities as CSV (UTF-8).",
     "export_too_large": "The file would be {size} MB and Telegram accepts up to 50 MB. Choose a "
     "shorter period or a smaller scope.",
@@ -512,7 +512,8 @@ EN: dict[str, str] = {
     "web_from": "From",
     "web_to": "To",
     "web_apply": "Show",
-    "web_summary": "{schools} schools · {active} with activity · {activities} activities",
+    "web_summary": "{schools:# school|# schools} · {active} with activity · "
+    "{activities:# activity|# activities}",
     "web_legend_none": "no activity",
     "web_legend_one": "one organization",
     "web_legend_many": "several organizations",
@@ -530,13 +531,15 @@ EN: dict[str, str] = {
     "web_own_teachers": "The school's teachers",
     "web_matrix_by_category": "Organizations × categories (activities)",
     "web_matrix_by_district": "Organizations × districts (activities)",
-    "web_gaps_intro": "{count} schools with no activity at all in the last {days} days.",
+    "web_gaps_intro": "{count:# school|# schools} with no activity at all in "
+    "{days:the last day|the last # days}.",
     "web_days": "Days",
     "web_sort_district": "by district",
     "web_sort_level": "by level",
     "web_never": "never",
-    "web_overlaps_intro": "{count} overlaps: activities of different organizations at the same "
-    "school, at the same time or of the same category in the same week. Call both to coordinate.",
+    "web_overlaps_intro": "{count:# overlap|# overlaps}: activities of different organizations "
+    "at the same school, at the same time or of the same category in the same week. Call both "
+    "to coordinate.",
     "web_overlaps_more": "Showing the first {shown} of {count}: choose a shorter period or a "
     "smaller scope to see them all.",
     "web_overlap_same_time": "at the same time",

@@ -465,8 +465,8 @@ ES: dict[str, str] = {
     "export_btn_xlsx": "Excel (.xlsx)",
     "export_btn_xlsx_csv": "Excel y CSV",
     "export_preparing": "⏳ Preparando el archivo de {scope}, {period}…",
-    "export_caption": "📊 {scope}, {period}: {count} actividades. La segunda fila lleva las "
-    "etiquetas HXL.",
+    "export_caption": "📊 {scope}, {period}: {count:# actividad|# actividades}. La segunda "
+    "fila lleva las etiquetas HXL.",
     "export_caption_csv": "📄 Las mismas actividades en CSV (UTF-8).",
     "export_too_large": "El archivo saldría de {size} MB y Telegram acepta hasta 50 MB. Elige "
     "un periodo más corto o un ámbito más pequeño.",
@@ -520,7 +520,8 @@ ES: dict[str, str] = {
     "web_from": "Desde",
     "web_to": "Hasta",
     "web_apply": "Ver",
-    "web_summary": "{schools} escuelas · {active} con actividad · {activities} actividades",
+    "web_summary": "{schools:# escuela|# escuelas} · {active} con actividad · "
+    "{activities:# actividad|# actividades}",
     "web_legend_none": "sin actividad",
     "web_legend_one": "una organización",
     "web_legend_many": "varias organizaciones",
@@ -539,14 +540,15 @@ ES: dict[str, str] = {
     "web_own_teachers": "Docentes de la escuela",
     "web_matrix_by_category": "Organizaciones × categorías (actividades)",
     "web_matrix_by_district": "Organizaciones × distritos (actividades)",
-    "web_gaps_intro": "{count} escuelas sin ninguna actividad en los últimos {days} días.",
+    "web_gaps_intro": "{count:# escuela|# escuelas} sin ninguna actividad en "
+    "{days:el último día|los últimos # días}.",
     "web_days": "Días",
     "web_sort_district": "por distrito",
     "web_sort_level": "por nivel",
     "web_never": "nunca",
-    "web_overlaps_intro": "{count} cruces: actividades de organizaciones distintas en la misma "
-    "escuela, a la misma hora o de la misma categoría en la misma semana. Llama a ambas para "
-    "coordinar.",
+    "web_overlaps_intro": "{count:# cruce|# cruces}: actividades de organizaciones distintas en "
+    "la misma escuela, a la misma hora o de la misma categoría en la misma semana. Llama a "
+    "ambas para coordinar.",
     "web_overlaps_more": "Se muestran los primeros {shown} de {count}: acorta el periodo o elige "
     "un ámbito más pequeño para verlos todos.",
     "web_overlap_same_time": "a la misma hora",
