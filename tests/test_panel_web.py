@@ -22,6 +22,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.views.panel_message import panel_keyboard, panel_text
 from bot.web.panel import OVERLAPS_SHOWN
 from bot.web.panel_views import school_rows
+from bot.web.security import RateLimiter, content_security_policy
 from storage.activities import Category, NewActivity
 from storage.models import OrgKind
 from storage.overview import SchoolMarker
@@ -291,3 +292,19 @@ def test_the_school_list_escapes_what_the_registry_says() -> None:
     assert "&lt;b&gt;Primaria" in html and "San Juan de Lurigancho" in html
     assert 'class="many"' in html and "data-lat" not in html  # no longitude: not on the map
     assert "?scope=place-150103&amp;from=2026-11-01" in html
+
+
+def test_token_endpoints_allow_a_few_tries_a_minute_per_client() -> None:
+    now = [0.0]
+    limiter = RateLimiter(limit=3, clock=lambda: now[0])
+    assert [limiter.allow("10.0.0.1") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("10.0.0.2")  # another client has its own count
+    now[0] = 60.5
+    assert limiter.allow("10.0.0.1")  # a minute later
+
+
+def test_the_policy_admits_the_tile_server_and_telegram_frames_only() -> None:
+    policy = content_security_policy("https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: https://*.tile.example.org" in policy
+    assert "frame-ancestors 'self' https://web.telegram.org" in policy
+    assert "img-src 'self' data:;" in content_security_policy("")  # no map: no tile server
