@@ -1,6 +1,6 @@
 """Run every benchmark, one subprocess each, and print a summary of the figures with targets.
 
-    .venv/bin/python -m bench            # about 12 minutes on a 2-core machine
+    .venv/bin/python -m bench            # about 15 minutes on a 2-core machine
 
 First a Peru-scale database is generated (bench.generate_population: the synthetic 180,000-row
 registry imported as an operator would, then 50,000 people, 100,000 activities, 3,000
@@ -260,6 +260,53 @@ BENCHMARKS = [
             )
         ],
         timeout_s=900,
+    ),
+    Benchmark(
+        "exports",
+        ["-m", "bench.bench_exports", "--database", "{db}", "--now", "{now}"],
+        [
+            Figure(
+                "exports: xlsx, all activities", r"export xlsx: .*? in ([\d.]+) s", "s", "-", None
+            ),
+            Figure(
+                "exports: xlsx peak RSS",
+                r"export xlsx: .*?peak RSS (\d+) MB",
+                "MB",
+                "< 200 MB",
+                _under(200),
+            ),
+            Figure(
+                "exports: csv, all activities", r"export csv: .*? in ([\d.]+) s", "s", "-", None
+            ),
+            Figure(
+                "exports: feed of 50 schools p95",
+                r"feed of 50 schools: .*?; 200 p50 [\d.]+ ms p95 ([\d.]+) ms",
+                "ms",
+                "< 20 ms",
+                _under(20),
+            ),
+            Figure(
+                "exports: feed 304 p95",
+                r"feed of 50 schools: .*?; 304 p50 [\d.]+ ms p95 ([\d.]+) ms",
+                "ms",
+                "-",
+                None,
+            ),
+            Figure(
+                "exports: feed first rendering",
+                r"feed of 50 schools: .*?first rendering (\d+) ms",
+                "ms",
+                "-",
+                None,
+            ),
+            Figure(
+                "exports: feed of 50 busiest p95",
+                r"feed of the 50 busiest schools: .*?; 200 p50 [\d.]+ ms p95 ([\d.]+) ms",
+                "ms",
+                "-",
+                None,
+            ),
+        ],
     ),
     Benchmark(
         "updates-sample",

@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.cli.admin import COMMANDS as ADMIN_COMMANDS
 from bot.cli.admin import add_admin_parsers, run_admin
 from bot.cli.backup import add_backup_parsers, run_backup, run_restore
+from bot.cli.exports import add_export_parser, run_export
 from bot.cli.schools import add_import_parser, run_import
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_admin_parsers(sub)
     add_backup_parsers(sub)
+    add_export_parser(sub)
     return parser
 
 
@@ -129,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_backup(settings, args)
         if args.command == "restore":
             return run_restore(settings, args)
+        if args.command == "export":
+            return asyncio.run(run_export(settings, args))
         if args.command in ADMIN_COMMANDS:
             return asyncio.run(run_admin(settings, args))
         return run_bot(settings)

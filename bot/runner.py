@@ -20,6 +20,9 @@ from bot.app import MinkaApplication, build_application, publish_commands
 from bot.domain.dates import warm_up
 from bot.outbox.delivery import attach_delivery
 from bot.settings import Settings
+from bot.web.app import WebApp
+from bot.web.panel import PanelConfig, PanelSite
+from bot.web.server import web_server
 from storage import Storage
 from storage.backup import InstanceLock
 
@@ -51,7 +54,8 @@ async def running(
             delivery = attach_delivery(app)
             await delivery.start()
             try:
-                yield app
+                async with _serving_web(app, settings, storage):
+                    yield app
             finally:
                 await delivery.stop()  # in-flight sends finish; the rest stays pending
                 await app.updater.stop()  # type: ignore[union-attr]
@@ -59,6 +63,33 @@ async def running(
     finally:
         await storage.close()
         lock.release()
+
+
+@asynccontextmanager
+async def _serving_web(
+    app: MinkaApplication, settings: Settings, storage: Storage
+) -> AsyncIterator[None]:
+    """The web server (calendar feeds, the overview) in this event loop, beside PTB, on its own
+    port."""
+    clock = lambda: app.bot_data.clock()  # noqa: E731 - read at each call: tests move it
+    panel = PanelSite(storage, panel_config(settings), clock)
+    web = WebApp(storage, settings.tz, clock=clock, panel=panel)
+    async with web_server(web.asgi(), settings.web_listen, settings.web_port) as port:
+        app.bot_data.public_url = settings.public_url or _local_url(settings.web_listen, port)
+        yield
+
+
+def panel_config(settings: Settings) -> PanelConfig:
+    return PanelConfig(
+        bot_token=settings.token if settings.has_token else "",
+        admin_ids=tuple(settings.admin_ids), tz=settings.tz, tile_url=settings.tile_url,
+        secure_cookie=(settings.public_url or "").startswith("https://"),
+        default_language=settings.default_language,
+    )  # fmt: skip
+
+
+def _local_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 async def _announce_commands(app: MinkaApplication) -> None:

@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    # The web server (calendar feeds, bot.web) runs in the bot's process on its own port; 0
+    # takes any free port (tests, the sandbox). PUBLIC_URL is the address people's calendar
+    # apps reach it at (behind a reverse proxy); unset, links use http://WEB_LISTEN:port.
+    web_listen: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    public_url: str | None = None
+    # Map tiles of the web overview (Leaflet's {z}/{x}/{y} template). Empty: no map, the
+    # overview lists the schools only. OpenStreetMap's tiles suit light use; a busy deployment
+    # should use its own tile server or a provider's.
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     reminder_hours: int = Field(default=24, ge=1, le=168)
     # Proactive messages per second, all chats together. Telegram allows about 30; at least 5 of
@@ -52,7 +62,9 @@ class Settings(BaseSettings):
     # Messages one person may have relayed to other people ("Escribir a…") in 24 hours.
     max_relays_per_day: int = Field(default=5, ge=1, le=100)
 
-    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
+    @field_validator(
+        "telegram_bot_token", "webhook_url", "webhook_secret", "public_url", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         """`WEBHOOK_URL=` in .env (as .env.example has it) means "not set", not "empty URL"."""
@@ -103,12 +115,39 @@ class Settings(BaseSettings):
             raise ValueError("use 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
-    @field_validator("webhook_url", "telegram_api_base_url")
+    @field_validator("webhook_url", "telegram_api_base_url", "public_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @field_validator("tile_url")
+    @classmethod
+    def _tile_template(cls, value: str) -> str:
+        value = value.strip()
+        # http:// too: a tile server of one's own on a local network (or the tests').
+        if value and not (
+            value.startswith(("https://", "http://"))
+            and all(part in value for part in ("{z}", "{x}", "{y}"))
+        ):
+            raise ValueError("must be an https:// URL with {z}, {x} and {y}, or empty for no map")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        """Links are PUBLIC_URL + '/cal/...': one slash, whether or not it was typed."""
+        return value.rstrip("/") if value is not None else None
+
+    @model_validator(mode="after")
+    def _one_server_per_port(self) -> Settings:
+        if self.webhook_url and self.web_port == self.webhook_port:
+            raise ValueError(
+                f"WEB_PORT and WEBHOOK_PORT are both {self.web_port}: the webhook server and "
+                "the web server (calendar feeds) need a port each"
+            )
+        return self
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:

@@ -18,11 +18,14 @@ from handlers import (
     admin,
     announce,
     broadcasts,
+    calendar_links,
     common,
+    exports,
     follows,
     free_text,
     my_school,
     onboarding,
+    panel,
     privacy,
     profile,
     relay,
@@ -50,13 +53,18 @@ def handler_registry() -> list[Handler]:
         *relay.handlers(),
         # 2. Following, linking groups, and the bot being added to a group or unblocked.
         *follows.handlers(),
-        # 3. Commands and buttons that work anywhere, Spanish and English names alike; inline
+        # 3. Data out: 3W exports and calendar links. Before schools: /calendario's school
+        #    buttons are school buttons with their own action.
+        *exports.handlers(),
+        *calendar_links.handlers(),
+        *panel.handlers(),
+        # 4. Commands and buttons that work anywhere, Spanish and English names alike; inline
         #    mode ("@bot santa rosa" in any chat) comes with schools.
         *admin.handlers(),
         *schools.handlers(),
         *privacy.handlers(),
         *common.handlers(),
-        # 4. Catch-alls: stale or tampered buttons, unknown commands; shared locations in a
+        # 5. Catch-alls: stale or tampered buttons, unknown commands; shared locations in a
         #    private chat are school searches, free text is read for what it means
         #    (a greeting, an action, or a school).
         CallbackQueryHandler(common.stale_button),

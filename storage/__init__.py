@@ -8,16 +8,20 @@ from storage.activities import Activities
 from storage.activity_events import ActivityEvents
 from storage.audit import AuditLog
 from storage.broadcasts import Broadcasts
+from storage.calendar_feeds import CalendarFeeds
 from storage.chats import Chats
 from storage.conversations import ConversationStates, Drafts
 from storage.db import BUSY_TIMEOUT_S, Database, DatabaseUnavailable, StorageError
 from storage.digests import Digests
+from storage.exports import Exports
 from storage.follows import Follows
 from storage.members import Members
 from storage.migrate import MigrationError, migrate
 from storage.moderation import Moderation
 from storage.organizations import Organizations
 from storage.outbox import Outbox
+from storage.overview import Overview
+from storage.panel_access import PanelAccess
 from storage.privacy import PersonalData
 from storage.questions import PendingQuestions
 from storage.relays import Relays
@@ -48,6 +52,10 @@ class Storage:
         self.audit = AuditLog(self.db)
         self.moderation = Moderation(self.db)
         self.broadcasts = Broadcasts(self.db)
+        self.exports = Exports(self.db)
+        self.overview = Overview(self.db)
+        self.panel_access = PanelAccess(self.db)
+        self.calendar_feeds = CalendarFeeds(self.db)
         self.relays = Relays(self.db)
         self.questions = PendingQuestions(self.db)
 

@@ -43,6 +43,9 @@ def _busy_is_unavailable() -> Iterator[None]:
 
 
 BUSY_TIMEOUT_S = 5.0
+# Rows per step of Session.stream: big enough that the thread hop is noise, small enough that
+# an export of 100,000 activities never holds more than this many in memory.
+STREAM_BATCH = 1000
 
 
 class Session:
@@ -79,6 +82,17 @@ class Session:
     async def scalar(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
+
+    async def stream(
+        self, sql: str, params: Params = (), batch: int = STREAM_BATCH
+    ) -> AsyncIterator[list[aiosqlite.Row]]:
+        """The rows of one query, `batch` at a time: memory stays flat however many there are."""
+        cursor = await self._conn.execute(sql, params)
+        try:
+            while rows := list(await cursor.fetchmany(batch)):
+                yield rows
+        finally:
+            await cursor.close()
 
 
 class Database:
@@ -161,3 +175,21 @@ class Database:
     async def scalar(self, sql: str, params: Params = ()) -> Any:
         async with self.read() as session:
             return await session.scalar(sql, params)
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Session]:
+        """Long reads (an export of a whole region) on a read-only connection of their own, in
+        one read transaction: they see one consistent state, and the bot's connection keeps
+        answering people meanwhile (WAL lets readers and the writer work at once)."""
+        self._connection()  # the same "not open" error as every other access
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        try:
+            conn = await aiosqlite.connect(uri, uri=True, timeout=self.busy_timeout)
+        except Exception as exc:  # sqlite3.OperationalError mostly; keep the reason
+            raise DatabaseUnavailable(f"cannot read database {self.path}: {exc}") from exc
+        conn.row_factory = aiosqlite.Row
+        try:
+            await conn.execute("BEGIN")
+            yield Session(conn)
+        finally:
+            await conn.close()

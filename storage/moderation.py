@@ -14,6 +14,7 @@ from storage.broadcasts import cancel_in, sending_ids_of
 from storage.clock import to_db, utc_now
 from storage.db import Database
 from storage.normalize import clean_text
+from storage.panel_access import end_all_in as end_panel_access
 
 MAX_REASON_LENGTH = 300
 
@@ -42,6 +43,7 @@ class Moderation:
                 " ON CONFLICT (user_id) DO NOTHING",
                 (user_id, actor_id, to_db(now), cleaned or None),
             )
+            await end_panel_access(session, user_id)  # open web overviews close at once
             cancelled = await sending_ids_of(session, user_id)
             skipped = await cancel_in(session, cancelled, now)
             if added or cancelled:

@@ -42,6 +42,7 @@ class OrganizationMerge:
     follows: int  # chats that followed the dropped one (each now follows the kept one)
     broadcasts: int
     roles: int  # coordinator scopes
+    calendar_links: int = 0  # calendar feeds of the dropped one (now showing the kept one)
 
 
 def row_to_organization(row: aiosqlite.Row) -> Organization:
@@ -171,6 +172,7 @@ async def _move_everything(
         members=members,
         activities=activities,
         follows=await _move_organization_follows(session, str(kept.id), str(dropped.id)),
+        calendar_links=await _move_calendar_links(session, str(kept.id), str(dropped.id)),
         broadcasts=await _move_broadcasts(session, kept.id, dropped.id),
         roles=await _move_role_scopes(session, kept.id, dropped.id),
     )
@@ -190,6 +192,14 @@ async def _move_organization_follows(session: Session, keep: str, drop: str) -> 
     )
     await session.execute("DELETE FROM follows WHERE kind = 'organization' AND target = ?", (drop,))
     return int(followers)
+
+
+async def _move_calendar_links(session: Session, keep: str, drop: str) -> int:
+    """Calendar links to the duplicate keep working and show the kept organization."""
+    return await session.execute(
+        "UPDATE calendar_feeds SET target = ? WHERE kind = 'organization' AND target = ?",
+        (keep, drop),
+    )
 
 
 async def _move_broadcasts(session: Session, keep_id: int, drop_id: int) -> int:
@@ -240,6 +250,7 @@ async def _finish_merge(session: Session, merge: OrganizationMerge, actor_id: in
         "members": merge.members,
         "activities": merge.activities,
         "follows": merge.follows,
+        "calendar_links": merge.calendar_links,
         "broadcasts": merge.broadcasts,
         "roles": merge.roles,
     }

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from storage.db import Database, Session
+from storage.panel_access import end_all_in as end_panel_access
 
 
 class PersonalData:
@@ -36,8 +37,21 @@ class PersonalData:
                 "SELECT kind, target, mode, created_at FROM follows WHERE chat_id = ?", (user_id,)
             )
             coordination = await _coordination(session, user_id)
+            feeds = await session.fetchall(
+                "SELECT token, kind, target, created_at FROM calendar_feeds"
+                " WHERE owner_id = ? AND revoked_at IS NULL ORDER BY id",
+                (user_id,),
+            )
+            web_sessions = await session.fetchall(
+                "SELECT created_at, last_seen_at FROM panel_sessions WHERE user_id = ?"
+                " ORDER BY created_at",
+                (user_id,),
+            )
             relays = await _relays(session, user_id)
-        others = (drafts, created, activities, follows, *coordination.values(), *relays.values())
+        others = (
+            drafts, created, activities, follows, feeds, web_sessions,
+            *coordination.values(), *relays.values(),
+        )  # fmt: skip
         if not (member or any(others)):
             return None
         return {
@@ -46,6 +60,8 @@ class PersonalData:
             "activities_announced": activities,
             "follows": [dict(row) for row in follows],
             **coordination,
+            "calendar_links": [dict(row) for row in feeds],
+            "web_overview_sessions": [dict(row) for row in web_sessions],
             **relays,
             "unfinished_steps": [
                 {"flow": row["flow"], "data": json.loads(row["data"]), "since": row["updated_at"]}
@@ -75,6 +91,9 @@ class PersonalData:
             )
             await _forget_private_chat(session, user_id)
             await _forget_coordination(session, user_id)
+            # Her calendar links stop working: revoked ones too go, nothing of her is kept.
+            await session.execute("DELETE FROM calendar_feeds WHERE owner_id = ?", (user_id,))
+            await end_panel_access(session, user_id)  # her web overview closes at once
             await _forget_relays(session, user_id)
             removed = await session.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
         return removed > 0

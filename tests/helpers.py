@@ -44,6 +44,8 @@ def make_settings(fake: FakeTelegram, database: Path, **overrides: object) -> Se
         # The fake does not limit one chat unless a test asks it to, and a second between two
         # messages to one person would make every conversation test a second longer per step.
         "chat_send_rate": 0,
+        # Any free port for the web server: test runs on one machine never collide.
+        "web_port": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
@@ -52,7 +54,7 @@ def make_settings(fake: FakeTelegram, database: Path, **overrides: object) -> Se
 def clean_environment() -> dict[str, str]:
     """This process's environment without the settings a developer may have exported, so a
     child `python -m bot` sees only what the test gives it."""
-    ours = ("TELEGRAM_", "WEBHOOK_", "ADMIN_")
+    ours = ("TELEGRAM_", "WEBHOOK_", "ADMIN_", "WEB_", "PUBLIC_URL")
     return {k: v for k, v in os.environ.items() if not k.startswith(ours)}
 
 
@@ -64,6 +66,7 @@ def bot_environment(fake: FakeTelegram, database: Path, **settings: str) -> dict
         "TELEGRAM_API_BASE_URL": fake.base_url,
         "DATABASE_PATH": str(database),
         "PYTHONPATH": str(ROOT),
+        "WEB_PORT": "0",  # any free port: test runs on one machine never collide
         **settings,
     }
 

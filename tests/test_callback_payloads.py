@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from datetime import date
 from typing import get_type_hints
 
 import pytest
 
 import bot.app  # noqa: F401 - loads every module that may define a payload
+from bot.domain.exports import PeriodChoice, period_code
 from bot.views import callbacks as cb
 from bot.views.activity_views import DURATION_CODES
 from bot.views.texts import LANGUAGES
@@ -53,6 +55,21 @@ LARGEST_TEXT: dict[str, Iterable[str] | None] = {
     "AudienceChoice.kind": AudienceKind,
     "PlaceChoice.ubigeo": (LONGEST_UBIGEO,),
     "ProfileEdit.field": (NAME, ORGANIZATION),
+    # Exports: a scope code and its value (a school or organization id, an ubigeo prefix, or
+    # '' for everywhere); a period choice or two typed days.
+    "ExportScopeChoice.scope": cb.SCOPE_CODES,
+    "ExportScopeChoice.value": (str(SQLITE_MAX_ID), LONGEST_UBIGEO, ""),
+    "ExportPeriodChoice.scope": cb.SCOPE_CODES,
+    "ExportPeriodChoice.value": (str(SQLITE_MAX_ID), LONGEST_UBIGEO, ""),
+    "ExportPeriodChoice.period": PeriodChoice,
+    "ExportFormatChoice.scope": cb.SCOPE_CODES,
+    "ExportFormatChoice.value": (str(SQLITE_MAX_ID), LONGEST_UBIGEO, ""),
+    "ExportFormatChoice.period": (*PeriodChoice, period_code(date(2027, 3, 1), date(2027, 3, 31))),
+    # Calendar links: a feed code and its target (a school or organization id, '' for mine).
+    "CalendarRenew.feed": cb.FEED_CODES,
+    "CalendarRenew.target": (str(SQLITE_MAX_ID), ""),
+    "CalendarShow.feed": cb.FEED_CODES,
+    "CalendarShow.target": (str(SQLITE_MAX_ID), ""),
 }
 
 

@@ -64,6 +64,7 @@ async def test_card_shows_the_registry_data(fake: FakeTelegram, bot: MinkaApplic
         "🔔 Seguir",
         "🔔 Seguir distrito San Martín de Porres",
         "📌 Código QR",
+        "📅 Calendario de la escuela",
     ]
 
 

@@ -13,7 +13,7 @@ context of the flow's last update), forgets the cached language first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -46,6 +46,9 @@ class BotData:
     delivery: DeliveryWorker | None = None
     # What time it is (aware UTC). Tests replace it to move time without sleeping.
     clock: Callable[[], datetime] = staticmethod(utc_now)
+    # Where people reach the web server (calendar links): PUBLIC_URL, or the address it was
+    # bound to; set by bot.runner when the server starts ('' in a bare Application).
+    public_url: str = ""
 
 
 @dataclass
@@ -58,6 +61,8 @@ class UserData:
     start_payload: str | None = None
     # A newcomer's /idioma choice: they are not a member yet, so it cannot be stored.
     language: str | None = None
+    # The last /exportar buttons that sent a file: a second press sends nothing more.
+    exports_sent: list[str] = field(default_factory=list)
 
     def take_start_payload(self) -> str | None:
         """The kept payload, forgotten as it is handed over (it is used once)."""
@@ -68,6 +73,7 @@ class UserData:
         """Forget everything (consent refused, /olvidarme)."""
         self.start_payload = None
         self.language = None
+        self.exports_sent.clear()
 
 
 class MinkaContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

@@ -138,7 +138,8 @@ class ForgetAnswer(Payload):
 # it the audience of a broadcast.
 CARD, WHO, QR, MINE, ANNOUNCE = "c", "w", "q", "m", "a"
 FOLLOW, LINK, BROADCAST = "f", "l", "b"  # follow it, link a group to it, broadcast to it
-SCHOOL_ACTIONS = (CARD, WHO, QR, MINE, ANNOUNCE, FOLLOW, LINK, BROADCAST)
+CALENDAR, EXPORT = "k", "x"  # its calendar link, its 3W export
+SCHOOL_ACTIONS = (CARD, WHO, QR, MINE, ANNOUNCE, FOLLOW, LINK, BROADCAST, CALENDAR, EXPORT)
 
 
 @dataclass(frozen=True)
@@ -423,3 +424,60 @@ class ProfileEdit(Payload):
 
     prefix = "pe"
     field: str
+
+
+# Exports and calendar feeds -------------------------------------------------------------------
+
+# What an export or a calendar link is about: kind code and its value (in the payload).
+SCOPE_CODES = {"s": "school", "p": "place", "o": "organization", "e": "everywhere"}
+FEED_CODES = {"f": "follows", "s": "school", "o": "organization"}
+
+
+@dataclass(frozen=True)
+class ExportScopeChoice(Payload):
+    """/exportar, first step: this scope (a period is asked next)."""
+
+    prefix = "xs"
+    scope: str  # SCOPE_CODES key
+    value: str  # school id, ubigeo prefix, organization id, or '' for everywhere
+
+
+@dataclass(frozen=True)
+class ExportPeriodChoice(Payload):
+    """/exportar, second step: this period (the format is asked next)."""
+
+    prefix = "xp"
+    scope: str
+    value: str
+    period: str  # bot.domain.exports.PeriodChoice value
+
+
+@dataclass(frozen=True)
+class ExportFormatChoice(Payload):
+    """/exportar, last step: the .xlsx alone, or with the activities as CSV too."""
+
+    prefix = "xf"
+    scope: str
+    value: str
+    period: str
+    with_csv: bool
+
+
+@dataclass(frozen=True)
+class CalendarRenew(Payload):
+    """ "Nuevo enlace": revoke the link `feed_id` and make another. A press on an old message
+    (the link was renewed since) finds `feed_id` revoked and changes nothing."""
+
+    prefix = "kr"
+    feed: str  # FEED_CODES key
+    target: str  # school or organization id; '' for a person's feed
+    feed_id: int
+
+
+@dataclass(frozen=True)
+class CalendarShow(Payload):
+    """Under /calendario: the link of one's organization's calendar."""
+
+    prefix = "ks"
+    feed: str  # FEED_CODES key
+    target: str

@@ -51,6 +51,9 @@ SUBSCRIPTIONS = Command("suscripciones", "subscriptions", "cmd_subscriptions")
 BROADCAST = Command("difundir", "broadcast", "cmd_broadcast", who=COORDINATORS)
 BROADCASTS = Command("difusiones", "broadcasts", "cmd_broadcasts", who=COORDINATORS)
 VERIFY = Command("verificar", "verify", "cmd_verify", who=COORDINATORS)
+EXPORT = Command("exportar", "export", "cmd_export")
+CALENDAR = Command("calendario", "calendar", "cmd_calendar")
+PANEL = Command("panel", "panel", "cmd_panel")
 # Admin commands work for admins only; the menu of everyone else does not list them.
 GRANT = Command("otorgar", "grant", "cmd_grant", in_menu=False, who=ADMINS)
 REVOKE = Command("revocar", "revoke", "cmd_revoke", in_menu=False, who=ADMINS)
@@ -68,9 +71,12 @@ COMMANDS: tuple[Command, ...] = (
     WHO,
     SUBSCRIBE,
     SUBSCRIPTIONS,
+    CALENDAR,
+    PANEL,
     BROADCAST,
     BROADCASTS,
     VERIFY,
+    EXPORT,
     MY_SCHOOL,
     QR,
     PROFILE,

@@ -67,6 +67,9 @@ def card_keyboard(
         district = label(lang, "btn_follow_district", district=display_place(school.district))
         rows.append([_button(district, cb.FollowToggle("d", school.ubigeo, True))])
     rows.append([_button(label(lang, "btn_qr"), cb.SchoolAction(cb.QR, school.id))])
+    if private:  # a calendar link is personal: never offered where a group sees it
+        calendar = cb.SchoolAction(cb.CALENDAR, school.id)
+        rows.append([_button(label(lang, "btn_school_calendar"), calendar)])
     return InlineKeyboardMarkup(rows)
 
 

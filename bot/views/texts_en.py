@@ -397,6 +397,180 @@ EN: dict[str, str] = {
     "role_teacher": "Teacher",
     "role_ngo": "NGO or foundation",
     "role_institution": "Other institution",
+    # Exports (/export) and calendar feeds (/calendar)
+    "export_sheet_activities": "Activities",
+    "export_sheet_presence": "Organizations by district",
+    "export_sheet_quiet": "Schools without activity",
+    "export_col_id": "Minka ID",
+    "export_col_org": "Organization",
+    "export_col_org_type": "Organization type",
+    "export_col_verified": "Verified",
+    "export_col_sector": "Sector",
+    "export_col_activity": "Activity",
+    "export_col_description": "Description",
+    "export_col_country": "Country",
+    "export_col_adm1": "Department",
+    "export_col_adm1_code": "Department ubigeo",
+    "export_col_adm2": "Province",
+    "export_col_adm2_code": "Province ubigeo",
+    "export_col_adm3": "District",
+    "export_col_adm3_code": "District ubigeo",
+    "export_col_school_code": "School code (código modular)",
+    "export_col_school": "School",
+    "export_col_level": "Level",
+    "export_col_start": "Start",
+    "export_col_end": "End",
+    "export_col_status": "Status",
+    "export_col_reached": "Participants",
+    "export_col_source": "Source",
+    "export_col_activities": "Activities",
+    "export_col_schools": "Schools",
+    "export_yes": "yes",
+    "export_no": "no",
+    "export_source_org": "Minka: announced by the organization",
+    "export_source_teachers": "Minka: announced by the school's teachers",
+    "feed_name_follows": "Minka: what I follow",
+    "feed_name_of": "Minka: {name}",
+    "feed_summary_status": "{title} ({status})",
+    "feed_by": "Run by: {organization}",
+    "cmd_export": "Export activities to Excel (3W)",
+    "cmd_calendar": "Your calendar: a link for your phone",
+    "export_not_allowed": "Exporting is for coordinators and for people who work at an "
+    "organization registered in Minka. If you coordinate a network or a UGEL, ask an "
+    "administrator for the role.",
+    "export_usage": "Send /export to choose what to export, or /export followed by an ubigeo "
+    "(15, 1501, 150135) or a school code, and optionally two dates: "
+    "/export 1501 01/03/2027 31/03/2027",
+    "export_scope_unknown": "I could not find «{code}»: use an ubigeo of 2, 4 or 6 digits or a "
+    "7-digit school code from the registry.",
+    "export_scope_not_allowed": "You cannot export {scope}: it is outside your scope.",
+    "export_bad_day": "«{text}» is not a date: write it as 01/03/2027 or 2027-03-01.",
+    "export_end_before_start": "The second date is before the first. Write the start date "
+    "first, then the end date.",
+    "export_too_long_period": "That period is too long: one export covers ten years at most.",
+    "export_pick_scope": "📊 What do you want to export?",
+    "export_pick_period": "📊 {scope}\nWhich period?",
+    "export_pick_format": "📊 {scope}, {period}\nWhich format?",
+    "export_btn_tm": "This month",
+    "export_btn_lm": "Last month",
+    "export_btn_ty": "This year",
+    "export_other_period": "For another period send /export {code} and two dates, for "
+    "example: /export {code} 01/03/2027 31/03/2027",
+    "export_btn_xlsx": "Excel (.xlsx)",
+    "export_btn_xlsx_csv": "Excel and CSV",
+    "export_preparing": "⏳ Preparing the file of {scope}, {period}…",
+    "export_caption": "📊 {scope}, {period}: {count:# activity|# activities}. The second row "
+    "holds the HXL tags.",
+    "export_caption_csv": "📄 The same activities as CSV (UTF-8).",
+    "export_too_large": "The file would be {size} MB and Telegram accepts up to 50 MB. Choose a "
+    "shorter period or a smaller scope.",
+    "export_already_sent": "I already sent you that file above.",
+    "export_period_days": "{first} to {last}",
+    "export_scope_everywhere": "All of Peru",
+    "export_scope_region": "Department of {name}",
+    "export_scope_province": "Province of {name}",
+    "export_scope_district": "District of {name}",
+    "export_scope_school": "{name} ({code})",
+    "export_scope_organization": "{name}",
+    "calendar_needs_start": "Register first with /start: your calendar shows what you follow.",
+    "calendar_follows": "📅 <b>Your Minka calendar</b>: the activities of the schools, "
+    "districts and organizations you follow.",
+    "calendar_nothing_followed": "You follow nothing yet: follow schools with /subscribe and "
+    "they will show up here.",
+    "calendar_of": "📅 <b>Calendar of {name}</b> in Minka.",
+    "calendar_how": "Link to subscribe:\n<code>{url}</code>\n\n"
+    "• iPhone or Mac: open {webcal}\n"
+    "• Google Calendar (on a computer): «Other calendars» → «From URL», paste the link.\n"
+    "• Outlook: «Add calendar» → «Subscribe from web».\n\n"
+    "Changes and cancellations show up when your calendar refreshes (Google takes 8 to 24 "
+    "hours). Do not share the link: whoever has it sees this calendar.",
+    "calendar_btn_renew": "🔄 New link",
+    "calendar_btn_my_org": "📅 Calendar of {name}",
+    "calendar_renewed": "🔄 Done: the old link no longer works. Subscribe with the new one.",
+    "calendar_already_renewed": "That link had already been changed: use the latest one.",
+    "calendar_unknown_target": "That school or organization is no longer in Minka.",
+    "calendar_usage": "Send /calendar for your calendar, or /calendar and a school's name or "
+    "code for that school's.",
+    "btn_school_calendar": "📅 School calendar",
+    # The coordinator's web overview: /panel in the chat and the pages of bot.web.panel.
+    "cmd_panel": "Web overview of your scope (map, 3W, gaps)",
+    "panel_needs_start": "Register with /start first: the overview shows your scope, your "
+    "organization or your school.",
+    "panel_unavailable": "The web overview is not available right now. Please try later.",
+    "panel_intro": "🗺 <b>Minka overview</b>: the map of your schools, the 3W matrix, gaps and "
+    "overlaps.\n\nOn your phone, tap below. On a computer, open this personal link (it works "
+    "<b>once</b> and expires in 10 minutes; do not share it):\n{url}",
+    "panel_intro_link_only": "🗺 <b>Minka overview</b>: the map of your schools, the 3W matrix, "
+    "gaps and overlaps.\n\nOpen it with this personal link (it works <b>once</b> and expires in "
+    "10 minutes; do not share it):\n{url}",
+    "panel_btn_open": "🗺 Open overview",
+    "web_title": "Minka · Overview",
+    "web_nav_overview": "Map and schools",
+    "web_nav_matrix": "3W matrix",
+    "web_nav_gaps": "Gaps",
+    "web_nav_overlaps": "Overlaps",
+    "web_nav_export": "Download Excel",
+    "web_scope": "Scope",
+    "web_from": "From",
+    "web_to": "To",
+    "web_apply": "Show",
+    "web_summary": "{schools:# school|# schools} · {active} with activity · "
+    "{activities:# activity|# activities}",
+    "web_legend_none": "no activity",
+    "web_legend_one": "one organization",
+    "web_legend_many": "several organizations",
+    "web_map_note": "The map needs JavaScript and a connection; the list below shows every school.",
+    "web_col_school": "School",
+    "web_col_district": "District",
+    "web_col_level": "Level",
+    "web_col_orgs": "Organizations",
+    "web_col_activities": "Activities",
+    "web_col_last": "Last activity",
+    "web_col_org": "Organization",
+    "web_col_when": "When",
+    "web_col_what": "What",
+    "web_col_total": "Total",
+    "web_own_teachers": "The school's teachers",
+    "web_matrix_by_category": "Organizations × categories (activities)",
+    "web_matrix_by_district": "Organizations × districts (activities)",
+    "web_gaps_intro": "{count:# school|# schools} with no activity at all in "
+    "{days:the last day|the last # days}.",
+    "web_days": "Days",
+    "web_sort_district": "by district",
+    "web_sort_level": "by level",
+    "web_never": "never",
+    "web_overlaps_intro": "{count:# overlap|# overlaps}: activities of different organizations "
+    "at the same school, at the same time or of the same category in the same week. Call both "
+    "to coordinate.",
+    "web_overlaps_more": "Showing the first {shown} of {count}: choose a shorter period or a "
+    "smaller scope to see them all.",
+    "web_overlap_same_time": "at the same time",
+    "web_overlap_same_week": "same category, same week",
+    "web_nothing": "Nothing to show in this period.",
+    "web_activities_of": "Activities of {org}",
+    "web_school_upcoming": "Upcoming activities",
+    "web_school_past": "Past activities",
+    "web_school_contacts": "Contacts (who agreed to be reachable)",
+    "web_forbidden": "You do not have access to that scope. Go back to your overview.",
+    "web_not_found": "I could not find that page.",
+    "web_bad_address": "I cannot read that address: check the dates (YYYY-MM-DD) and the scope, "
+    "or go back to the overview.",
+    "web_login_needed": "To see the overview, send /panel in Minka's chat and open the link or "
+    "the button I send you.",
+    "web_link_used": "This link was already used (it works once). Ask for a new one with /panel "
+    "in Minka's chat.",
+    "web_link_expired": "This link has expired (it lasts 10 minutes). Ask for a new one with "
+    "/panel in Minka's chat.",
+    "web_link_unknown": "This link is not valid. Ask for a new one with /panel in Minka's chat.",
+    "web_webapp_failed": "I could not confirm your Telegram account. Close this window and open "
+    "the overview again with /panel.",
+    "web_too_many": "Too many attempts in a row. Wait a minute and try again.",
+    "web_export_too_large": "That file would be too large. Choose a shorter period or a smaller "
+    "scope.",
+    "web_back": "Back to the overview",
+    "panel_nothing_to_show": "The overview shows a coordinator's scope, your organization's "
+    "schools or your school: you have none yet. Join your organization with /start or choose "
+    "your school with /myschool.",
     # Dates, part two (issue 13): a note for every guess, the one-line form, spans of days
     "note_day_or_hour": "(I read {number} as the hour. If you meant day {number}, pick it below.)",
     "note_this_week": "(I took this week's {weekday}, not next week's.)",

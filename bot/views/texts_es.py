@@ -404,6 +404,182 @@ ES: dict[str, str] = {
     "role_teacher": "Docente",
     "role_ngo": "ONG o fundación",
     "role_institution": "Otra institución",
+    # Exports (/exportar) and calendar feeds (/calendario)
+    "export_sheet_activities": "Actividades",
+    "export_sheet_presence": "Organizaciones por distrito",
+    "export_sheet_quiet": "Escuelas sin actividad",
+    "export_col_id": "ID Minka",
+    "export_col_org": "Organización",
+    "export_col_org_type": "Tipo de organización",
+    "export_col_verified": "Verificada",
+    "export_col_sector": "Sector",
+    "export_col_activity": "Actividad",
+    "export_col_description": "Descripción",
+    "export_col_country": "País",
+    "export_col_adm1": "Departamento",
+    "export_col_adm1_code": "Ubigeo departamento",
+    "export_col_adm2": "Provincia",
+    "export_col_adm2_code": "Ubigeo provincia",
+    "export_col_adm3": "Distrito",
+    "export_col_adm3_code": "Ubigeo distrito",
+    "export_col_school_code": "Código modular",
+    "export_col_school": "Institución educativa",
+    "export_col_level": "Nivel",
+    "export_col_start": "Inicio",
+    "export_col_end": "Fin",
+    "export_col_status": "Estado",
+    "export_col_reached": "Participantes",
+    "export_col_source": "Fuente",
+    "export_col_activities": "Actividades",
+    "export_col_schools": "Escuelas",
+    "export_yes": "sí",
+    "export_no": "no",
+    "export_source_org": "Minka: anunciada por la organización",
+    "export_source_teachers": "Minka: anunciada por docentes de la escuela",
+    "feed_name_follows": "Minka: lo que sigo",
+    "feed_name_of": "Minka: {name}",
+    "feed_summary_status": "{title} ({status})",
+    "feed_by": "Organiza: {organization}",
+    "cmd_export": "Exportar actividades a Excel (3W)",
+    "cmd_calendar": "Tu calendario: enlace para el celular",
+    "export_not_allowed": "Exportar es para coordinadores y para quien trabaja en una "
+    "organización registrada en Minka. Si coordinas una red o una UGEL, pide el rol a un "
+    "administrador.",
+    "export_usage": "Escribe /exportar para elegir qué exportar, o /exportar seguido de un "
+    "ubigeo (15, 1501, 150135) o un código modular, y si quieres dos fechas: "
+    "/exportar 1501 01/03/2027 31/03/2027",
+    "export_scope_unknown": "No encontré «{code}»: usa un ubigeo de 2, 4 o 6 dígitos o un "
+    "código modular de 7 dígitos que estén en el padrón.",
+    "export_scope_not_allowed": "No puedes exportar {scope}: está fuera de tu ámbito.",
+    "export_bad_day": "«{text}» no es una fecha: escríbela como 01/03/2027 o 2027-03-01.",
+    "export_end_before_start": "La segunda fecha es anterior a la primera. Escribe primero la "
+    "fecha de inicio y luego la de fin.",
+    "export_too_long_period": "Ese periodo es demasiado largo: una exportación cubre diez años "
+    "como máximo.",
+    "export_pick_scope": "📊 ¿Qué quieres exportar?",
+    "export_pick_period": "📊 {scope}\n¿De qué periodo?",
+    "export_pick_format": "📊 {scope}, {period}\n¿En qué formato?",
+    "export_btn_tm": "Este mes",
+    "export_btn_lm": "El mes pasado",
+    "export_btn_ty": "Este año",
+    "export_other_period": "Para otro periodo escribe /exportar {code} y dos fechas, por "
+    "ejemplo: /exportar {code} 01/03/2027 31/03/2027",
+    "export_btn_xlsx": "Excel (.xlsx)",
+    "export_btn_xlsx_csv": "Excel y CSV",
+    "export_preparing": "⏳ Preparando el archivo de {scope}, {period}…",
+    "export_caption": "📊 {scope}, {period}: {count:# actividad|# actividades}. La segunda "
+    "fila lleva las etiquetas HXL.",
+    "export_caption_csv": "📄 Las mismas actividades en CSV (UTF-8).",
+    "export_too_large": "El archivo saldría de {size} MB y Telegram acepta hasta 50 MB. Elige "
+    "un periodo más corto o un ámbito más pequeño.",
+    "export_already_sent": "Ese archivo ya te lo envié arriba.",
+    "export_period_days": "del {first} al {last}",
+    "export_scope_everywhere": "Todo el Perú",
+    "export_scope_region": "Departamento {name}",
+    "export_scope_province": "Provincia {name}",
+    "export_scope_district": "Distrito {name}",
+    "export_scope_school": "{name} ({code})",
+    "export_scope_organization": "{name}",
+    "calendar_needs_start": "Primero regístrate con /start: tu calendario muestra lo que sigues.",
+    "calendar_follows": "📅 <b>Tu calendario de Minka</b>: las actividades de las escuelas, "
+    "distritos y organizaciones que sigues.",
+    "calendar_nothing_followed": "Aún no sigues nada: sigue escuelas con /suscribir y "
+    "aparecerán aquí.",
+    "calendar_of": "📅 <b>Calendario de {name}</b> en Minka.",
+    "calendar_how": "Enlace para suscribirte:\n<code>{url}</code>\n\n"
+    "• iPhone o Mac: abre {webcal}\n"
+    "• Google Calendar (en la computadora): «Otros calendarios» → «Desde URL», pega el enlace.\n"
+    "• Outlook: «Agregar calendario» → «Suscribirse desde la web».\n\n"
+    "Los cambios y cancelaciones aparecen cuando tu calendario se actualiza (Google tarda de 8 "
+    "a 24 horas). No compartas el enlace: quien lo tenga ve este calendario.",
+    "calendar_btn_renew": "🔄 Nuevo enlace",
+    "calendar_btn_my_org": "📅 Calendario de {name}",
+    "calendar_renewed": "🔄 Listo: el enlace anterior ya no funciona. Suscríbete con el nuevo.",
+    "calendar_already_renewed": "Ese enlace ya se había cambiado: usa el más reciente.",
+    "calendar_unknown_target": "Esa escuela u organización ya no está en Minka.",
+    "calendar_usage": "Escribe /calendario para tu calendario, o /calendario y el nombre o "
+    "código modular de una escuela para el de esa escuela.",
+    "btn_school_calendar": "📅 Calendario de la escuela",
+    # The coordinator's web overview: /panel in the chat and the pages of bot.web.panel.
+    "cmd_panel": "Panorama web de tu ámbito (mapa, 3W, vacíos)",
+    "panel_needs_start": "Primero regístrate con /start: el panorama muestra tu ámbito, tu "
+    "organización o tu escuela.",
+    "panel_unavailable": "El panorama web no está disponible ahora. Inténtalo más tarde.",
+    "panel_intro": "🗺 <b>Panorama de Minka</b>: el mapa de tus escuelas, la matriz 3W, los "
+    "vacíos y los cruces.\n\nEn el teléfono, tócalo abajo. En una computadora, abre este enlace "
+    "personal (sirve <b>una sola vez</b> y vence en 10 minutos; no lo compartas):\n{url}",
+    "panel_intro_link_only": "🗺 <b>Panorama de Minka</b>: el mapa de tus escuelas, la matriz 3W, "
+    "los vacíos y los cruces.\n\nÁbrelo con este enlace personal (sirve <b>una sola vez</b> y "
+    "vence en 10 minutos; no lo compartas):\n{url}",
+    "panel_btn_open": "🗺 Abrir panorama",
+    "web_title": "Minka · Panorama",
+    "web_nav_overview": "Mapa y escuelas",
+    "web_nav_matrix": "Matriz 3W",
+    "web_nav_gaps": "Vacíos",
+    "web_nav_overlaps": "Cruces",
+    "web_nav_export": "Descargar Excel",
+    "web_scope": "Ámbito",
+    "web_from": "Desde",
+    "web_to": "Hasta",
+    "web_apply": "Ver",
+    "web_summary": "{schools:# escuela|# escuelas} · {active} con actividad · "
+    "{activities:# actividad|# actividades}",
+    "web_legend_none": "sin actividad",
+    "web_legend_one": "una organización",
+    "web_legend_many": "varias organizaciones",
+    "web_map_note": "El mapa necesita JavaScript y conexión; la lista de abajo muestra todas las "
+    "escuelas.",
+    "web_col_school": "Escuela",
+    "web_col_district": "Distrito",
+    "web_col_level": "Nivel",
+    "web_col_orgs": "Organizaciones",
+    "web_col_activities": "Actividades",
+    "web_col_last": "Última actividad",
+    "web_col_org": "Organización",
+    "web_col_when": "Cuándo",
+    "web_col_what": "Qué",
+    "web_col_total": "Total",
+    "web_own_teachers": "Docentes de la escuela",
+    "web_matrix_by_category": "Organizaciones × categorías (actividades)",
+    "web_matrix_by_district": "Organizaciones × distritos (actividades)",
+    "web_gaps_intro": "{count:# escuela|# escuelas} sin ninguna actividad en "
+    "{days:el último día|los últimos # días}.",
+    "web_days": "Días",
+    "web_sort_district": "por distrito",
+    "web_sort_level": "por nivel",
+    "web_never": "nunca",
+    "web_overlaps_intro": "{count:# cruce|# cruces}: actividades de organizaciones distintas en "
+    "la misma escuela, a la misma hora o de la misma categoría en la misma semana. Llama a "
+    "ambas para coordinar.",
+    "web_overlaps_more": "Se muestran los primeros {shown} de {count}: acorta el periodo o elige "
+    "un ámbito más pequeño para verlos todos.",
+    "web_overlap_same_time": "a la misma hora",
+    "web_overlap_same_week": "misma categoría, misma semana",
+    "web_nothing": "Nada que mostrar en este periodo.",
+    "web_activities_of": "Actividades de {org}",
+    "web_school_upcoming": "Próximas actividades",
+    "web_school_past": "Actividades pasadas",
+    "web_school_contacts": "Contactos (con su consentimiento)",
+    "web_forbidden": "No tienes acceso a ese ámbito. Vuelve a tu panorama.",
+    "web_not_found": "No encontré esa página.",
+    "web_bad_address": "No entiendo esa dirección: revisa las fechas (AAAA-MM-DD) y el ámbito, o "
+    "vuelve al panorama.",
+    "web_login_needed": "Para ver el panorama, escribe /panel en el chat de Minka y abre el "
+    "enlace o el botón que te envío.",
+    "web_link_used": "Este enlace ya se usó (sirve una sola vez). Pide uno nuevo con /panel en "
+    "el chat de Minka.",
+    "web_link_expired": "Este enlace venció (dura 10 minutos). Pide uno nuevo con /panel en el "
+    "chat de Minka.",
+    "web_link_unknown": "Este enlace no es válido. Pide uno nuevo con /panel en el chat de Minka.",
+    "web_webapp_failed": "No pude confirmar tu cuenta de Telegram. Cierra esta ventana y vuelve "
+    "a abrir el panorama con /panel.",
+    "web_too_many": "Demasiados intentos seguidos. Espera un minuto y vuelve a intentarlo.",
+    "web_export_too_large": "Ese archivo sería demasiado grande. Elige un periodo más corto o un "
+    "ámbito más pequeño.",
+    "web_back": "Volver al panorama",
+    "panel_nothing_to_show": "El panorama muestra el ámbito de un coordinador, las escuelas "
+    "de tu organización o tu escuela: aún no tienes ninguno. Únete a tu organización con /start "
+    "o elige tu escuela con /miescuela.",
     # Dates, part two (issue 13): a note for every guess, the one-line form, spans of days
     "note_day_or_hour": "(Entendí {number} como la hora. Si es el día {number}, elígelo abajo.)",
     "note_this_week": "(Entendí el {weekday} de esta semana, no el de la próxima.)",

@@ -1,0 +1,138 @@
+"""Rendering the overview's pages: Jinja2 templates (autoescaped) with the catalogs' texts.
+
+Texts come from `bot.views.texts.t` (values escaped there, as in the chat) and are marked safe
+for Jinja; everything else a template prints is escaped by Jinja. Data shaping that a template
+should not do (the matrix as rows and columns, upcoming versus past) lives here.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from markupsafe import Markup, escape
+
+from bot.views.school_views import display_place
+from bot.views.texts import label, t
+from storage import Storage
+from storage.exports import ExportScope, ScopeKind
+from storage.overview import ActivityBrief, MatrixCell, SchoolMarker
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,  # a typo in a template fails the tests, not silently
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["place"] = lambda name: display_place(name) if name else ""
+    return env
+
+
+def texts_for(lang: str) -> dict[str, Any]:
+    """The helpers every template gets: its texts in the person's language."""
+
+    def text(key: str, **values: object) -> Markup:
+        return Markup(t(lang, key, **values))  # t escaped the values
+
+    def plain(key: str, **values: object) -> str:
+        return label(lang, key, **values)  # escaped by Jinja where printed
+
+    return {"t": text, "label": plain, "lang": lang}
+
+
+def school_rows(markers: Sequence[SchoolMarker], query: str) -> Markup:
+    """The overview's list of schools (which the map reads too), as table rows. Written here
+    rather than in the template: a UGEL's 2,000 rows take Jinja ~35 ms, this ~4 ms. Every
+    value from the registry or a person is escaped."""
+    place = functools.lru_cache(maxsize=None)(display_place)  # a scope has few districts
+    link = escape(query)
+    return Markup("".join(_school_row(m, place(m.district), link) for m in markers))
+
+
+def _school_row(m: SchoolMarker, district: str, link: str) -> str:
+    kind = marker_class(m)
+    where = ""
+    if m.latitude is not None and m.longitude is not None:
+        where = f' data-lat="{m.latitude:.5f}" data-lon="{m.longitude:.5f}"'
+    return (
+        f'<tr class="{kind}"{where}><td><span class="dot {kind}"></span> '
+        f'<a href="/panel/school/{m.id}?{link}">{escape(m.name)}</a> '
+        f"<small>{escape(m.cod_mod)}</small></td><td>{escape(district)}</td>"
+        f'<td>{escape(m.level or "")}</td><td class="n">{m.organizations}</td>'
+        f'<td class="n">{m.activities}</td></tr>\n'
+    )
+
+
+def marker_class(marker: SchoolMarker) -> str:
+    """none / one / many: how the map and the list mark a school."""
+    if marker.organizations == 0:
+        return "none"
+    return "one" if marker.organizations == 1 else "many"
+
+
+@dataclass
+class MatrixTable:
+    """Organizations as rows, keys (categories or districts) as columns, counts in cells."""
+
+    columns: list[str]
+    rows: list[tuple[int | None, str | None, dict[str, int], int]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+def matrix_table(cells: Sequence[MatrixCell], columns: Sequence[str]) -> MatrixTable:
+    by_org: dict[int | None, tuple[str | None, dict[str, int]]] = {}
+    for cell in cells:
+        _, counts = by_org.setdefault(cell.organization_id, (cell.organization_name, {}))
+        counts[cell.key or ""] = cell.activities
+    table = MatrixTable(columns=[c for c in columns if any(c == x.key for x in cells)])
+    for org_id, (name, counts) in sorted(by_org.items(), key=lambda i: (i[1][0] or "").lower()):
+        table.rows.append((org_id, name, counts, sum(counts.values())))
+        for key, count in counts.items():
+            table.totals[key] = table.totals.get(key, 0) + count
+    return table
+
+
+def split_by_now(
+    activities: Sequence[ActivityBrief], now: datetime
+) -> tuple[list[ActivityBrief], list[ActivityBrief]]:
+    """(upcoming or running, past latest first)."""
+    upcoming = [a for a in activities if a.ends_at > now]
+    past = [a for a in activities if a.ends_at <= now]
+    return upcoming, past[::-1]
+
+
+def local(moment: datetime, tz: ZoneInfo, with_time: bool = True) -> str:
+    shown = moment.astimezone(tz)
+    return shown.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+
+
+_PLACE_LEVELS = {2: "export_scope_region", 4: "export_scope_province", 6: "export_scope_district"}
+
+
+async def scope_name(storage: Storage, scope: ExportScope, lang: str) -> str:
+    """What a person calls the scope: "Distrito Ate", a school's name, an organization's
+    (the same words as /exportar)."""
+    if scope.kind is ScopeKind.PLACE:
+        parts = await storage.roles.place_parts(scope.value)
+        name = display_place(parts[-1]) if parts else scope.value
+        return label(lang, _PLACE_LEVELS[len(scope.value)], name=name)
+    if scope.kind is ScopeKind.SCHOOL:
+        school = await storage.schools.get_by_id(int(scope.value))
+        name, code = (school.name, school.cod_mod) if school else ("?", scope.value)
+        return label(lang, "export_scope_school", name=name, code=code)
+    if scope.kind is ScopeKind.ORGANIZATION:
+        org = await storage.organizations.get(int(scope.value))
+        return label(lang, "export_scope_organization", name=org.name if org else "?")
+    return label(lang, "export_scope_everywhere")

@@ -1,0 +1,369 @@
+"""The coordinator's overview: the whole picture of a scope and a period, for the web panel.
+
+A chat answers one school at a time; a coordinator needs every school of her district or UGEL at
+once: where nobody works (gaps), where organizations run into each other (overlaps), who does
+what where (the 3W matrix). Each answer is one or two indexed queries over a scope's schools,
+read on a snapshot connection so the bot's own connection keeps answering people.
+
+Scopes are the exports' (`storage.exports.ExportScope`). An organization's scope is the schools
+where it has ever worked: her schools, whose public picture (every organization there) she sees.
+Only activities that took place or are planned count: cancelled and rescheduled dates did not
+happen. Periods are half-open [start, end) in UTC; an activity of several days counts in every
+period its span touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from itertools import groupby
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from storage.activities import Category
+from storage.clock import from_db, to_db
+from storage.db import Database
+from storage.exports import ExportScope, Period, ScopeKind
+
+# The schools of each kind of scope, over schools `s`, with the parameters of _params.
+_SCHOOLS_OF = {
+    ScopeKind.SCHOOL: " s.id = :scope",
+    ScopeKind.PLACE: " s.ubigeo BETWEEN :low AND :high",
+    ScopeKind.ORGANIZATION: (
+        " s.id IN (SELECT school_id FROM activities WHERE organization_id = :scope)"
+    ),
+    ScopeKind.EVERYWHERE: " 1 = 1",
+}
+_HELD = " AND a.status NOT IN ('cancelled', 'rescheduled')"
+_IN_PERIOD = " AND a.starts_at < :end AND a.ends_at > :start"
+
+_MARKERS = (
+    "SELECT s.id, s.cod_mod, s.name, s.level, s.ubigeo, s.district, s.latitude, s.longitude,"
+    " count(a.id) AS activities,"
+    " count(DISTINCT coalesce(a.organization_id, 0)) FILTER (WHERE a.id IS NOT NULL) AS orgs"
+    " FROM schools s LEFT JOIN activities a ON a.school_id = s.id" + _IN_PERIOD + _HELD
+    + " WHERE s.active = 1 AND"
+)  # fmt: skip
+
+_MATRIX_FROM = (
+    " count(*) AS activities, count(DISTINCT a.school_id) AS schools"
+    " FROM schools s JOIN activities a ON a.school_id = s.id"
+    " LEFT JOIN organizations o ON o.id = a.organization_id"
+    " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND"
+)
+_MATRIX_BY_CATEGORY = (
+    "SELECT a.organization_id, o.name AS organization_name, a.category AS key," + _MATRIX_FROM
+)
+_MATRIX_BY_DISTRICT = (
+    "SELECT a.organization_id, o.name AS organization_name, s.ubigeo AS key," + _MATRIX_FROM
+)
+
+_GAPS = (
+    "SELECT s.id, s.cod_mod, s.name, s.level, s.ubigeo, s.district,"
+    " (SELECT max(a.starts_at) FROM activities a WHERE a.school_id = s.id"
+    "  AND a.starts_at < :end" + _HELD + ") AS last_activity"
+    " FROM schools s WHERE s.active = 1 AND NOT EXISTS (SELECT 1 FROM activities a"
+    " WHERE a.school_id = s.id" + _IN_PERIOD + _HELD + ") AND"
+)
+
+# Every held activity of the scope in the period, school by school in order of start: the
+# overlaps are found by one sweep over each school's few (_school_overlaps), which at a UGEL's
+# 20,000 activities took a third of the time of the same rule as an SQL self-join.
+_SPANS = (
+    "SELECT s.id AS school_id, s.cod_mod, s.name AS school_name, s.district,"
+    " a.id AS a_id, a.title AS a_title, a.category AS a_category, a.starts_at AS a_starts,"
+    " a.ends_at AS a_ends, a.repeats_daily AS a_daily, a.organization_id AS a_org,"
+    " o.name AS a_org_name FROM schools s JOIN activities a ON a.school_id = s.id"
+    " LEFT JOIN organizations o ON o.id = a.organization_id"
+    " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND"
+)
+WEEK = timedelta(days=7)
+
+# One matrix cell's activities (the page lists them; a cell of thousands is summed up anyway).
+CELL_LIMIT = 500
+_CELL = (
+    "SELECT a.id AS a_id, a.title AS a_title, a.category AS a_category,"
+    " a.starts_at AS a_starts, a.ends_at AS a_ends, a.organization_id AS a_org,"
+    " o.name AS a_org_name, a.repeats_daily AS a_daily, s.id AS school_id,"
+    " s.name AS school_name"
+    " FROM schools s JOIN activities a ON a.school_id = s.id"
+    " LEFT JOIN organizations o ON o.id = a.organization_id"
+    " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND a.organization_id IS :org"
+    " AND (:category IS NULL OR a.category = :category)"
+    " AND (:ubigeo IS NULL OR s.ubigeo = :ubigeo) AND"
+)
+
+
+class OverlapKind(StrEnum):
+    SAME_TIME = "same_time"  # their times overlap
+    SAME_WEEK = "same_week"  # the same category in the same (local) week
+
+
+@dataclass(frozen=True)
+class SchoolMarker:
+    """A school of the scope with how much happened there in the period."""
+
+    id: int
+    cod_mod: str
+    name: str
+    level: str | None
+    ubigeo: str | None
+    district: str | None
+    latitude: float | None
+    longitude: float | None
+    activities: int
+    organizations: int  # distinct organizations (the school's own teachers count as one)
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """One organization (None: the schools' own teachers) under one key (a category or a
+    district's ubigeo) in the period."""
+
+    organization_id: int | None
+    organization_name: str | None
+    key: str | None
+    activities: int
+    schools: int
+
+
+@dataclass(frozen=True)
+class GapSchool:
+    id: int
+    cod_mod: str
+    name: str
+    level: str | None
+    ubigeo: str | None
+    district: str | None
+    last_activity: datetime | None  # the latest start before the period's end; None: never
+
+
+@dataclass(frozen=True)
+class ActivityBrief:
+    id: int
+    title: str
+    category: Category
+    starts_at: datetime
+    ends_at: datetime
+    organization_id: int | None
+    organization_name: str | None
+    repeats_daily: bool = False  # several days, the hours of starts_at-ends_at on each
+
+
+@dataclass(frozen=True)
+class CellActivity:
+    activity: ActivityBrief
+    school_id: int
+    school_name: str
+
+
+@dataclass(frozen=True)
+class Overlap:
+    school_id: int
+    cod_mod: str
+    school_name: str
+    district: str | None
+    kind: OverlapKind
+    first: ActivityBrief
+    second: ActivityBrief
+
+
+def _params(scope: ExportScope, period: Period) -> dict[str, Any]:
+    params: dict[str, Any] = {"start": to_db(period.start), "end": to_db(period.end)}
+    if scope.kind is ScopeKind.PLACE:
+        params["low"], params["high"] = scope.value.ljust(6, "0"), scope.value.ljust(6, "9")
+    elif scope.kind in (ScopeKind.SCHOOL, ScopeKind.ORGANIZATION):
+        params["scope"] = int(scope.value)
+    return params
+
+
+def _time(text: str) -> datetime:
+    moment = from_db(text)
+    assert moment is not None  # NOT NULL columns
+    return moment
+
+
+def _gap(row: aiosqlite.Row) -> GapSchool:
+    return GapSchool(
+        id=row["id"], cod_mod=row["cod_mod"], name=row["name"], level=row["level"],
+        ubigeo=row["ubigeo"], district=row["district"],
+        last_activity=from_db(row["last_activity"]),
+    )  # fmt: skip
+
+
+def _brief(row: aiosqlite.Row, side: str) -> ActivityBrief:
+    return ActivityBrief(
+        id=row[f"{side}_id"], title=row[f"{side}_title"],
+        category=Category(row[f"{side}_category"]), starts_at=_time(row[f"{side}_starts"]),
+        ends_at=_time(row[f"{side}_ends"]), organization_id=row[f"{side}_org"],
+        organization_name=row[f"{side}_org_name"],
+        repeats_daily=bool(row[f"{side}_daily"]),
+    )  # fmt: skip
+
+
+def _stretches(brief: ActivityBrief, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    """The time an activity takes: one stretch, or one a day when its hours repeat on several
+    days (migration 0010). The rule of bot.domain.announcing.occurrences, which storage may not
+    import: a campaign 9-13 on three days does not take the afternoons."""
+    first, last = brief.starts_at.astimezone(tz), brief.ends_at.astimezone(tz)
+    if not brief.repeats_daily or first.date() == last.date():
+        return [(brief.starts_at, brief.ends_at)]
+    return [
+        (first + timedelta(days=n), datetime.combine(first.date() + timedelta(days=n),
+                                                     last.time(), tz))
+        for n in range((last.date() - first.date()).days + 1)
+    ]  # fmt: skip
+
+
+def _same_time(a: ActivityBrief, b: ActivityBrief, tz: ZoneInfo) -> bool:
+    if not (a.starts_at < b.ends_at and b.starts_at < a.ends_at):
+        return False  # their whole spans do not meet: no stretch of them can
+    if not (a.repeats_daily or b.repeats_daily):
+        return True
+    return any(s1 < e2 and s2 < e1 for s1, e1 in _stretches(a, tz) for s2, e2 in _stretches(b, tz))
+
+
+def _local_weeks(brief: ActivityBrief, tz: ZoneInfo) -> tuple[int, int]:
+    """The first and last local week an activity touches, as ordinal days of their Mondays."""
+    first = brief.starts_at.astimezone(tz).date()
+    # ends_at is exclusive: an activity ending at midnight does not touch the next day.
+    last = (brief.ends_at - timedelta(microseconds=1)).astimezone(tz).date()
+    return first.toordinal() - first.weekday(), last.toordinal() - last.weekday()
+
+
+def _same_local_week(a: ActivityBrief, b: ActivityBrief, tz: ZoneInfo) -> bool:
+    a_first, a_last = _local_weeks(a, tz)
+    b_first, b_last = _local_weeks(b, tz)
+    return a_first <= b_last and b_first <= a_last
+
+
+def _overlap_kind(a: ActivityBrief, b: ActivityBrief, tz: ZoneInfo) -> OverlapKind | None:
+    if a.organization_id == b.organization_id:  # one organization (or the teachers) twice
+        return None
+    if _same_time(a, b, tz):
+        return OverlapKind.SAME_TIME
+    if a.category is b.category and _same_local_week(a, b, tz):
+        return OverlapKind.SAME_WEEK
+    return None
+
+
+def _school_overlaps(rows: Sequence[aiosqlite.Row], tz: ZoneInfo) -> Iterator[Overlap]:
+    """The overlaps among one school's activities, given in order of start."""
+    briefs = [_brief(row, "a") for row in rows]
+    school = rows[0]
+    for index, first in enumerate(briefs):
+        for second in briefs[index + 1 :]:
+            if second.starts_at >= first.ends_at + WEEK:
+                break  # in order of start: no later one shares a time or a week with `first`
+            kind = _overlap_kind(first, second, tz)
+            if kind is not None:
+                yield Overlap(
+                    school["school_id"], school["cod_mod"], school["school_name"],
+                    school["district"], kind, first, second,
+                )  # fmt: skip
+
+
+class Overview:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def schools(self, scope: ExportScope, period: Period) -> list[SchoolMarker]:
+        """Every active school of the scope with its activities and organizations in the
+        period, by district and name (the map's markers and the list under it)."""
+        sql = _MARKERS + _SCHOOLS_OF[scope.kind] + " GROUP BY s.id ORDER BY s.ubigeo, s.name, s.id"
+        async with self._db.snapshot() as session:
+            rows = await session.fetchall(sql, _params(scope, period))
+        return [SchoolMarker(*row) for row in rows]
+
+    async def matrix(
+        self, scope: ExportScope, period: Period, by_district: bool = False
+    ) -> list[MatrixCell]:
+        """3W: activities and schools per organization and category (or district's ubigeo)."""
+        head = _MATRIX_BY_DISTRICT if by_district else _MATRIX_BY_CATEGORY
+        sql = (
+            head + _SCHOOLS_OF[scope.kind]
+            + " GROUP BY a.organization_id, key ORDER BY organization_name, key"
+        )  # fmt: skip
+        async with self._db.snapshot() as session:
+            rows = await session.fetchall(sql, _params(scope, period))
+        return [MatrixCell(*row) for row in rows]
+
+    async def gaps(self, scope: ExportScope, period: Period) -> list[GapSchool]:
+        """Active schools of the scope where nothing took place or is planned in the period
+        (for "the last N days", a period ending now), with their latest activity before."""
+        sql = _GAPS + _SCHOOLS_OF[scope.kind] + " ORDER BY s.ubigeo, s.level, s.name, s.id"
+        async with self._db.snapshot() as session:
+            rows = await session.fetchall(sql, _params(scope, period))
+        return [_gap(row) for row in rows]
+
+    async def overlaps(self, scope: ExportScope, period: Period, tz: ZoneInfo) -> list[Overlap]:
+        """Activities of different organizations at one school that overlap in time, or share
+        a category within the same week (weeks Monday to Sunday in `tz`), by time."""
+        sql = _SPANS + _SCHOOLS_OF[scope.kind] + " ORDER BY s.id, a.starts_at, a.id"
+        async with self._db.snapshot() as session:
+            rows = await session.fetchall(sql, _params(scope, period))
+        found = [
+            overlap
+            for _, school_rows in groupby(rows, key=lambda row: row["school_id"])
+            for overlap in _school_overlaps(list(school_rows), tz)
+        ]
+        return sorted(found, key=lambda o: (o.first.starts_at, o.first.id, o.second.id))
+
+    async def organizations_at(self, school_id: int) -> set[int]:
+        """The organizations that ever had an activity at the school (whose people may open
+        its card in the overview)."""
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT organization_id FROM activities"
+            " WHERE school_id = ? AND organization_id IS NOT NULL",
+            (school_id,),
+        )
+        return {row[0] for row in rows}
+
+    async def school_activities(self, school_id: int, period: Period) -> list[ActivityBrief]:
+        """The school's activities in the period that took place or are planned, by start."""
+        rows = await self._db.fetchall(
+            "SELECT a.id AS a_id, a.title AS a_title, a.category AS a_category,"
+            " a.starts_at AS a_starts, a.ends_at AS a_ends, a.organization_id AS a_org,"
+            " o.name AS a_org_name, a.repeats_daily AS a_daily FROM activities a"
+            " LEFT JOIN organizations o ON o.id = a.organization_id"
+            " WHERE a.school_id = :school" + _IN_PERIOD + _HELD + " ORDER BY a.starts_at, a.id",
+            {"school": school_id, **_params(ExportScope(ScopeKind.EVERYWHERE), period)},
+        )
+        return [_brief(row, "a") for row in rows]
+
+    async def district_names(self, ubigeos: Sequence[str]) -> dict[str, str]:
+        """The registry's district name of each ubigeo (for the matrix's columns)."""
+        names: dict[str, str] = {}
+        for ubigeo in ubigeos:
+            row = await self._db.fetchone(
+                "SELECT district FROM schools WHERE ubigeo = ? AND district IS NOT NULL LIMIT 1",
+                (ubigeo,),
+            )
+            names[ubigeo] = row["district"] if row else ubigeo
+        return names
+
+    async def cell_activities(
+        self,
+        scope: ExportScope,
+        period: Period,
+        organization_id: int | None,
+        category: str | None = None,
+        ubigeo: str | None = None,
+    ) -> list[CellActivity]:
+        """The activities behind one matrix cell: one organization (None: the schools' own
+        teachers) in one category or one district, by start (at most CELL_LIMIT)."""
+        params = {**_params(scope, period), "org": organization_id, "category": category,
+                  "ubigeo": ubigeo, "limit": CELL_LIMIT}  # fmt: skip
+        sql = (
+            _CELL + _SCHOOLS_OF[scope.kind]
+            + " ORDER BY a.starts_at, a.id LIMIT :limit"
+        )  # fmt: skip
+        async with self._db.snapshot() as session:
+            rows = await session.fetchall(sql, params)
+        return [
+            CellActivity(_brief(row, "a"), row["school_id"], row["school_name"]) for row in rows
+        ]

@@ -1,0 +1,213 @@
+"""The coordinator's overview from storage, over a real SQLite file holding the sample registry:
+the 3W matrix counted against the activities written, gaps (schools with nothing in the
+period), overlaps (two organizations the same morning, one category in one week, multi-day
+spans), and scopes that keep other places out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.exports import days_period
+from bot.domain.registry_import import load_sample_schools
+from storage import Storage
+from storage.activities import Category, NewActivity
+from storage.exports import ExportScope, ScopeKind
+from storage.models import OrgKind
+from storage.overview import OverlapKind
+
+LIMA = ZoneInfo("America/Lima")
+MARCH = days_period(date(2027, 3, 1), date(2027, 3, 31), LIMA)  # 1 March 2027 is a Monday
+ATE = ExportScope(ScopeKind.PLACE, "150103")
+
+
+def lima(day: int, hour: int) -> datetime:
+    return datetime(2027, 3, day, hour, tzinfo=LIMA).astimezone(UTC)
+
+
+async def add(
+    storage: Storage,
+    cod_mod: str,
+    org: int | None,
+    start: datetime,
+    hours: float = 2,
+    category: Category = Category.SALUD,
+    repeats_daily: bool = False,
+) -> int:
+    school = await storage.exports.school_id_by_code(cod_mod)
+    assert school is not None
+    new = NewActivity(
+        school_id=school, organization_id=org, author_id=7, title=f"{category} en {cod_mod}",
+        description=None, category=category, starts_at=start,
+        ends_at=start + timedelta(hours=hours), repeats_daily=repeats_daily,
+    )  # fmt: skip
+    return (await storage.activities.create(new)).id
+
+
+async def ate_schools(storage: Storage) -> set[str]:
+    """Ate's active schools in the sample registry, read directly."""
+    rows = await storage.db.fetchall(
+        "SELECT cod_mod FROM schools WHERE ubigeo = '150103' AND active = 1"
+    )
+    return {row["cod_mod"] for row in rows}
+
+
+@pytest.fixture
+async def orgs(storage: Storage) -> dict[str, int]:
+    await load_sample_schools(storage)
+    names = {"ayni": "Fundación Ayni", "sumaq": "Sumaq Kawsay", "wawa": "Wawa Wasi"}
+    return {
+        key: (await storage.organizations.create(name, OrgKind.NGO, 7)).id
+        for key, name in names.items()
+    }
+
+
+async def test_two_organizations_the_same_morning_overlap(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    first = await add(storage, "9000002", orgs["ayni"], lima(2, 9))
+    second = await add(storage, "9000002", orgs["sumaq"], lima(2, 10), category=Category.ARTE)
+    # Overlaps both, but not `first`: they are of the same organization.
+    third = await add(storage, "9000002", orgs["ayni"], lima(2, 10))
+    await add(storage, "9000121", orgs["wawa"], lima(2, 9))  # another school: no overlap
+    found = await storage.overview.overlaps(ATE, MARCH, LIMA)
+    assert [(o.kind, o.first.id, o.second.id) for o in found] == [
+        (OverlapKind.SAME_TIME, first, second),
+        (OverlapKind.SAME_TIME, second, third),
+    ]
+    assert {found[0].first.organization_name, found[0].second.organization_name} == {
+        "Fundación Ayni",
+        "Sumaq Kawsay",
+    }
+
+
+async def test_same_category_in_one_week_overlaps_but_not_across_weeks(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    monday = await add(storage, "9000009", orgs["ayni"], lima(1, 9), category=Category.LECTURA)
+    friday = await add(storage, "9000009", orgs["sumaq"], lima(5, 15), category=Category.LECTURA)
+    # Saturday 6 and Monday 8 are two days apart but in two weeks: not the same week.
+    await add(storage, "9000191", orgs["ayni"], lima(6, 9), category=Category.DEPORTE)
+    await add(storage, "9000191", orgs["sumaq"], lima(8, 9), category=Category.DEPORTE)
+    # The same week, different categories: not flagged.
+    await add(storage, "9000122", orgs["ayni"], lima(9, 9), category=Category.ARTE)
+    await add(storage, "9000122", orgs["sumaq"], lima(10, 9), category=Category.SALUD)
+    found = await storage.overview.overlaps(ATE, MARCH, LIMA)
+    assert [(o.kind, o.first.id, o.second.id) for o in found] == [
+        (OverlapKind.SAME_WEEK, monday, friday)
+    ]
+
+
+async def test_multi_day_spans_overlap_what_they_cover(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    # A campaign from Monday 15 to Wednesday 17 covers a Tuesday workshop of another org.
+    campaign = await add(storage, "9000002", orgs["ayni"], lima(15, 8), hours=56)
+    tuesday = await add(storage, "9000002", orgs["sumaq"], lima(16, 14), category=Category.ARTE)
+    # A span from Friday 19 to Monday 22 reaches the week of a same-category Wednesday 24.
+    weekend = await add(storage, "9000121", orgs["ayni"], lima(19, 8), hours=72)
+    wednesday = await add(storage, "9000121", orgs["wawa"], lima(24, 9))
+    found = await storage.overview.overlaps(ATE, MARCH, LIMA)
+    assert {(o.kind, o.first.id, o.second.id) for o in found} == {
+        (OverlapKind.SAME_TIME, campaign, tuesday),
+        (OverlapKind.SAME_WEEK, weekend, wednesday),
+    }
+
+
+async def test_hours_that_repeat_daily_overlap_only_those_hours(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    # "Del 15 al 17 de 9 a 13": the mornings of three days, not the afternoons or nights.
+    mornings = await add(
+        storage, "9000002", orgs["ayni"], lima(15, 9), hours=52, repeats_daily=True
+    )
+    await add(storage, "9000002", orgs["sumaq"], lima(16, 15), category=Category.LECTURA)
+    await add(storage, "9000002", orgs["wawa"], lima(17, 0), category=Category.DEPORTE)
+    tuesday_morning = await add(
+        storage, "9000002", orgs["wawa"], lima(16, 10), category=Category.ARTE
+    )
+    found = await storage.overview.overlaps(ATE, MARCH, LIMA)
+    assert [(o.kind, o.first.id, o.second.id) for o in found] == [
+        (OverlapKind.SAME_TIME, mornings, tuesday_morning)
+    ]
+
+
+async def test_cancelled_activities_and_other_places_are_left_out(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    cancelled = await add(storage, "9000002", orgs["ayni"], lima(2, 9))
+    await add(storage, "9000002", orgs["sumaq"], lima(2, 9))
+    await storage.activities.cancel(cancelled)
+    await add(storage, "9000005", orgs["ayni"], lima(2, 9))  # Puno
+    await add(storage, "9000005", orgs["sumaq"], lima(2, 9))
+    assert await storage.overview.overlaps(ATE, MARCH, LIMA) == []
+    puno = ExportScope(ScopeKind.PLACE, "2101")
+    assert len(await storage.overview.overlaps(puno, MARCH, LIMA)) == 1
+
+
+async def test_a_school_with_no_activity_is_a_gap(storage: Storage, orgs: dict[str, int]) -> None:
+    await add(storage, "9000002", orgs["ayni"], lima(2, 9))
+    await add(storage, "9000009", orgs["sumaq"], lima(31, 20), hours=8)  # ends 1 April: in
+    await add(storage, "9000122", orgs["ayni"], lima(1, 9) - timedelta(days=3))  # February
+    cancelled = await add(storage, "9000191", orgs["ayni"], lima(3, 9))
+    await storage.activities.cancel(cancelled)
+    gaps = await storage.overview.gaps(ATE, MARCH)
+    assert {gap.cod_mod for gap in gaps} == await ate_schools(storage) - {"9000002", "9000009"}
+    last = {gap.cod_mod: gap.last_activity for gap in gaps}
+    assert last["9000121"] is None and last["9000191"] is None  # a cancelled date is no activity
+    assert last["9000122"] == lima(1, 9) - timedelta(days=3)
+
+
+async def test_matrix_counts_match_the_activities(storage: Storage, orgs: dict[str, int]) -> None:
+    written: Counter[tuple[int | None, str]] = Counter()
+    plan = [
+        ("9000002", orgs["ayni"], Category.SALUD), ("9000002", orgs["ayni"], Category.SALUD),
+        ("9000121", orgs["ayni"], Category.SALUD), ("9000009", orgs["sumaq"], Category.ARTE),
+        ("9000009", None, Category.LECTURA), ("9000001", orgs["sumaq"], Category.ARTE),
+    ]  # fmt: skip
+    ate = await ate_schools(storage)
+    for day, (cod_mod, org, category) in enumerate(plan, start=2):
+        await add(storage, cod_mod, org, lima(day, 9), category=category)
+        if cod_mod in ate:
+            written[(org, category.value)] += 1
+    cells = await storage.overview.matrix(ATE, MARCH)
+    assert Counter({(c.organization_id, c.key): c.activities for c in cells}) == written
+    ayni_salud = next(c for c in cells if c.organization_id == orgs["ayni"])
+    assert (ayni_salud.activities, ayni_salud.schools) == (3, 2)
+    lima_city = ExportScope(ScopeKind.PLACE, "1501")
+    by_district = await storage.overview.matrix(lima_city, MARCH, by_district=True)
+    assert {(c.organization_id, c.key, c.activities) for c in by_district} == {
+        (orgs["ayni"], "150103", 3), (orgs["sumaq"], "150103", 1), (None, "150103", 1),
+        (orgs["sumaq"], "150135", 1),
+    }  # fmt: skip
+
+
+async def test_school_markers_count_activities_and_organizations(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    await add(storage, "9000002", orgs["ayni"], lima(2, 9))
+    await add(storage, "9000002", orgs["sumaq"], lima(3, 9))
+    await add(storage, "9000002", None, lima(4, 9))
+    await add(storage, "9000009", orgs["ayni"], lima(2, 9))
+    markers = {m.cod_mod: m for m in await storage.overview.schools(ATE, MARCH)}
+    assert set(markers) == await ate_schools(storage)
+    assert (markers["9000002"].activities, markers["9000002"].organizations) == (3, 3)
+    assert (markers["9000009"].activities, markers["9000009"].organizations) == (1, 1)
+    assert (markers["9000122"].activities, markers["9000122"].organizations) == (0, 0)
+    assert markers["9000002"].latitude == pytest.approx(-12.036585)
+
+
+async def test_an_organization_sees_the_schools_where_it_works(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    await add(storage, "9000002", orgs["ayni"], lima(2, 9))
+    await add(storage, "9000002", orgs["sumaq"], lima(2, 9))
+    await add(storage, "9000005", orgs["sumaq"], lima(2, 9))
+    ayni = ExportScope(ScopeKind.ORGANIZATION, str(orgs["ayni"]))
+    assert [m.cod_mod for m in await storage.overview.schools(ayni, MARCH)] == ["9000002"]
+    names = {c.organization_name for c in await storage.overview.matrix(ayni, MARCH)}
+    assert names == {"Fundación Ayni", "Sumaq Kawsay"}  # the public picture of her schools
+    assert len(await storage.overview.overlaps(ayni, MARCH, LIMA)) == 1

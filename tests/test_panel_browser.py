@@ -1,0 +1,232 @@
+"""The web overview in a real browser: Debian's headless Chromium driven by Selenium through
+Debian's chromium-driver (the two come from one Debian source at one version, so they always
+match, and nothing is downloaded at test time; Playwright would need its own build or a pinned
+match with Debian's). `.ci/run` installs both with apt-get when missing; elsewhere, without them,
+these tests are skipped, with the reason.
+
+The person logs in both ways (the one-time link, and the Web App with initData signed as
+Telegram signs it), the map draws one marker per school with coordinates coloured as the list
+marks it, over tiles from a local tile server (tests never reach the internet), and each page
+is photographed at phone (360×640) and desktop (1280×800) size into the test's folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from PIL import Image
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.app import MinkaApplication
+from bot.domain.registry_import import load_sample_schools
+from bot.domain.webapp_auth import sign_init_data
+from bot.runner import running
+from bot.sandbox.fake_telegram import FakeTelegram
+from bot.settings import Settings
+from bot.web.server import web_server
+from storage import Storage
+from storage.activities import Category, NewActivity
+from storage.models import OrgKind
+from storage.roles import RoleName
+from tests.helpers import NOW, make_settings, register_teacher, say, set_clock, storage_of
+
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+if not (CHROMIUM and DRIVER) and not os.environ.get("CI"):
+    pytest.skip("Debian's chromium and chromium-driver are not installed", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402 - only once the browser is known to be there
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+COORDINATOR = 6101
+PHONE, DESKTOP = (360, 640), (1280, 800)
+_LINK = re.compile(r"(http://\S+/panel/enter/[A-Za-z0-9_-]{43})")
+
+
+def tile_png() -> bytes:
+    """A plain light tile with a grid line, so a screenshot shows where tiles were drawn."""
+    image = Image.new("RGB", (256, 256), (228, 232, 226))
+    for i in range(256):
+        image.putpixel((i, 0), (200, 205, 198))
+        image.putpixel((0, i), (200, 205, 198))
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+async def tiles() -> AsyncIterator[str]:
+    """A tile server on 127.0.0.1, like any {z}/{x}/{y} provider."""
+    body = tile_png()
+
+    async def tile(request: Request) -> Response:
+        return Response(body, media_type="image/png")
+
+    app = Starlette(routes=[Route("/{z:int}/{x:int}/{y:int}.png", tile)])
+    async with web_server(app, "127.0.0.1", 0) as port:
+        yield f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
+
+
+@pytest.fixture
+def settings(fake: FakeTelegram, tmp_path: Path, tiles: str) -> Settings:
+    return make_settings(fake, tmp_path / "minka.db", tile_url=tiles)
+
+
+@pytest.fixture
+async def bot(settings: Settings) -> AsyncIterator[MinkaApplication]:
+    storage = Storage(settings.database_path)
+    await storage.open()
+    await load_sample_schools(storage)
+    async with running(settings, storage) as app:
+        set_clock(app, NOW)
+        yield app
+
+
+@pytest.fixture
+def browser() -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                 "--hide-scrollbars", "--lang=es-PE"):  # fmt: skip
+        options.add_argument(flag)
+    # A phone in Peru: pages nobody is signed in to yet speak the browser's language.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "es-PE,es"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(DRIVER)))
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+async def seed(bot: MinkaApplication, fake: FakeTelegram) -> None:
+    """A coordinator of Ate, two organizations there (one school with both), one in Puno."""
+    await register_teacher(fake, COORDINATOR)
+    storage = storage_of(bot)
+    await storage.roles.grant(COORDINATOR, RoleName.COORDINATOR, scope_ubigeo="150103")
+    ayni = await storage.organizations.create("Fundación Ayni", OrgKind.NGO, 1)
+    sumaq = await storage.organizations.create("Sumaq Kawsay", OrgKind.NGO, 1)
+    for cod_mod, org, hours in (("9000002", ayni.id, 24), ("9000002", sumaq.id, 25),
+                                ("9000009", ayni.id, 48), ("9000005", ayni.id, 24)):  # fmt: skip
+        school = await storage.schools.get(cod_mod)
+        assert school is not None
+        start = NOW + timedelta(hours=hours)
+        await storage.activities.create(NewActivity(
+            school_id=school.id, organization_id=org, author_id=1, title="Campaña de salud",
+            description=None, category=Category.SALUD, starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        ))  # fmt: skip
+
+
+async def link_for(fake: FakeTelegram, user: int) -> str:
+    found = _LINK.search((await say(fake, user, "/panel")).text)
+    assert found
+    return found.group(1)
+
+
+def load(driver: webdriver.Chrome, url: str, size: tuple[int, int]) -> None:
+    driver.set_window_size(*size)
+    driver.get(url)
+
+
+def wait_for_map(driver: webdriver.Chrome) -> int:
+    """How many markers map.js drew, once it has (it writes the count when done)."""
+
+    def drawn(d: webdriver.Chrome) -> str | None:
+        return d.find_element(By.ID, "map").get_attribute("data-markers")
+
+    return int(WebDriverWait(driver, 30).until(drawn) or "0")
+
+
+def marker_counts(driver: webdriver.Chrome) -> dict[str, int]:
+    return {kind: len(driver.find_elements(By.CSS_SELECTOR, f"path.school.{kind}"))
+            for kind in ("none", "one", "many")}  # fmt: skip
+
+
+def rows_with_coordinates(driver: webdriver.Chrome) -> dict[str, int]:
+    rows = driver.find_elements(By.CSS_SELECTOR, "#schools tbody tr[data-lat]")
+    counts = {"none": 0, "one": 0, "many": 0}
+    for row in rows:
+        counts[str(row.get_attribute("class"))] += 1
+    return counts
+
+
+async def test_link_login_map_pages_and_screenshots(
+    bot: MinkaApplication, fake: FakeTelegram, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    await seed(bot, fake)
+    link = await link_for(fake, COORDINATOR)
+    base = link.split("/panel/")[0]
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+
+    def visit() -> tuple[int, dict[str, int], dict[str, int]]:
+        load(browser, link, PHONE)
+        assert browser.current_url == f"{base}/panel/"  # the token left the address bar
+        markers = wait_for_map(browser)
+        browser.save_screenshot(str(shots / "overview-phone.png"))
+        found, listed = marker_counts(browser), rows_with_coordinates(browser)
+        load(browser, f"{base}/panel/", DESKTOP)
+        wait_for_map(browser)
+        browser.save_screenshot(str(shots / "overview-desktop.png"))
+        for page in ("matrix", "gaps", "overlaps"):
+            for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
+                load(browser, f"{base}/panel/{page}", size)
+                browser.save_screenshot(str(shots / f"{page}-{name}.png"))
+        return markers, found, listed
+
+    markers, found, listed = await asyncio.to_thread(visit)
+    assert found == listed and markers == sum(listed.values())
+    assert found["many"] == 1 and found["one"] == 1 and found["none"] > 0
+
+    def foreign_and_reused() -> tuple[str, str]:
+        load(browser, f"{base}/panel/?scope=place-2101", PHONE)
+        forbidden = browser.find_element(By.ID, "message").text
+        load(browser, link, PHONE)  # the same link again
+        return forbidden, browser.find_element(By.ID, "message").text
+
+    forbidden, reused = await asyncio.to_thread(foreign_and_reused)
+    assert "No tienes acceso" in forbidden and "ya se usó" in reused
+    for shot in shots.iterdir():  # a real picture of the page's size, not an empty file
+        with Image.open(shot) as image:
+            width = image.size[0]
+        assert width in (PHONE[0], DESKTOP[0]), shot.name
+
+
+async def test_web_app_login_and_an_expired_link(
+    bot: MinkaApplication, fake: FakeTelegram, browser: webdriver.Chrome
+) -> None:
+    await seed(bot, fake)
+    link = await link_for(fake, COORDINATOR)
+    base = link.split("/panel/")[0]
+    init_data = sign_init_data(COORDINATOR, fake.token, NOW)
+    set_clock(bot, NOW + timedelta(minutes=11))  # the link has expired; initData is 11 min old
+
+    def visit() -> tuple[str, str, int]:
+        load(browser, link, PHONE)
+        expired = browser.find_element(By.ID, "message").text
+        # As Telegram opens a Web App: the signed data in the address's fragment.
+        load(browser, f"{base}/panel/webapp#tgWebAppData={quote(init_data)}", PHONE)
+        WebDriverWait(browser, 30).until(lambda d: d.current_url == f"{base}/panel/")
+        markers = wait_for_map(browser)
+        load(browser, f"{base}/panel/webapp#tgWebAppData=forged", PHONE)
+        refused = browser.find_element(By.ID, "message").text
+        return expired, refused, markers
+
+    expired, refused, markers = await asyncio.to_thread(visit)
+    assert "venció" in expired
+    assert markers > 0
+    assert "Telegram" in refused
