@@ -22,10 +22,12 @@ from handlers import (
     common,
     exports,
     follows,
+    free_text,
     my_school,
     onboarding,
     privacy,
     profile,
+    relay,
     schools,
 )
 from handlers.conversations import Handler
@@ -47,6 +49,7 @@ def handler_registry() -> list[Handler]:
         *profile.handlers(),
         *activities.handlers(),
         *broadcasts.handlers(),
+        *relay.handlers(),
         # 2. Following, linking groups, and the bot being added to a group or unblocked.
         *follows.handlers(),
         # 3. Data out: 3W exports and calendar links. Before schools: /calendario's school
@@ -59,12 +62,13 @@ def handler_registry() -> list[Handler]:
         *schools.handlers(),
         *privacy.handlers(),
         *common.handlers(),
-        # 5. Catch-alls: stale or tampered buttons, unknown commands; free text and shared
-        #    locations in a private chat are school searches.
+        # 5. Catch-alls: stale or tampered buttons, unknown commands; shared locations in a
+        #    private chat are school searches, free text is read for what it means
+        #    (a greeting, an action, or a school).
         CallbackQueryHandler(common.stale_button),
         MessageHandler(filters.COMMAND & private, common.unknown_command),
         MessageHandler(filters.LOCATION & private, schools.on_location),
-        MessageHandler(filters.TEXT & private, schools.on_plain_text),
+        MessageHandler(filters.TEXT & private, free_text.on_free_text),
     ]
 
 

@@ -21,6 +21,8 @@ from storage.moderation import Moderation
 from storage.organizations import Organizations
 from storage.outbox import Outbox
 from storage.privacy import PersonalData
+from storage.questions import PendingQuestions
+from storage.relays import Relays
 from storage.roles import Roles
 from storage.schools import Schools
 
@@ -48,6 +50,8 @@ class Storage:
         self.audit = AuditLog(self.db)
         self.moderation = Moderation(self.db)
         self.broadcasts = Broadcasts(self.db)
+        self.relays = Relays(self.db)
+        self.questions = PendingQuestions(self.db)
         self.exports = Exports(self.db)
         self.calendar_feeds = CalendarFeeds(self.db)
 

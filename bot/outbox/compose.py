@@ -9,6 +9,7 @@ than it must.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,13 +17,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.dates import format_when
 from bot.views import callbacks as cb
-from bot.views.activity_views import checkin_keyboard, date_language, who_did, who_of_member
+from bot.views.activity_views import (
+    activity_when,
+    checkin_keyboard,
+    date_language,
+    who_did,
+)
+from bot.views.relay_views import write_button
 from bot.views.texts import Markup, label, t
 from storage.activities import Activity, NewActivity
 from storage.activity_events import Change
 from storage.broadcasts import AudienceChat, Broadcast, BroadcastReport, Render
 from storage.follows import FollowKind, Recipient
-from storage.members import Member
 from storage.outbox import OutboxItem
 
 KIND_CODES = {FollowKind.SCHOOL: "s", FollowKind.DISTRICT: "d", FollowKind.ORGANIZATION: "o"}
@@ -34,7 +40,7 @@ REMINDER, CHECKIN = "reminder", "checkin"
 
 
 def notification_text(activity: Activity, change: Change, lang: str, tz: ZoneInfo) -> Markup:
-    when = format_when(activity.starts_at, date_language(lang), tz=tz)
+    when = activity_when(activity, lang, tz)  # several days: all of them, in one message
     text = t(
         lang,
         f"notification_{change}",
@@ -68,22 +74,29 @@ def notification_buttons(
 
 
 def heads_up_item(
-    new: NewActivity, author: Member, school_name: str, other: Activity, lang: str, tz: ZoneInfo
-) -> OutboxItem:
-    """To the author of `other`: someone announced `new` at the same time and place."""
+    new: NewActivity, who: str, school_name: str, other: Activity, lang: str, tz: ZoneInfo
+) -> Callable[[int], OutboxItem]:
+    """To the author of `other`: `who` announced `new` at the same time and place; with
+    "✉️ Escribir a <who>" (handlers/relay.py), which needs the new activity's id."""
     assert other.author_id is not None
     dl = date_language(lang)
     text = t(
         lang,
         "heads_up",
-        who=who_of_member(author, lang),
+        who=who,
         title=new.title,
         school=school_name,
         when=format_when(new.starts_at, dl, tz=tz),
         mine=other.title,
         mine_when=format_when(other.starts_at, dl, tz=tz),
     )
-    return OutboxItem(other.author_id, str(text))
+    recipient = other.author_id
+
+    def item(activity_id: int) -> OutboxItem:
+        button = write_button(who, cb.RelayWrite(activity_id), lang)
+        return OutboxItem(recipient, str(text), InlineKeyboardMarkup([[button]]).to_dict())
+
+    return item
 
 
 # --- reminders and check-ins ---------------------------------------------------------------------
@@ -92,7 +105,7 @@ def heads_up_item(
 def author_item(activity: Activity, kind: str, lang: str, tz: ZoneInfo) -> OutboxItem:
     """The reminder before an activity, or the check-in ("¿Se realizó?") after, to its author."""
     assert activity.author_id is not None  # only activities with an author fall due
-    when = format_when(activity.starts_at, date_language(lang), tz=tz)
+    when = activity_when(activity, lang, tz)  # a campaign: all its days
     text = t(lang, kind, title=activity.title, school=activity.school_name, when=when)
     markup = checkin_keyboard(activity.id, lang).to_dict() if kind == CHECKIN else None
     return OutboxItem(activity.author_id, str(text), markup)

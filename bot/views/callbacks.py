@@ -210,6 +210,22 @@ class WhenConfirm(Payload):
 
 
 @dataclass(frozen=True)
+class WhenReading(Payload):
+    """ "jueves 15": the hour reading (Thursday at 15:00) or the other one (the 15th)."""
+
+    prefix = "ar"
+    alternative: bool
+
+
+@dataclass(frozen=True)
+class EditWhenConfirm(Payload):
+    """ "Sí" / "Cambiar" on the new moment of an edited activity, shown with its notes."""
+
+    prefix = "ew"
+    confirmed: bool
+
+
+@dataclass(frozen=True)
 class CalendarMonth(Payload):
     """Show another month of the date picker."""
 
@@ -364,6 +380,42 @@ class BroadcastAck(Payload):
 class VerifyOrganization(Payload):
     prefix = "vo"
     org_id: int
+
+
+# Relayed messages ("Escribir a <organización>") -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelayWrite(Payload):
+    """Write to the author of an activity (from a clash warning)."""
+
+    prefix = "rw"
+    activity_id: int
+
+
+@dataclass(frozen=True)
+class RelayToOrganization(Payload):
+    """Write to whoever announced the organization's latest activity at a school (/quien)."""
+
+    prefix = "ro"
+    organization_id: int
+    school_id: int
+
+
+@dataclass(frozen=True)
+class RelayAnswer(Payload):
+    """Answer a relayed message; only its receiver may (checked in storage)."""
+
+    prefix = "ra"
+    message_id: int
+
+
+@dataclass(frozen=True)
+class RelayBlock(Payload):
+    """Receive no more relayed messages from the sender of this one."""
+
+    prefix = "rx"
+    message_id: int
 
 
 @dataclass(frozen=True)
