@@ -72,6 +72,9 @@ class ExportedActivity:
     region: str | None
     province: str | None
     district: str | None
+    # Several days with the same hours each day (migration 0010): starts_at is the first day's
+    # start, ends_at the last day's end, and the nights between are not part of it.
+    repeats_daily: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ class QuietSchool:
 ACTIVITY_COLUMNS = (
     "SELECT a.id, a.title, a.description, a.category, a.starts_at, a.ends_at, a.status,"
     " a.participants, a.sequence, a.created_at, a.updated_at, a.organization_id,"
-    " o.name AS organization_name, o.kind AS organization_kind,"
+    " a.repeats_daily, o.name AS organization_name, o.kind AS organization_kind,"
     " coalesce(o.verified, 0) AS organization_verified, s.cod_mod, s.name AS school_name,"
     " s.ubigeo, s.region, s.province, s.district"
     " FROM activities a JOIN schools s ON s.id = a.school_id"
@@ -175,6 +178,7 @@ def row_to_exported(row: aiosqlite.Row) -> ExportedActivity:
         organization_verified=bool(row["organization_verified"]), cod_mod=row["cod_mod"],
         school_name=row["school_name"], ubigeo=row["ubigeo"], region=row["region"],
         province=row["province"], district=row["district"],
+        repeats_daily=bool(row["repeats_daily"]),
     )  # fmt: skip
 
 

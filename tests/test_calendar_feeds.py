@@ -4,6 +4,7 @@ production), parsed by `icalendar` and by `recurring-ical-events` as a second re
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import icalendar
@@ -181,3 +182,29 @@ async def test_a_link_to_a_merged_duplicate_shows_the_kept_organization(
         f"activity-{of_duplicate}@minka.pe",
     }
     assert icalendar.Calendar.from_ical(response.content)["X-WR-CALNAME"] == "Minka: Fundación Ayni"
+
+
+async def test_a_campaign_with_daily_hours_repeats_each_day(bot: MinkaApplication) -> None:
+    """13 to 15 July, 9:00 to 13:00 each day: three occurrences of four hours, not one event
+    over three days and nights (both readers agree)."""
+    storage = storage_of(bot)
+    school = await storage.exports.school_id_by_code("9000001")
+    assert school is not None
+    lima = ZoneInfo("America/Lima")
+    first = datetime(2027, 3, 10, 9, tzinfo=lima)
+    campaign = await storage.activities.create(
+        NewActivity(
+            school_id=school, organization_id=None, author_id=ROSA, title="Vacunación",
+            description=None, category=Category.SALUD, starts_at=first,
+            ends_at=first + timedelta(days=2, hours=4), repeats_daily=True,
+        )
+    )  # fmt: skip
+    feed = await storage.calendar_feeds.link_for(ROSA, FeedKind.SCHOOL, str(school), "es")
+    calendar = icalendar.Calendar.from_ical((await fetch(bot, feed)).content)
+    event = calendar.walk("VEVENT")[0]
+    assert str(event["UID"]) == f"activity-{campaign.id}@minka.pe"
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(hours=4)
+    days = recurring_ical_events.of(calendar).between(NOW, NOW + timedelta(days=30))
+    assert [(o.decoded("DTSTART").day, o.decoded("DTSTART").hour) for o in days] == [
+        (10, 9), (11, 9), (12, 9),
+    ]  # fmt: skip

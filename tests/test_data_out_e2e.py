@@ -72,7 +72,7 @@ async def test_a_coordinator_exports_her_province(
     assert "Preparando" in (preparing.edits[-1].text or "")
     document = await fake.next_message(ANA)
     assert document.filename == "minka-3w-1501-2027-03-01-2027-03-31.xlsx"
-    assert "Provincia Lima, del 01/03/2027 al 31/03/2027: 1 actividad" in (document.text or "")
+    assert "Provincia Lima, del 01/03/2027 al 31/03/2027: 1 actividad." in (document.text or "")
     rows = list(workbook_of(document)["Actividades"].iter_rows(values_only=True))
     assert rows[1][1] == "#org+impl" and [row[0] for row in rows[2:]] == [in_lima]
     assert rows[2][5] == "Campaña <b>visual</b>"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
@@ -27,7 +27,7 @@ REFRESH_INTERVAL = timedelta(hours=3)
 PRODID = "-//Minka//Calendario de actividades en escuelas//ES"
 UID_DOMAIN = "minka.pe"
 # Change it when render_feed changes what it writes: every ETag changes with it.
-FEED_FORMAT = 1
+FEED_FORMAT = 2
 # Where bot.web serves a feed; the chat's links and the server share it.
 CALENDAR_PATH = "/cal/{token}.ics"
 
@@ -73,8 +73,15 @@ def _event(activity: ExportedActivity, lang: str, tz: ZoneInfo) -> Event:
     event.add("dtstamp", activity.updated_at)
     event.add("created", activity.created_at)
     event.add("last-modified", activity.updated_at)
-    event.add("dtstart", activity.starts_at.astimezone(tz))
-    event.add("dtend", activity.ends_at.astimezone(tz))
+    starts, ends = activity.starts_at.astimezone(tz), activity.ends_at.astimezone(tz)
+    first_day_end = datetime.combine(starts.date(), ends.timetz())
+    if activity.repeats_daily and first_day_end > starts:
+        # "Del 13 al 15 de julio, de 9 a 13": the first day's hours, repeated each day; the
+        # nights between are not part of it (one event over three days would say they are).
+        event.add("rrule", {"FREQ": "DAILY", "COUNT": (ends.date() - starts.date()).days + 1})
+        ends = first_day_end
+    event.add("dtstart", starts)
+    event.add("dtend", ends)
     event.add("summary", _summary(activity, lang))
     event.add("location", f"{activity.school_name} ({activity.cod_mod}), {_place(activity)}")
     event.add("description", _description(activity, lang))

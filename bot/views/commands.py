@@ -51,7 +51,7 @@ SUBSCRIPTIONS = Command("suscripciones", "subscriptions", "cmd_subscriptions")
 BROADCAST = Command("difundir", "broadcast", "cmd_broadcast", who=COORDINATORS)
 BROADCASTS = Command("difusiones", "broadcasts", "cmd_broadcasts", who=COORDINATORS)
 VERIFY = Command("verificar", "verify", "cmd_verify", who=COORDINATORS)
-EXPORT = Command("exportar", "export", "cmd_export")
+EXPORT = Command("exportar", "export", "cmd_export", who=COORDINATORS)
 CALENDAR = Command("calendario", "calendar", "cmd_calendar")
 PANEL = Command("panel", "panel", "cmd_panel")
 # Admin commands work for admins only; the menu of everyone else does not list them.

@@ -92,6 +92,7 @@ ACTIVITY_COLUMNS: tuple[Column[ExportedActivity], ...] = (
     Column("export_col_school", "#loc+name", lambda a, _: a.school_name),
     Column("export_col_start", "#date+start", lambda a, _: a.starts_at),
     Column("export_col_end", "#date+end", lambda a, _: a.ends_at),
+    Column("export_col_daily", "#meta+daily", lambda a, lang: _yes_no(a.repeats_daily, lang)),
     Column("export_col_status", "#status", lambda a, lang: label(lang, f"status_{a.status}")),
     Column("export_col_reached", "#reached+ind", lambda a, _: a.participants),
     Column("export_col_source", "#meta+source", _source),

@@ -492,6 +492,7 @@ EN: dict[str, str] = {
     "calendar_usage": "Send /calendar for your calendar, or /calendar and a school's name or "
     "code for that school's.",
     "btn_school_calendar": "📅 School calendar",
+    "export_col_daily": "Same hours each day",
     # The coordinator's web overview: /panel in the chat and the pages of bot.web.panel.
     "cmd_panel": "Web overview of your scope (map, 3W, gaps)",
     "panel_needs_start": "Register with /start first: the overview shows your scope, your "

@@ -500,6 +500,7 @@ ES: dict[str, str] = {
     "calendar_usage": "Escribe /calendario para tu calendario, o /calendario y el nombre o "
     "código modular de una escuela para el de esa escuela.",
     "btn_school_calendar": "📅 Calendario de la escuela",
+    "export_col_daily": "Mismo horario cada día",
     # The coordinator's web overview: /panel in the chat and the pages of bot.web.panel.
     "cmd_panel": "Panorama web de tu ámbito (mapa, 3W, vacíos)",
     "panel_needs_start": "Primero regístrate con /start: el panorama muestra tu ámbito, tu "

@@ -13,7 +13,8 @@ CREATE TRIGGER activities_sequence AFTER UPDATE ON activities
         OR NEW.category IS NOT OLD.category OR NEW.starts_at IS NOT OLD.starts_at
         OR NEW.ends_at IS NOT OLD.ends_at OR NEW.status IS NOT OLD.status
         OR NEW.school_id IS NOT OLD.school_id OR NEW.organization_id IS NOT OLD.organization_id
-        OR NEW.participants IS NOT OLD.participants OR NEW.updated_at IS NOT OLD.updated_at)
+        OR NEW.participants IS NOT OLD.participants OR NEW.repeats_daily IS NOT OLD.repeats_daily
+        OR NEW.updated_at IS NOT OLD.updated_at)
 BEGIN
     UPDATE activities SET sequence = OLD.sequence + 1 WHERE id = NEW.id;
 END;
