@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.activities import Activities
+from storage.activity_imports import ActivityImports
 from storage.audit import AuditLog
 from storage.broadcasts import Broadcasts
 from storage.chats import Chats
@@ -44,6 +45,7 @@ class Storage:
         self.audit = AuditLog(self.db)
         self.moderation = Moderation(self.db)
         self.broadcasts = Broadcasts(self.db)
+        self.activity_imports = ActivityImports(self.db)
 
     async def open(self) -> None:
         """Open the connection and bring the schema up to date (idempotent)."""
