@@ -11,6 +11,7 @@ once": if the process dies between claiming and sending, that one message is not
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -319,6 +320,15 @@ async def _fetch(session: Session, activity_id: int) -> Activity:
     if row is None:
         raise ActivityNotFound(activity_id)
     return row_to_activity(row)
+
+
+async def fetch_many(session: Session, activity_ids: Sequence[int]) -> list[Activity]:
+    """Activities by id inside the caller's transaction (an import's summary to followers)."""
+    rows = await session.fetchall(
+        _SELECT + " WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.starts_at, a.id",
+        (json.dumps(list(activity_ids)),),
+    )
+    return [row_to_activity(row) for row in rows]
 
 
 async def _require_status(

@@ -371,3 +371,17 @@ class ProfileEdit(Payload):
 
     prefix = "pe"
     field: str
+
+
+# Activity import (3W spreadsheets) -------------------------------------------------------------
+
+IMPORT_PROBLEMS, IMPORT_RUN, IMPORT_CANCEL = "p", "i", "c"
+
+
+@dataclass(frozen=True)
+class ImportAction(Payload):
+    """Under an import preview: see the problems ("p"), import ("i") or cancel ("c")."""
+
+    prefix = "im"
+    import_id: int
+    action: str
