@@ -27,9 +27,9 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.runner import running  # noqa: E402
 from bot.sandbox.fake_telegram import FakeTelegram  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from storage import Storage  # noqa: E402
 from storage.outbox import OutboxItem, enqueue  # noqa: E402
+from tests.helpers import make_settings  # noqa: E402
 
 FOLLOWERS = 10_000
 TELEGRAM_GLOBAL_LIMIT = 30
@@ -73,13 +73,7 @@ async def time_drain(database: Path, count: int) -> dict[str, float]:
         items = followers(count, first_id=500_000)
         for item in items:
             fake.user(item.chat_id, f"Docente {item.chat_id}")
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            telegram_bot_token=fake.token,  # type: ignore[arg-type]
-            telegram_api_base_url=fake.base_url,
-            database_path=database,
-            send_rate=SEND_RATE,
-        )
+        settings = make_settings(fake, database, admin_ids=[], send_rate=SEND_RATE)
         async with running(settings) as app:
             await app.bot_data.storage.outbox.enqueue("activity:drain", items)
             started = time.monotonic()

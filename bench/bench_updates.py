@@ -43,7 +43,6 @@ import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,6 +58,8 @@ from bot.sandbox.fake_telegram import FakeTelegram, SentMessage  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from storage import Storage  # noqa: E402
 from storage.outbox import OutboxItem  # noqa: E402
+from tests.helpers import bot_environment, make_settings  # noqa: E402
+from tests.helpers import register_ngo as onboard_ngo  # noqa: E402
 
 log = logging.getLogger("bench.updates")
 
@@ -263,16 +264,9 @@ class Figures:
         )
 
 
-def settings_for(fake: FakeTelegram, database: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "telegram_bot_token": fake.token,
-        "telegram_api_base_url": fake.base_url,
-        "database_path": database,
-        "webhook_url": None,
-        "log_level": "WARNING",
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+def settings_for(fake: FakeTelegram, database: Path) -> Settings:
+    """The tests' settings, quieter and with no administrator to alert."""
+    return make_settings(fake, database, admin_ids=[], log_level="WARNING")
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -402,10 +396,7 @@ async def bench_bots(
 
 async def register_ngo(fake: FakeTelegram, user: int) -> None:
     """Onboard `user` as an NGO representative, the way people do, through the bot."""
-    # Imported here: the helpers live with the end-to-end tests they were written for.
-    from tests.test_activities_e2e import register_ngo as onboard
-
-    await onboard(fake, user, f"Persona{user}", f"Fundación Banco {user}")
+    await onboard_ngo(fake, user, f"Persona{user}", f"Fundación Banco {user}")
 
 
 async def prepare_database(folder: Path, name: str, source: Path | None) -> Path:
@@ -483,18 +474,10 @@ async def bench_startup(folder: Path, options: Options) -> dict[str, float]:
 
 
 def spawn_bot(fake: FakeTelegram, database: Path, folder: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "DATABASE_PATH": str(database),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         cwd=folder,  # no .env file here
-        env=env,
+        env=bot_environment(fake, database, LOG_LEVEL="WARNING"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

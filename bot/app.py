@@ -20,7 +20,7 @@ from telegram.ext import (
 
 from bot.outbox import jobs
 from bot.runtime.concurrency import PerPersonUpdateProcessor
-from bot.runtime.context import BotData, MinkaContext
+from bot.runtime.context import BotData, MinkaContext, UserData
 from bot.runtime.observed import ObservedApplication
 from bot.runtime.persistence import SQLiteConversationPersistence
 from bot.runtime.rate_limit import SharedRateLimiter
@@ -31,7 +31,7 @@ from storage import Storage
 
 log = logging.getLogger(__name__)
 
-MinkaApplication = Application[Any, MinkaContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+MinkaApplication = Application[Any, MinkaContext, UserData, dict[Any, Any], BotData, Any]
 
 # A 429 from Telegram is bot-wide: the limiter (bot.runtime.rate_limit) pauses every request for
 # what Telegram asked and tries a reply again, so a reply to a person is not lost.
@@ -40,7 +40,7 @@ REPLY_RETRIES = 2
 
 def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
     """The real PTB Application for `settings`; `storage` must be opened before it starts."""
-    context_types = ContextTypes(context=MinkaContext, bot_data=BotData)
+    context_types = ContextTypes(context=MinkaContext, bot_data=BotData, user_data=UserData)
     app: MinkaApplication = (
         Application.builder()
         .application_class(ObservedApplication)

@@ -20,7 +20,8 @@ from bot.domain.announcing import can_manage, keep_missing_parts
 from bot.domain.dates import format_when, parse_when
 from bot.outbox.hooks import wake_delivery
 from bot.outbox.notifications import Change, notify_followers
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.activity_views import (
     activities_keyboard,
@@ -61,16 +62,14 @@ EDIT_PROMPTS = {
 
 
 async def send(update: Update, text: str, **kwargs: Any) -> None:
-    assert update.effective_chat is not None
-    await update.effective_chat.send_message(text, **kwargs)
+    await chat_of(update).send_message(text, **kwargs)
 
 
 # The list ---------------------------------------------------------------------------------------
 
 
 async def list_activities(update: Update, context: MinkaContext) -> None:
-    user = update.effective_user
-    assert user is not None
+    user = user_of(update)
     member = await registered_member(update, context)
     if member is None:
         return
@@ -90,14 +89,13 @@ async def list_activities(update: Update, context: MinkaContext) -> None:
 
 async def show_activity(update: Update, context: MinkaContext) -> None:
     """A chosen activity, with what its managers may do to it."""
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     choice = cb.ManageActivity.unpack(query.data)
     activity = await managed_activity(update, context, choice.activity_id if choice else None)
     if activity is None:
         return
     await query.answer()
-    lang = await language_for(update, context)
+    lang = await context.language()
     text = activity_text(facts_of(activity, lang), lang, context.settings.tz)
     await send(update, text, reply_markup=manage_keyboard(activity.id, lang))
 
@@ -106,9 +104,8 @@ async def managed_activity(
     update: Update, context: MinkaContext, activity_id: int | None
 ) -> Activity | None:
     """The activity if this person may change it and it can still change; else say why."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    lang = await language_for(update, context)
+    query = query_of(update)
+    lang = await context.language()
     activity = await context.storage.activities.get(activity_id) if activity_id else None
     if activity is None:
         await query.answer(label(lang, "activity_gone"), show_alert=True)
@@ -124,9 +121,8 @@ async def managed_activity(
 
 
 async def may_manage(update: Update, context: MinkaContext, activity: Activity) -> bool:
-    assert update.effective_user is not None
-    user_id = update.effective_user.id
-    member = await context.storage.members.get(user_id)
+    user_id = user_of(update).id
+    member = await context.member()
     permissions = await context.storage.roles.permissions(user_id, context.settings.admin_ids)
     school = await context.storage.schools.get_by_id(activity.school_id)
     return can_manage(member, permissions, activity, school.ubigeo or "" if school else "")
@@ -136,8 +132,7 @@ async def may_manage(update: Update, context: MinkaContext, activity: Activity) 
 
 
 async def start_edit(update: Update, context: MinkaContext) -> str | int:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     choice = cb.EditActivity.unpack(query.data)
     if choice is None or choice.field not in EDIT_PROMPTS:
         await query.answer()
@@ -149,16 +144,15 @@ async def start_edit(update: Update, context: MinkaContext) -> str | int:
     await context.storage.drafts.update(
         user.id, EDIT_FLOW, activity_id=activity.id, field=choice.field
     )
-    await send(update, t(await language_for(update, context), EDIT_PROMPTS[choice.field]))
+    await send(update, t(await context.language(), EDIT_PROMPTS[choice.field]))
     return VALUE
 
 
 async def on_new_value(update: Update, context: MinkaContext) -> str | int:
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
+    user = user_of(update)
     draft = await context.storage.drafts.get(user.id, EDIT_FLOW)
     activity = await context.storage.activities.get(draft.get("activity_id", 0))
-    lang = await language_for(update, context)
+    lang = await context.language()
     if activity is None:
         await send(update, t(lang, "activity_gone"))
         return END
@@ -185,9 +179,8 @@ async def changes_from(
     update: Update, context: MinkaContext, activity: Activity, field: str
 ) -> dict[str, Any] | None:
     """The update for the typed value; None (after saying why) when it is not usable."""
-    assert update.effective_message is not None
-    typed = update.effective_message.text or ""
-    lang = await language_for(update, context)
+    typed = message_of(update).text or ""
+    lang = await context.language()
     try:
         if field == cb.EDIT_TITLE:
             return {"title": clean_title(typed)}
@@ -204,7 +197,7 @@ async def new_times(
     update: Update, context: MinkaContext, activity: Activity, typed: str
 ) -> dict[str, Any] | None:
     """A new start keeps the activity's length; a typed range sets both ends."""
-    lang = await language_for(update, context)
+    lang = await context.language()
     tz = context.settings.tz
     parsed = parse_when(typed, now=context.now(), tz=tz)
     if parsed is not None:
@@ -227,42 +220,38 @@ async def say_not_scheduled(update: Update, lang: str, error: ActivityNotSchedul
 
 
 async def start_cancel(update: Update, context: MinkaContext) -> str | int:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     choice = cb.CancelActivity.unpack(query.data)
     activity = await managed_activity(update, context, choice.activity_id if choice else None)
     if activity is None:
         return END
     await query.answer()
     await context.storage.drafts.update(user.id, CANCEL_FLOW, activity_id=activity.id)
-    lang = await language_for(update, context)
+    lang = await context.language()
     no_reason = single_button(label(lang, "btn_no_reason"), cb.NoReason())
     await send(update, t(lang, "ask_cancel_reason", title=activity.title), reply_markup=no_reason)
     return REASON
 
 
 async def on_reason(update: Update, context: MinkaContext) -> str | int:
-    assert update.effective_message is not None
     try:
-        reason = clean_cancel_reason(update.effective_message.text or "")
+        reason = clean_cancel_reason(message_of(update).text or "")
     except InvalidActivity:
-        await send(update, t(await language_for(update, context), "reason_invalid"))
+        await send(update, t(await context.language(), "reason_invalid"))
         return REASON
     return await cancel_with(update, context, reason)
 
 
 async def on_no_reason(update: Update, context: MinkaContext) -> int:
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     return await cancel_with(update, context, None)
 
 
 async def cancel_with(update: Update, context: MinkaContext, reason: str | None) -> int:
-    user = update.effective_user
-    assert user is not None
-    lang = await language_for(update, context)
+    user = user_of(update)
+    lang = await context.language()
     draft = await context.storage.drafts.get(user.id, CANCEL_FLOW)
     await context.storage.drafts.clear(user.id, CANCEL_FLOW)
     try:
@@ -293,10 +282,9 @@ def followers_hook(update: Update, context: MinkaContext, change: Change) -> Aft
 
 async def on_checkin(update: Update, context: MinkaContext) -> str | int:
     """ "¿Se realizó?" answered. "Sí" goes on to ask how many took part."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query = query_of(update)
     answer = cb.CheckinAnswer.unpack(query.data)
-    lang = await language_for(update, context)
+    lang = await context.language()
     activity = await context.storage.activities.get(answer.activity_id) if answer else None
     if answer is None or activity is None or answer.outcome not in CHECKIN_OUTCOMES:
         await query.answer(label(lang, "activity_gone"), show_alert=True)
@@ -313,9 +301,8 @@ async def on_checkin(update: Update, context: MinkaContext) -> str | int:
 async def after_outcome(
     update: Update, context: MinkaContext, activity: Activity, outcome: str, lang: str
 ) -> str | int:
-    assert update.effective_user is not None
     if outcome == ActivityStatus.DONE:
-        user_id = update.effective_user.id
+        user_id = user_of(update).id
         await context.storage.drafts.update(user_id, CHECKIN_FLOW, activity_id=activity.id)
         await send(update, t(lang, "ask_participants"))
         return PARTICIPANTS
@@ -325,9 +312,8 @@ async def after_outcome(
 
 
 async def on_participants(update: Update, context: MinkaContext) -> str | int:
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    lang = await language_for(update, context)
+    user, message = user_of(update), message_of(update)
+    lang = await context.language()
     typed = (message.text or "").strip().replace(".", "").replace(" ", "")
     draft = await context.storage.drafts.get(user.id, CHECKIN_FLOW)
     try:

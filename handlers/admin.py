@@ -8,7 +8,8 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, TypeHandler
 
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.commands import BAN, GRANT, REVOKE, VERIFY
 from bot.views.keyboards import Button, column
@@ -38,22 +39,18 @@ async def ignore_banned(update: object, context: MinkaContext) -> None:
 
 
 async def permissions_of(update: Update, context: MinkaContext) -> Permissions:
-    assert update.effective_user is not None
-    return await context.storage.roles.permissions(
-        update.effective_user.id, context.settings.admin_ids
-    )
+    return await context.storage.roles.permissions(user_of(update).id, context.settings.admin_ids)
 
 
 async def reply(update: Update, text: str) -> None:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
 
 
 # /verificar --------------------------------------------------------------------------------------
 
 
 async def verify_command(update: Update, context: MinkaContext) -> None:
-    lang = await language_for(update, context)
+    lang = await context.language()
     permissions = await permissions_of(update, context)
     if not (permissions.is_admin or permissions.is_coordinator):
         await reply(update, t(lang, "coordinators_only"))
@@ -70,13 +67,11 @@ async def verify_command(update: Update, context: MinkaContext) -> None:
         await reply(update, t(lang, "org_not_found", name=name))
         return
     buttons: list[Button] = [(org.name, cb.VerifyOrganization(org.id)) for org in found]
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(t(lang, "verify_pick"), reply_markup=column(buttons))
+    await message_of(update).reply_text(t(lang, "verify_pick"), reply_markup=column(buttons))
 
 
 async def on_verify_button(update: Update, context: MinkaContext) -> None:
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     choice = cb.VerifyOrganization.unpack(query.data)
     permissions = await permissions_of(update, context)
     if choice is None or not (permissions.is_admin or permissions.is_coordinator):
@@ -87,14 +82,13 @@ async def on_verify_button(update: Update, context: MinkaContext) -> None:
 
 
 async def verify(update: Update, context: MinkaContext, org_id: int) -> None:
-    assert update.effective_user is not None and update.effective_chat is not None
-    lang = await language_for(update, context)
+    lang = await context.language()
     org = await context.storage.organizations.get(org_id)
     if org is None:
-        await update.effective_chat.send_message(t(lang, "org_not_found", name=str(org_id)))
+        await chat_of(update).send_message(t(lang, "org_not_found", name=str(org_id)))
         return
-    await context.storage.organizations.verify(org.id, update.effective_user.id)
-    await update.effective_chat.send_message(t(lang, "verified_done", name=org.name))
+    await context.storage.organizations.verify(org.id, user_of(update).id)
+    await chat_of(update).send_message(t(lang, "verified_done", name=org.name))
 
 
 # /otorgar, /revocar, /bloquear -------------------------------------------------------------------
@@ -102,7 +96,7 @@ async def verify(update: Update, context: MinkaContext, org_id: int) -> None:
 
 async def admin_gate(update: Update, context: MinkaContext) -> str | None:
     """The language to answer in if the person is an admin; None after refusing."""
-    lang = await language_for(update, context)
+    lang = await context.language()
     if (await permissions_of(update, context)).is_admin:
         return lang
     await reply(update, t(lang, "admins_only"))
@@ -145,8 +139,7 @@ async def apply_role(
     grant: bool,
     who: str,
 ) -> None:
-    assert update.effective_user is not None
-    roles, actor = context.storage.roles, update.effective_user.id
+    roles, actor = context.storage.roles, user_of(update).id
     role_name = label(lang, f"role_{role}")
     try:
         if grant:
@@ -172,9 +165,8 @@ async def ban_command(update: Update, context: MinkaContext) -> None:
     if not args or user_id is None:
         await reply(update, t(lang, "user_unknown", who=args[0]) if args else t(lang, "usage_ban"))
         return
-    assert update.effective_user is not None
     reason = " ".join(args[1:]) or None
-    await context.storage.moderation.ban(user_id, update.effective_user.id, reason)
+    await context.storage.moderation.ban(user_id, user_of(update).id, reason)
     await reply(update, t(lang, "banned_done", who=args[0]))
 
 

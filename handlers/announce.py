@@ -34,7 +34,8 @@ from bot.domain.announcing import (
 from bot.domain.dates import DateFlag, ParsedWhen, format_when, parse_when
 from bot.outbox.hooks import all_of, enqueue_as, wake_delivery
 from bot.outbox.notifications import Change, notify_followers
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.activity_views import (
     ActivityFacts,
@@ -98,24 +99,20 @@ NOTES = (
 
 
 async def draft_of(update: Update, context: MinkaContext) -> dict[str, Any]:
-    assert update.effective_user is not None
-    return await context.storage.drafts.get(update.effective_user.id, FLOW)
+    return await context.storage.drafts.get(user_of(update).id, FLOW)
 
 
 async def remember(update: Update, context: MinkaContext, **values: Any) -> dict[str, Any]:
-    assert update.effective_user is not None
-    return await context.storage.drafts.update(update.effective_user.id, FLOW, **values)
+    return await context.storage.drafts.update(user_of(update).id, FLOW, **values)
 
 
 async def send(update: Update, text: str, **kwargs: Any) -> None:
-    assert update.effective_chat is not None
-    await update.effective_chat.send_message(text, **kwargs)
+    await chat_of(update).send_message(text, **kwargs)
 
 
 async def close_buttons(update: Update) -> None:
     """Answer the button and take the keyboard away, so it cannot be pressed twice."""
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     await query.answer()
     try:
         await query.edit_message_reply_markup(reply_markup=None)
@@ -140,11 +137,8 @@ async def start_announce(update: Update, context: MinkaContext) -> str | int:
 
 async def over_daily_limit(update: Update, context: MinkaContext, lang: str) -> bool:
     """MAX_ANNOUNCEMENTS_PER_DAY per person: a runaway script or a spammer stops here."""
-    assert update.effective_user is not None
     since = context.now() - timedelta(days=1)
-    count = await context.storage.moderation.activities_by_author_since(
-        update.effective_user.id, since
-    )
+    count = await context.storage.moderation.activities_by_author_since(user_of(update).id, since)
     if count < context.settings.max_announcements_per_day:
         return False
     await send(update, t(lang, "announce_limit_day", count=count))
@@ -155,8 +149,7 @@ async def ask_school(
     update: Update, context: MinkaContext, lang: str, own_school_id: int | None
 ) -> str:
     """Her recent schools (and her own) as buttons; typing searches any school."""
-    assert update.effective_user is not None
-    recent = await context.storage.activities.recent_schools_of_author(update.effective_user.id)
+    recent = await context.storage.activities.recent_schools_of_author(user_of(update).id)
     ids = list(dict.fromkeys([*([own_school_id] if own_school_id else []), *recent]))[:6]
     schools = [s for s in [await context.storage.schools.get_by_id(i) for i in ids] if s]
     buttons = [(school_button_label(s, lang), cb.SchoolAction(cb.ANNOUNCE, s.id)) for s in schools]
@@ -169,10 +162,9 @@ async def start_from_card(update: Update, context: MinkaContext) -> str | int:
     """ "📣 Anunciar aquí" on a school card: the school is already chosen. Only in a private
     chat (in a group, the next message of anyone would become the title); the card keeps its
     buttons, so pressing twice simply starts again."""
-    user, chat, query = update.effective_user, update.effective_chat, update.callback_query
-    assert user is not None and chat is not None and query is not None
-    lang = await language_for(update, context)
-    member = await context.storage.members.get(user.id)
+    chat, query = chat_of(update), query_of(update)
+    member = await context.member()  # first: its language fills the cache, one read for both
+    lang = await context.language()
     payload = cb.SchoolAction.unpack(query.data)
     school = await context.storage.schools.get_by_id(payload.school_id) if payload else None
     if chat.type != ChatType.PRIVATE or member is None or not member.is_registered or not school:
@@ -192,7 +184,7 @@ async def on_school(update: Update, context: MinkaContext) -> str | int:
 
 async def school_chosen(update: Update, context: MinkaContext, school: School) -> str:
     await remember(update, context, school_id=school.id)
-    lang = await language_for(update, context)
+    lang = await context.language()
     await send(update, t(lang, "announce_school_chosen", school=school.name))
     return TITLE
 
@@ -201,10 +193,9 @@ async def school_chosen(update: Update, context: MinkaContext, school: School) -
 
 
 async def on_title(update: Update, context: MinkaContext) -> str:
-    assert update.effective_message is not None
-    lang = await language_for(update, context)
+    lang = await context.language()
     try:
-        title = clean_title(update.effective_message.text or "")
+        title = clean_title(message_of(update).text or "")
     except InvalidActivity:
         await send(update, t(lang, "title_invalid"))
         return TITLE
@@ -214,14 +205,14 @@ async def on_title(update: Update, context: MinkaContext) -> str:
 
 
 async def on_category(update: Update, context: MinkaContext) -> str:
-    assert update.callback_query is not None
-    choice = cb.CategoryChoice.unpack(update.callback_query.data)
+    query = query_of(update)
+    choice = cb.CategoryChoice.unpack(query.data)
     if choice is None or choice.category not in {c.value for c in Category}:
-        await update.callback_query.answer()
+        await query.answer()
         return CATEGORY
     await close_buttons(update)
     await remember(update, context, category=choice.category)
-    await send(update, t(await language_for(update, context), "ask_when"))
+    await send(update, t(await context.language(), "ask_when"))
     return WHEN
 
 
@@ -229,9 +220,8 @@ async def on_category(update: Update, context: MinkaContext) -> str:
 
 
 async def on_when_text(update: Update, context: MinkaContext) -> str:
-    assert update.effective_message is not None
-    text = update.effective_message.text or ""
-    lang = await language_for(update, context)
+    text = message_of(update).text or ""
+    lang = await context.language()
     tz = context.settings.tz
     parsed = parse_when(text, now=context.now(), tz=tz)
     if parsed is None:
@@ -259,13 +249,13 @@ def confirm_text(parsed: ParsedWhen, lang: str, context: MinkaContext) -> Markup
 
 
 async def show_past(update: Update, context: MinkaContext, start: datetime) -> str:
-    lang = await language_for(update, context)
+    lang = await context.language()
     when = format_when(start, date_language(lang), tz=context.settings.tz)
     return await show_calendar(update, context, t(lang, "when_in_past", when=when))
 
 
 async def show_calendar(update: Update, context: MinkaContext, text: str) -> str:
-    lang = await language_for(update, context)
+    lang = await context.language()
     today = context.now().astimezone(context.settings.tz).date()
     await send(update, text, reply_markup=calendar_keyboard(today.year, today.month, today, lang))
     return WHEN
@@ -273,26 +263,24 @@ async def show_calendar(update: Update, context: MinkaContext, text: str) -> str
 
 async def on_change_when(update: Update, context: MinkaContext) -> str:
     await close_buttons(update)
-    lang = await language_for(update, context)
+    lang = await context.language()
     return await show_calendar(update, context, t(lang, "pick_day"))
 
 
 async def on_calendar_month(update: Update, context: MinkaContext) -> str:
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     month = cb.CalendarMonth.unpack(query.data)
     await query.answer()
     if month is not None and 1 <= month.month <= 12:
         today = context.now().astimezone(context.settings.tz).date()
-        lang = await language_for(update, context)
+        lang = await context.language()
         markup = calendar_keyboard(month.year, month.month, today, lang)
         await query.edit_message_reply_markup(reply_markup=markup)
     return WHEN
 
 
 async def on_calendar_day(update: Update, context: MinkaContext) -> str:
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     picked = cb.CalendarDay.unpack(query.data)
     try:
         day = date(picked.year, picked.month, picked.day) if picked else None
@@ -307,7 +295,7 @@ async def on_calendar_day(update: Update, context: MinkaContext) -> str:
 
 
 async def ask_hour(update: Update, context: MinkaContext, day: date) -> str:
-    lang = await language_for(update, context)
+    lang = await context.language()
     await remember(update, context, day=day.isoformat())
     tz = context.settings.tz
     spelled = format_when(datetime.combine(day, time(12), tz), date_language(lang), tz=tz)
@@ -317,8 +305,7 @@ async def ask_hour(update: Update, context: MinkaContext, day: date) -> str:
 
 
 async def on_hour(update: Update, context: MinkaContext) -> str:
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     hour = cb.HourChoice.unpack(query.data)
     draft = await draft_of(update, context)
     if hour is None or not 0 <= hour.minutes < 24 * 60 or "day" not in draft:
@@ -341,7 +328,7 @@ async def on_when_confirmed(update: Update, context: MinkaContext) -> str:
 async def after_when(update: Update, context: MinkaContext) -> str:
     """Next missing step: duration (unless a range gave the end), then description, preview."""
     draft = await draft_of(update, context)
-    lang = await language_for(update, context)
+    lang = await context.language()
     if not draft.get("ends_at"):
         await send(update, t(lang, "ask_duration"), reply_markup=duration_keyboard(lang))
         return DURATION
@@ -352,8 +339,7 @@ async def after_when(update: Update, context: MinkaContext) -> str:
 
 
 async def on_duration_button(update: Update, context: MinkaContext) -> str:
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     choice = cb.DurationChoice.unpack(query.data)
     start = from_db((await draft_of(update, context)).get("starts_at"))
     times = apply_duration(start, choice.code, context.settings.tz) if choice and start else None
@@ -366,12 +352,11 @@ async def on_duration_button(update: Update, context: MinkaContext) -> str:
 
 
 async def on_duration_text(update: Update, context: MinkaContext) -> str:
-    assert update.effective_message is not None
     start = from_db((await draft_of(update, context)).get("starts_at"))
-    typed = update.effective_message.text or ""
+    typed = message_of(update).text or ""
     end = typed_end(typed, start, context.settings.tz) if start else None
     if end is None:
-        lang = await language_for(update, context)
+        lang = await context.language()
         await send(update, t(lang, "duration_invalid"), reply_markup=duration_keyboard(lang))
         return DURATION
     await remember(update, context, ends_at=to_db(end))
@@ -381,19 +366,18 @@ async def on_duration_text(update: Update, context: MinkaContext) -> str:
 async def after_duration(update: Update, context: MinkaContext) -> str:
     if (await draft_of(update, context)).get("described"):
         return await show_preview(update, context)
-    lang = await language_for(update, context)
+    lang = await context.language()
     skip = single_button(label(lang, "btn_skip"), cb.SkipDescription())
     await send(update, t(lang, "ask_description"), reply_markup=skip)
     return DESCRIPTION
 
 
 async def on_description(update: Update, context: MinkaContext) -> str:
-    assert update.effective_message is not None
-    text = update.effective_message.text or ""
+    text = message_of(update).text or ""
     try:
         description = clean_description(text)
     except InvalidActivity:
-        lang = await language_for(update, context)
+        lang = await context.language()
         await send(update, t(lang, "description_invalid", length=len(text)))
         return DESCRIPTION
     await remember(update, context, description=description, described=True)
@@ -411,7 +395,7 @@ async def on_skip_description(update: Update, context: MinkaContext) -> str:
 
 async def show_preview(update: Update, context: MinkaContext) -> str:
     draft = await draft_of(update, context)
-    lang = await language_for(update, context)
+    lang = await context.language()
     school = await context.storage.schools.get_by_id(draft["school_id"])
     assert school is not None
     facts = await draft_facts(context, update, draft, school, lang)
@@ -426,8 +410,7 @@ async def show_preview(update: Update, context: MinkaContext) -> str:
 async def draft_facts(
     context: MinkaContext, update: Update, draft: dict[str, Any], school: School, lang: str
 ) -> ActivityFacts:
-    assert update.effective_user is not None
-    member = await context.storage.members.require(update.effective_user.id)
+    member = await context.storage.members.require(user_of(update).id)
     start, end = from_db(draft["starts_at"]), from_db(draft["ends_at"])
     assert start is not None and end is not None
     return ActivityFacts(
@@ -447,11 +430,10 @@ def who_of_member(member: Member, lang: str) -> str:
 
 
 async def on_publish(update: Update, context: MinkaContext) -> int | str:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     answer = cb.PublishAnswer.unpack(query.data)
     await close_buttons(update)
-    lang = await language_for(update, context)
+    lang = await context.language()
     if answer is None or not answer.publish:
         await context.storage.drafts.clear(user.id, FLOW)
         await send(update, t(lang, "announce_discarded"))
@@ -464,8 +446,7 @@ async def on_publish(update: Update, context: MinkaContext) -> int | str:
 async def publish(update: Update, context: MinkaContext) -> Activity:
     """Create the activity from the draft. In the same transaction: the notifications to its
     followers and the heads-ups to the authors of clashing activities (both via the outbox)."""
-    assert update.effective_user is not None
-    user_id = update.effective_user.id
+    user_id = user_of(update).id
     draft = await draft_of(update, context)
     member = await context.storage.members.require(user_id)
     start, end = from_db(draft["starts_at"]), from_db(draft["ends_at"])

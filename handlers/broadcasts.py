@@ -21,7 +21,8 @@ from telegram.ext import (
 from bot.domain.school_search import search_schools
 from bot.outbox.hooks import wake_delivery
 from bot.outbox.jobs import excerpt
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.activity_views import short_when
 from bot.views.commands import BROADCAST, BROADCASTS
@@ -60,25 +61,19 @@ PLACE_SEARCH_DEPTH = 40  # schools looked at to find the places a typed name may
 
 
 async def permissions_of(update: Update, context: MinkaContext) -> Permissions:
-    assert update.effective_user is not None
-    return await context.storage.roles.permissions(
-        update.effective_user.id, context.settings.admin_ids
-    )
+    return await context.storage.roles.permissions(user_of(update).id, context.settings.admin_ids)
 
 
 async def send(update: Update, text: str, **kwargs: Any) -> None:
-    assert update.effective_chat is not None
-    await update.effective_chat.send_message(text, **kwargs)
+    await chat_of(update).send_message(text, **kwargs)
 
 
 async def remember(update: Update, context: MinkaContext, **values: Any) -> dict[str, Any]:
-    assert update.effective_user is not None
-    return await context.storage.drafts.update(update.effective_user.id, FLOW, **values)
+    return await context.storage.drafts.update(user_of(update).id, FLOW, **values)
 
 
 async def close(update: Update) -> None:
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
 
@@ -87,17 +82,14 @@ async def close(update: Update) -> None:
 
 
 async def start_broadcast(update: Update, context: MinkaContext) -> str | int:
-    user = update.effective_user
-    assert user is not None
-    lang = await language_for(update, context)
+    member = await context.member()  # first: its language fills the cache, one read for both
+    lang = await context.language()
     permissions = await permissions_of(update, context)
     if not (permissions.is_admin or permissions.is_coordinator):
         await send(update, t(lang, "coordinators_only"))
         return END
     if await over_hourly_limit(update, context, lang):
         return END
-
-    member = await context.storage.members.get(user.id)
     kinds = [AudienceKind.SCHOOL, AudienceKind.DISTRICT, AudienceKind.PROVINCE, AudienceKind.REGION]
     if member and member.organization and permissions.covers_organization(member.organization.id):
         kinds.append(AudienceKind.ORGANIZATION)
@@ -111,9 +103,8 @@ async def start_broadcast(update: Update, context: MinkaContext) -> str | int:
 
 
 async def over_hourly_limit(update: Update, context: MinkaContext, lang: str) -> bool:
-    assert update.effective_user is not None
     since = context.now() - timedelta(hours=1)
-    count = await context.storage.broadcasts.count_since(update.effective_user.id, since)
+    count = await context.storage.broadcasts.count_since(user_of(update).id, since)
     if count < context.settings.max_broadcasts_per_hour:
         return False
     await send(update, t(lang, "broadcast_limit_hour", count=count))
@@ -121,15 +112,14 @@ async def over_hourly_limit(update: Update, context: MinkaContext, lang: str) ->
 
 
 async def on_audience_kind(update: Update, context: MinkaContext) -> str | int:
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     choice = cb.AudienceChoice.unpack(query.data)
     if choice is None or choice.kind not in {k.value for k in AudienceKind}:
         await query.answer()
         return AUDIENCE
     await close(update)
     kind = AudienceKind(choice.kind)
-    lang = await language_for(update, context)
+    lang = await context.language()
     await remember(update, context, kind=kind.value)
     if kind is AudienceKind.SCHOOL:
         await send(update, t(lang, "broadcast_ask_school"))
@@ -144,13 +134,12 @@ async def whole_group_audience(
     update: Update, context: MinkaContext, kind: AudienceKind, lang: str
 ) -> str | int:
     """ "Mi organización" or "Todos": no further choice, but the right is checked again."""
-    assert update.effective_user is not None
     permissions = await permissions_of(update, context)
     if kind is AudienceKind.EVERYONE and permissions.is_admin:
         return await set_audience(
             update, context, Audience(kind, ""), label(lang, "audience_everyone")
         )
-    member = await context.storage.members.get(update.effective_user.id)
+    member = await context.member()
     org = member.organization if member else None
     if kind is AudienceKind.ORGANIZATION and org and permissions.covers_organization(org.id):
         return await set_audience(update, context, Audience(kind, str(org.id)), org.name)
@@ -164,7 +153,7 @@ async def on_school(update: Update, context: MinkaContext) -> str | int:
         return SCHOOL
     permissions = await permissions_of(update, context)
     if not permissions.covers_ubigeo(school.ubigeo or ""):
-        await send(update, t(await language_for(update, context), "broadcast_out_of_scope"))
+        await send(update, t(await context.language(), "broadcast_out_of_scope"))
         return SCHOOL
     return await set_audience(
         update, context, Audience(AudienceKind.SCHOOL, str(school.id)), school.name
@@ -173,11 +162,9 @@ async def on_school(update: Update, context: MinkaContext) -> str | int:
 
 async def on_place_text(update: Update, context: MinkaContext) -> str:
     """A typed place name: the districts, provinces or regions of matching schools."""
-    assert update.effective_message is not None
-    text = (update.effective_message.text or "")[:200]
-    lang = await language_for(update, context)
-    assert update.effective_user is not None
-    draft = await context.storage.drafts.get(update.effective_user.id, FLOW)
+    text = (message_of(update).text or "")[:200]
+    lang = await context.language()
+    draft = await context.storage.drafts.get(user_of(update).id, FLOW)
     kind = AudienceKind(draft["kind"])
     places = await places_named(
         context, text, LEVEL_DIGITS[kind], await permissions_of(update, context)
@@ -209,8 +196,7 @@ def place_name(district: str | None, province: str | None, region: str | None, d
 
 
 async def on_place_choice(update: Update, context: MinkaContext) -> str | int:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     choice = cb.PlaceChoice.unpack(query.data)
     kind = AudienceKind((await context.storage.drafts.get(user.id, FLOW)).get("kind", "school"))
     digits = LEVEL_DIGITS.get(kind)
@@ -222,7 +208,7 @@ async def on_place_choice(update: Update, context: MinkaContext) -> str | int:
         or not permissions.covers_ubigeo(choice.ubigeo)
     ):
         await query.answer(
-            label(await language_for(update, context), "broadcast_out_of_scope"), show_alert=True
+            label(await context.language(), "broadcast_out_of_scope"), show_alert=True
         )
         return PLACE
     await close(update)
@@ -239,7 +225,7 @@ async def set_audience(update: Update, context: MinkaContext, audience: Audience
     await remember(
         update, context, kind=audience.kind.value, target=audience.target, audience_name=name
     )
-    lang = await language_for(update, context)
+    lang = await context.language()
     await send(update, t(lang, "broadcast_ask_text", audience=name))
     return TEXT
 
@@ -248,9 +234,8 @@ async def set_audience(update: Update, context: MinkaContext, audience: Audience
 
 
 async def on_text(update: Update, context: MinkaContext) -> str:
-    assert update.effective_message is not None
-    text = (update.effective_message.text or "").strip()
-    lang = await language_for(update, context)
+    text = (message_of(update).text or "").strip()
+    lang = await context.language()
     if not text or len(text) > MAX_CHARS:
         await send(update, t(lang, "broadcast_text_invalid", length=len(text)))
         return TEXT
@@ -264,15 +249,14 @@ async def on_text(update: Update, context: MinkaContext) -> str:
 
 
 async def on_ack_choice(update: Update, context: MinkaContext) -> str | int:
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     choice = cb.AckChoice.unpack(query.data)
     if choice is None:
         await query.answer()
         return ACK
     await close(update)
     draft = await remember(update, context, with_ack=choice.with_ack)
-    lang = await language_for(update, context)
+    lang = await context.language()
     audience = Audience(AudienceKind(draft["kind"]), draft["target"])
     size = await context.storage.broadcasts.size(audience)
     if size.people + size.groups == 0:
@@ -292,9 +276,8 @@ async def on_ack_choice(update: Update, context: MinkaContext) -> str | int:
 
 async def broadcast_message(update: Update, context: MinkaContext, text: str, lang: str) -> Markup:
     """Exactly what recipients read: who sends it, on behalf of which organization, the text."""
-    assert update.effective_user is not None
-    member = await context.storage.members.get(update.effective_user.id)
-    name = (member.name if member else None) or update.effective_user.full_name
+    member = await context.member()
+    name = (member.name if member else None) or user_of(update).full_name
     org = member.organization.name if member and member.organization else None
     suffix = t(lang, "broadcast_header_org", organization=org) if org else Markup("")
     return Markup(
@@ -303,11 +286,10 @@ async def broadcast_message(update: Update, context: MinkaContext, text: str, la
 
 
 async def on_send(update: Update, context: MinkaContext) -> int:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     choice = cb.SendBroadcast.unpack(query.data)
     await close(update)
-    lang = await language_for(update, context)
+    lang = await context.language()
     draft = await context.storage.drafts.get(user.id, FLOW)
     await context.storage.drafts.clear(user.id, FLOW)
     if choice is None or not choice.send or "text" not in draft:
@@ -331,9 +313,7 @@ async def create_broadcast(
     update: Update, context: MinkaContext, audience: Audience, draft: dict[str, Any]
 ) -> int:
     """Store it and enqueue one message per recipient chat, each in the chat's language."""
-    assert update.effective_user is not None
-    user_id = update.effective_user.id
-    member = await context.storage.members.get(user_id)
+    member = await context.member()
     org_id = member.organization.id if member and member.organization else None
     texts = {lang: await broadcast_message(update, context, draft["text"], lang) for lang in LANGS}
 
@@ -367,10 +347,9 @@ def ack_keyboard(broadcast_id: int, lang: str) -> dict[str, Any]:
 
 
 async def on_received(update: Update, context: MinkaContext) -> None:
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
+    query, chat = query_of(update), chat_of(update)
     choice = cb.BroadcastAck.unpack(query.data)
-    lang = await language_for(update, context)
+    lang = await context.language()
     first = choice is not None and await context.storage.broadcasts.ack(
         choice.broadcast_id, chat.id
     )
@@ -378,9 +357,8 @@ async def on_received(update: Update, context: MinkaContext) -> None:
 
 
 async def list_broadcasts(update: Update, context: MinkaContext) -> None:
-    assert update.effective_user is not None
-    lang = await language_for(update, context)
-    mine = await context.storage.broadcasts.of_author(update.effective_user.id)
+    lang = await context.language()
+    mine = await context.storage.broadcasts.of_author(user_of(update).id)
     if not mine:
         await send(update, t(lang, "broadcasts_none"))
         return

@@ -13,7 +13,8 @@ from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.commands import CANCEL, HELP, LANGUAGE, command_list
 from bot.views.keyboards import keyboard
@@ -26,65 +27,60 @@ log = logging.getLogger(__name__)
 
 
 async def show_help(update: Update, context: MinkaContext) -> None:
-    assert update.effective_message is not None
-    lang = await language_for(update, context)
-    await update.effective_message.reply_text(t(lang, "help", commands=command_list(lang)))
+    lang = await context.language()
+    await message_of(update).reply_text(t(lang, "help", commands=command_list(lang)))
 
 
 async def registered_member(update: Update, context: MinkaContext) -> Member | None:
     """The registered member behind the update; else None, after pointing them to /start."""
-    user, chat = update.effective_user, update.effective_chat
-    member = await context.storage.members.get(user.id) if user else None
+    chat = update.effective_chat
+    member = await context.member()
     if member is not None and member.is_registered:
         return member
     if chat is not None:
-        await chat.send_message(t(await language_for(update, context), "register_first"))
+        await chat.send_message(t(await context.language(), "register_first"))
     return None
 
 
 async def nothing_to_cancel(update: Update, context: MinkaContext) -> None:
-    assert update.effective_message is not None
-    lang = await language_for(update, context)
-    await update.effective_message.reply_text(t(lang, "nothing_to_cancel"))
+    lang = await context.language()
+    await message_of(update).reply_text(t(lang, "nothing_to_cancel"))
 
 
 async def stale_button(update: Update, context: MinkaContext) -> None:
     """A button from an earlier step, a finished flow, before a restart, or tampered with."""
-    query = update.callback_query
-    assert query is not None
-    lang = await language_for(update, context)
+    query = query_of(update)
+    lang = await context.language()
     await query.answer(label(lang, "stale_button"))
 
 
 async def on_noop(update: Update, context: MinkaContext) -> None:
     """A label-only button (a calendar's month name): just stop the spinner."""
-    assert update.callback_query is not None
-    await update.callback_query.answer()
+    await query_of(update).answer()
 
 
 async def ask_language(update: Update, context: MinkaContext) -> None:
-    assert update.effective_message is not None
-    lang = await language_for(update, context)
+    lang = await context.language()
     buttons = [(LANGUAGE_LABELS[code], cb.LanguageChoice(code)) for code in LANGUAGES]
-    await update.effective_message.reply_text(
+    await message_of(update).reply_text(
         t(lang, "choose_language"), reply_markup=keyboard([buttons])
     )
 
 
 async def on_language(update: Update, context: MinkaContext) -> None:
     """Members keep the choice in the database; newcomers only for this session (not stored)."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     choice = cb.LanguageChoice.unpack(query.data)
     if choice is None or choice.language not in LANGUAGES:
         await stale_button(update, context)
         return
     text = t(choice.language, "language_set")
-    if await context.storage.members.get(user.id) is not None:
+    if await context.member() is not None:
         await context.storage.members.set_language(user.id, choice.language)
     else:
-        context.user_data["language"] = choice.language  # type: ignore[index]
+        context.user_data.language = choice.language
         text = Markup(text + " " + t(choice.language, "language_set_newcomer"))
+    context.use_language(choice.language)
     await query.answer()
     await query.edit_message_text(text)
 
@@ -112,9 +108,8 @@ async def _quietly(answer: asyncio.Task[bool]) -> None:
 
 
 async def unknown_command(update: Update, context: MinkaContext) -> None:
-    assert update.effective_message is not None
-    lang = await language_for(update, context)
-    await update.effective_message.reply_text(t(lang, "unknown_command"))
+    lang = await context.language()
+    await message_of(update).reply_text(t(lang, "unknown_command"))
 
 
 def handlers() -> list[BaseHandler[Update, MinkaContext, Any]]:

@@ -27,7 +27,8 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import message_of
 from bot.views import callbacks as cb
 from bot.views.commands import CANCEL
 from bot.views.texts import t
@@ -37,18 +38,16 @@ from storage.clock import from_db, to_db
 
 async def cancel(update: Update, context: MinkaContext) -> int:
     """/cancelar inside any conversation: leave it, keep what was already saved."""
-    assert update.effective_message is not None
-    context.user_data.pop("start_payload", None)  # type: ignore[union-attr]
-    lang = await language_for(update, context)
-    await update.effective_message.reply_text(t(lang, "cancelled"))
+    context.user_data.start_payload = None
+    lang = await context.language()
+    await message_of(update).reply_text(t(lang, "cancelled"))
     return ConversationHandler.END
 
 
 async def off_script(update: Update, context: MinkaContext) -> None:
     """Something we did not ask for arrived mid-conversation: say what we expect, keep the state."""
-    assert update.effective_message is not None
-    lang = await language_for(update, context)
-    await update.effective_message.reply_text(t(lang, "off_script"))
+    lang = await context.language()
+    await message_of(update).reply_text(t(lang, "off_script"))
 
 
 Handler = BaseHandler[Update, MinkaContext, Any]
@@ -145,6 +144,9 @@ async def _idle_too_long(
 
 def _on_timer(flow: str) -> Callback:
     async def timed_out(update: Update, context: MinkaContext) -> int:
+        # PTB's timer hands us the context of the flow's last update, minutes old: the language
+        # cached then may have changed since (/idioma).
+        context.forget_language()
         return await expire_flow(update, context, flow)
 
     return timed_out
@@ -159,7 +161,7 @@ async def expire_flow(update: Update, context: MinkaContext, flow: str) -> int:
         with contextlib.suppress(BadRequest):
             await update.callback_query.answer()
     if chat is not None:
-        await chat.send_message(t(await language_for(update, context), "flow_expired"))
+        await chat.send_message(t(await context.language(), "flow_expired"))
     return ConversationHandler.END
 
 

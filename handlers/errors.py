@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
 from bot.runtime.observed import ObservedApplication
 from bot.views.texts import t
 from storage import DatabaseUnavailable
@@ -40,7 +40,7 @@ async def tell_user(update: Update, context: MinkaContext, key: str | None = Non
     if chat is None:
         return
     try:
-        lang = await language_for(update, context)
+        lang = await context.language()
     except Exception:  # the database itself may be what failed
         lang = context.settings.default_language
     if key is None:

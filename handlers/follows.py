@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ChatMember, ChatMemberUpdated, Message, Update
+from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
@@ -19,7 +19,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import chat_of, message_of, my_chat_member_of, query_of
 from bot.views import callbacks as cb
 from bot.views.commands import LINK, SUBSCRIBE, SUBSCRIPTIONS, UNLINK
 from bot.views.keyboards import Button, column
@@ -66,11 +67,10 @@ async def may_change_follows(update: Update, context: MinkaContext) -> bool:
 
 async def remember_chat(update: Update, context: MinkaContext) -> int:
     """Make sure the chat is known (and active) before it follows anything."""
-    chat = update.effective_chat
-    assert chat is not None
+    chat = chat_of(update)
     language = None
     if chat.type in GROUP_TYPES:  # a group speaks the language of whoever set it up
-        language = await language_for(update, context)
+        language = await context.language()
     await context.storage.chats.remember(chat.id, chat.type, chat.title, language)
     return chat.id
 
@@ -80,10 +80,9 @@ async def remember_chat(update: Update, context: MinkaContext) -> int:
 
 async def on_follow_button(update: Update, context: MinkaContext) -> None:
     """🔔 Seguir / 🔕 Dejar de seguir on cards, /quien, notifications and /suscripciones."""
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     toggle = cb.FollowToggle.unpack(query.data)
-    lang = await language_for(update, context)
+    lang = await context.language()
     name = await target_name(context, toggle, lang) if toggle and toggle.kind in KINDS else None
     if toggle is None or name is None:
         await stale_button(update, context)
@@ -93,8 +92,7 @@ async def on_follow_button(update: Update, context: MinkaContext) -> None:
         return
     key = await change_follow(update, context, KINDS[toggle.kind], toggle.target, toggle.on)
     await query.answer()
-    assert update.effective_chat is not None
-    await update.effective_chat.send_message(t(lang, key, name=name))
+    await chat_of(update).send_message(t(lang, key, name=name))
 
 
 async def change_follow(
@@ -142,21 +140,19 @@ async def resolve_school_then(
 
 
 async def follow_school(update: Update, context: MinkaContext, school: School, action: str) -> None:
-    lang = await language_for(update, context)
-    assert update.effective_chat is not None
+    lang = await context.language()
     if not await may_change_follows(update, context):
-        await update.effective_chat.send_message(t(lang, "link_admins_only"))
+        await chat_of(update).send_message(t(lang, "link_admins_only"))
         return
     key = await change_follow(update, context, FollowKind.SCHOOL, str(school.id), True)
     if action == cb.LINK:
         key = "linked"
-    await update.effective_chat.send_message(t(lang, key, name=school.name))
+    await chat_of(update).send_message(t(lang, key, name=school.name))
 
 
 async def on_follow_school_button(update: Update, context: MinkaContext) -> None:
     """A school picked after an ambiguous /suscribir or /vincular."""
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     payload = cb.SchoolAction.unpack(query.data)
     school = await context.storage.schools.get_by_id(payload.school_id) if payload else None
     if payload is None or school is None:
@@ -167,9 +163,8 @@ async def on_follow_school_button(update: Update, context: MinkaContext) -> None
 
 
 async def list_subscriptions(update: Update, context: MinkaContext) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    lang = await language_for(update, context)
+    chat = chat_of(update)
+    lang = await context.language()
     follows = await context.storage.follows.of_chat(chat.id)
     if not follows:
         await chat.send_message(t(lang, "subscriptions_none"))
@@ -195,10 +190,9 @@ def _code(kind: FollowKind) -> str:
 
 
 async def on_mode_button(update: Update, context: MinkaContext) -> None:
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
+    query, chat = query_of(update), chat_of(update)
     choice = cb.FollowModeChoice.unpack(query.data)
-    lang = await language_for(update, context)
+    lang = await context.language()
     if choice is None or choice.mode not in {m.value for m in FollowMode}:
         await stale_button(update, context)
         return
@@ -215,12 +209,11 @@ async def on_mode_button(update: Update, context: MinkaContext) -> None:
 
 async def on_my_chat_member(update: Update, context: MinkaContext) -> None:
     """Added to a group: greet once. Unblocked in a private chat: deliver again."""
-    change = update.my_chat_member
-    assert change is not None
+    change = my_chat_member_of(update)
     joined = _was_outside(change) and not _is_outside(change)
     if change.chat.type in GROUP_TYPES and joined:
         await remember_chat(update, context)
-        lang = await language_for(update, context)
+        lang = await context.language()
         await context.bot.send_message(change.chat.id, t(lang, "group_greeting"))
     elif change.chat.type == ChatType.PRIVATE and joined:
         await context.storage.chats.reactivate(change.chat.id)
@@ -243,19 +236,17 @@ async def link_command(update: Update, context: MinkaContext) -> None:
 async def unlink_command(update: Update, context: MinkaContext) -> None:
     if not await in_group_as_admin(update, context):
         return
-    assert update.effective_chat is not None
-    lang = await language_for(update, context)
-    chat_id = update.effective_chat.id
+    lang = await context.language()
+    chat_id = chat_of(update).id
     removed = await context.storage.follows.unfollow_kind(chat_id, FollowKind.SCHOOL)
-    await update.effective_chat.send_message(t(lang, "unlinked" if removed else "not_linked"))
+    await chat_of(update).send_message(t(lang, "unlinked" if removed else "not_linked"))
 
 
 async def in_group_as_admin(update: Update, context: MinkaContext) -> bool:
     """True in a group for its administrators; otherwise says why not."""
-    chat = update.effective_chat
-    message = update.effective_message
-    assert chat is not None and isinstance(message, Message)
-    lang = await language_for(update, context)
+    chat = chat_of(update)
+    message = message_of(update)
+    lang = await context.language()
     if chat.type not in GROUP_TYPES:
         await message.reply_text(t(lang, "link_groups_only"))
         return False

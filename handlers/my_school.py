@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, filters
 
 from bot.runtime.context import MinkaContext
+from bot.runtime.updates import message_of
 from bot.views import callbacks as cb
 from bot.views.commands import MY_SCHOOL
 from bot.views.school_views import skip_keyboard
@@ -26,8 +27,7 @@ END = ConversationHandler.END
 
 
 async def ask_new_school(update: Update, context: MinkaContext) -> str | int:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     member = await registered_member(update, context)
     if member is None:
         return END

@@ -17,7 +17,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.commands import START, main_menu_list
 from bot.views.deeplinks import parse_school_payload
@@ -52,14 +53,13 @@ START_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 async def start(update: Update, context: MinkaContext) -> str | int:
     """Entry point: newcomers see the notice; half-registered people resume; members the menu."""
-    user = update.effective_user
-    assert user is not None and update.effective_message is not None
+    user = user_of(update)
     payload = valid_start_payload(context.args)
-    member = await context.storage.members.get(user.id)
+    member = await context.member()
     if member is None:
         # Not stored before consent: kept in memory until "Acepto".
         if payload:
-            context.user_data["start_payload"] = payload  # type: ignore[index]
+            context.user_data.start_payload = payload
         return await ask_consent(update, context)
     # A member who blocked the bot and comes back: deliver to them again.
     await context.storage.chats.reactivate(user.id)
@@ -79,9 +79,8 @@ def valid_start_payload(args: list[str] | None) -> str | None:
 
 
 async def ask_consent(update: Update, context: MinkaContext) -> str:
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    lang = await language_for(update, context)
+    user, message = user_of(update), message_of(update)
+    lang = await context.language()
     await message.reply_text(t(lang, "welcome_new", name=user.first_name))
     buttons = [
         (label(lang, "btn_accept"), cb.ConsentAnswer(True)),
@@ -92,21 +91,19 @@ async def ask_consent(update: Update, context: MinkaContext) -> str:
 
 
 async def on_consent(update: Update, context: MinkaContext) -> str | int:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     answer = cb.ConsentAnswer.unpack(query.data)
     assert answer is not None  # the handler's pattern guarantees it
-    lang = await language_for(update, context)
+    lang = await context.language()
     await query.answer()
     if not answer.accepted:
-        context.user_data.clear()  # type: ignore[union-attr]
+        context.user_data.clear()
         await query.edit_message_reply_markup(reply_markup=None)
-        assert update.effective_chat is not None
-        await update.effective_chat.send_message(t(lang, "consent_declined"))
+        await chat_of(update).send_message(t(lang, "consent_declined"))
         return END
     # Consent first: if removing the buttons fails, the acceptance is still recorded.
     await context.storage.members.record_consent(user.id, lang)
-    payload = context.user_data.pop("start_payload", None)  # type: ignore[union-attr]
+    payload = context.user_data.take_start_payload()
     if payload:
         await context.storage.drafts.update(user.id, FLOW, start_payload=payload)
     await query.edit_message_reply_markup(reply_markup=None)
@@ -114,8 +111,7 @@ async def on_consent(update: Update, context: MinkaContext) -> str | int:
 
 
 async def ask_name(update: Update, context: MinkaContext, lang: str) -> str:
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
+    user, chat = user_of(update), chat_of(update)
     markup = None
     try:
         telegram_name = clean_person_name(user.full_name)
@@ -127,22 +123,19 @@ async def ask_name(update: Update, context: MinkaContext, lang: str) -> str:
 
 
 async def on_telegram_name(update: Update, context: MinkaContext) -> str:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     return await save_name(update, context, user.full_name)
 
 
 async def on_typed_name(update: Update, context: MinkaContext) -> str:
-    assert update.effective_message is not None
-    return await save_name(update, context, update.effective_message.text or "")
+    return await save_name(update, context, message_of(update).text or "")
 
 
 async def save_name(update: Update, context: MinkaContext, name: str) -> str:
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
-    lang = await language_for(update, context)
+    user, chat = user_of(update), chat_of(update)
+    lang = await context.language()
     try:
         saved = await context.storage.members.set_name(user.id, name)
     except InvalidName:
@@ -152,17 +145,13 @@ async def save_name(update: Update, context: MinkaContext, name: str) -> str:
 
 
 async def ask_role(update: Update, lang: str, name: str) -> str:
-    assert update.effective_chat is not None
     buttons = [(label(lang, f"btn_role_{role.value}"), cb.RoleChoice(role.value)) for role in Role]
-    await update.effective_chat.send_message(
-        t(lang, "ask_role", name=name), reply_markup=column(buttons)
-    )
+    await chat_of(update).send_message(t(lang, "ask_role", name=name), reply_markup=column(buttons))
     return ROLE
 
 
 async def on_role(update: Update, context: MinkaContext) -> str | int:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     choice = cb.RoleChoice.unpack(query.data)
     if choice is None or choice.role not in {role.value for role in Role}:
         await stale_button(update, context)
@@ -171,17 +160,14 @@ async def on_role(update: Update, context: MinkaContext) -> str | int:
     await query.edit_message_reply_markup(reply_markup=None)
     role = Role(choice.role)
     await context.storage.members.set_role(user.id, role)
-    lang = await language_for(update, context)
+    lang = await context.language()
     if role is Role.TEACHER:
         return await ask_school(update, lang)
     return await ask_org(update, lang)
 
 
 async def ask_school(update: Update, lang: str) -> str:
-    assert update.effective_chat is not None
-    await update.effective_chat.send_message(
-        t(lang, "ask_school"), reply_markup=skip_keyboard(lang)
-    )
+    await chat_of(update).send_message(t(lang, "ask_school"), reply_markup=skip_keyboard(lang))
     return SCHOOL
 
 
@@ -199,51 +185,45 @@ async def on_school_skipped(update: Update, context: MinkaContext) -> int:
 
 
 async def ask_org(update: Update, lang: str) -> str:
-    assert update.effective_chat is not None
-    await update.effective_chat.send_message(t(lang, "ask_org"))
+    await chat_of(update).send_message(t(lang, "ask_org"))
     return ORG_NAME
 
 
 async def on_org_name(update: Update, context: MinkaContext) -> str:
     """Offer existing organizations with a similar name before creating a new one."""
-    assert update.effective_user is not None
     if await offer_organizations(update, context, FLOW):
         return ORG_PICK
-    return ORG_PICK if await typed_names(context, update.effective_user.id, FLOW) else ORG_NAME
+    return ORG_PICK if await typed_names(context, user_of(update).id, FLOW) else ORG_NAME
 
 
 async def on_org_retype(update: Update, context: MinkaContext) -> str:
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    return await ask_org(update, await language_for(update, context))
+    return await ask_org(update, await context.language())
 
 
 async def on_org_pick(update: Update, context: MinkaContext) -> str | int:
     """An existing organization, or "create" for one of the names typed: join it."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None and update.effective_chat is not None
+    query, user = query_of(update), user_of(update)
     org_name = await join_from_button(context, user.id, query.data, FLOW)
     if org_name is None:
         await stale_button(update, context)
         return ORG_PICK
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    lang = await language_for(update, context)
-    await update.effective_chat.send_message(t(lang, "org_joined", org=org_name))
+    lang = await context.language()
+    await chat_of(update).send_message(t(lang, "org_joined", org=org_name))
     return await finish(update, context)
 
 
 async def finish(update: Update, context: MinkaContext) -> int:
     """Registered: welcome, the menu, and the school whose link brought them, if any."""
-    user = update.effective_user
-    assert user is not None
+    user = user_of(update)
     member = await context.storage.members.complete_registration(user.id)
     payload = (await context.storage.drafts.get(user.id, FLOW)).get("start_payload")
     await context.storage.drafts.clear(user.id, FLOW)
-    assert update.effective_chat is not None
-    await update.effective_chat.send_message(t(member.language, "registered", name=member.name))
+    await chat_of(update).send_message(t(member.language, "registered", name=member.name))
     await show_main_menu(update, context, member)
     await open_linked_school(update, context, payload)
     return END
@@ -268,9 +248,8 @@ async def resume(update: Update, context: MinkaContext, member: Member) -> str |
 
 
 async def show_main_menu(update: Update, context: MinkaContext, member: Member) -> None:
-    assert update.effective_chat is not None
     lang = member.language
-    await update.effective_chat.send_message(
+    await chat_of(update).send_message(
         t(lang, "main_menu", name=member.name or "", commands=main_menu_list(lang))
     )
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import message_of, user_of
 from bot.views import callbacks as cb
 from bot.views.keyboards import Button, column
 from bot.views.texts import label, t
@@ -23,9 +24,8 @@ async def typed_names(context: MinkaContext, user_id: int, flow: str) -> list[st
 
 async def offer_organizations(update: Update, context: MinkaContext, flow: str) -> bool:
     """Answer a typed organization name with choices; False if the name itself is unusable."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    lang = await language_for(update, context)
+    user, message = user_of(update), message_of(update)
+    lang = await context.language()
     try:
         typed = clean_organization_name(message.text or "")
     except InvalidOrganizationName:

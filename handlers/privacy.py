@@ -7,7 +7,8 @@ import json
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.commands import FORGET_ME, MY_DATA, PRIVACY
 from bot.views.keyboards import keyboard
@@ -17,10 +18,9 @@ from handlers.conversations import Handler
 
 
 async def show_privacy(update: Update, context: MinkaContext) -> None:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    lang = await language_for(update, context)
-    member = await context.storage.members.get(user.id)
+    message = message_of(update)
+    member = await context.member()  # first: its language fills the cache, one read for both
+    lang = await context.language()
     if member is None:
         intro = t(lang, "privacy_not_member")
     else:
@@ -30,9 +30,8 @@ async def show_privacy(update: Update, context: MinkaContext) -> None:
 
 
 async def send_my_data(update: Update, context: MinkaContext) -> None:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    lang = await language_for(update, context)
+    message, user = message_of(update), user_of(update)
+    lang = await context.language()
     data = await context.storage.personal_data.export(user.id)
     if data is None:
         await message.reply_text(t(lang, "mydata_none"))
@@ -46,9 +45,8 @@ async def send_my_data(update: Update, context: MinkaContext) -> None:
 
 
 async def ask_forget(update: Update, context: MinkaContext) -> None:
-    message, user = update.effective_message, update.effective_user
-    assert message is not None and user is not None
-    lang = await language_for(update, context)
+    message, user = message_of(update), user_of(update)
+    lang = await context.language()
     if await context.storage.personal_data.export(user.id) is None:
         await message.reply_text(t(lang, "mydata_none"))
         return
@@ -60,19 +58,18 @@ async def ask_forget(update: Update, context: MinkaContext) -> None:
 
 
 async def on_forget(update: Update, context: MinkaContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     answer = cb.ForgetAnswer.unpack(query.data)
     if answer is None:
         await stale_button(update, context)
         return
-    lang = await language_for(update, context)  # before erasing: the reply stays in their language
+    lang = await context.language()  # before erasing: the reply stays in their language
     await query.answer()
     if not answer.confirmed:
         await query.edit_message_text(t(lang, "forget_kept"))
         return
     await context.storage.personal_data.forget(user.id)
-    context.user_data.clear()  # type: ignore[union-attr]
+    context.user_data.clear()
     await query.edit_message_text(t(lang, "forget_done"))
 
 

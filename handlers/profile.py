@@ -14,7 +14,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.commands import PROFILE
 from bot.views.keyboards import Button, keyboard
@@ -34,8 +35,7 @@ LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
 
 async def show_profile(update: Update, context: MinkaContext) -> None:
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     member = await registered_member(update, context)
     if member is None:
         return
@@ -89,8 +89,7 @@ ASK_NAME, ASK_ORG, PICK_ORG = "name", "org", "pick_org"
 
 
 async def start_edit(update: Update, context: MinkaContext) -> str | int:
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     choice = cb.ProfileEdit.unpack(query.data)
     member = await registered_member(update, context)
     if member is None or choice is None or choice.field not in (NAME, ORGANIZATION):
@@ -105,12 +104,9 @@ async def start_edit(update: Update, context: MinkaContext) -> str | int:
 
 
 async def on_new_name(update: Update, context: MinkaContext) -> str | int:
-    assert update.effective_user is not None and update.effective_message is not None
-    lang = await language_for(update, context)
+    lang = await context.language()
     try:
-        await context.storage.members.set_name(
-            update.effective_user.id, update.effective_message.text or ""
-        )
+        await context.storage.members.set_name(user_of(update).id, message_of(update).text or "")
     except InvalidName:
         await send(update, t(lang, "name_invalid"))
         return ASK_NAME
@@ -118,40 +114,37 @@ async def on_new_name(update: Update, context: MinkaContext) -> str | int:
 
 
 async def on_org_name(update: Update, context: MinkaContext) -> str:
-    assert update.effective_user is not None
     if await offer_organizations(update, context, FLOW):
         return PICK_ORG
-    return PICK_ORG if await typed_names(context, update.effective_user.id, FLOW) else ASK_ORG
+    return PICK_ORG if await typed_names(context, user_of(update).id, FLOW) else ASK_ORG
 
 
 async def on_org_button(update: Update, context: MinkaContext) -> str | int:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     if cb.RetypeOrganization.unpack(query.data) is not None:
         await query.answer()
-        await send(update, t(await language_for(update, context), "ask_org"))
+        await send(update, t(await context.language(), "ask_org"))
         return ASK_ORG
     joined = await join_from_button(context, user.id, query.data, FLOW)
     if joined is None:
         await stale_button(update, context)
         return PICK_ORG
     await query.answer()
-    await send(update, t(await language_for(update, context), "org_joined", org=joined))
+    await send(update, t(await context.language(), "org_joined", org=joined))
     return await updated(update, context)
 
 
 async def updated(update: Update, context: MinkaContext) -> int:
-    assert update.effective_user is not None
-    member = await context.storage.members.require(update.effective_user.id)
+    user_id = user_of(update).id
+    member = await context.storage.members.require(user_id)
     text = t(member.language, "profile_updated") + "\n\n" + await profile_text(context, member)
     await send(update, text, reply_markup=contact_keyboard(member))
-    await context.storage.drafts.clear(update.effective_user.id, FLOW)
+    await context.storage.drafts.clear(user_id, FLOW)
     return ConversationHandler.END
 
 
 async def send(update: Update, text: str, **kwargs: Any) -> None:
-    assert update.effective_chat is not None
-    await update.effective_chat.send_message(text, **kwargs)
+    await chat_of(update).send_message(text, **kwargs)
 
 
 def handlers() -> list[Handler]:
@@ -185,10 +178,9 @@ def build_profile_handler() -> ConversationHandler[MinkaContext]:
 
 
 async def on_contact_sharing(update: Update, context: MinkaContext) -> None:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
+    query, user = query_of(update), user_of(update)
     choice = cb.ContactSharing.unpack(query.data)
-    member = await context.storage.members.get(user.id)
+    member = await context.member()
     if choice is None or member is None:
         await stale_button(update, context)
         return

@@ -28,7 +28,15 @@ from telegram.ext import (
 
 from bot.domain.school_life import load_follow_state, load_school_life, load_school_lives
 from bot.domain.school_search import search_schools
-from bot.runtime.context import MinkaContext, language_for
+from bot.runtime.context import MinkaContext
+from bot.runtime.updates import (
+    chat_of,
+    inline_query_of,
+    location_of,
+    message_of,
+    query_of,
+    user_of,
+)
 from bot.views import callbacks as cb
 from bot.views.commands import QR, SEARCH, WHO
 from bot.views.deeplinks import school_link
@@ -59,27 +67,24 @@ MAX_QUERY_CHARS = 200  # longer text is not a school name; searching it would on
 
 async def search_command(update: Update, context: MinkaContext) -> None:
     """/buscar <texto>: like typing the text, but also works in groups."""
-    assert update.effective_message is not None
     query = " ".join(context.args or [])
     if not query.strip():
-        lang = await language_for(update, context)
-        await update.effective_message.reply_text(t(lang, "search_prompt"))
+        lang = await context.language()
+        await message_of(update).reply_text(t(lang, "search_prompt"))
         return
     await reply_with_results(update, context, query, cb.CARD)
 
 
 async def on_plain_text(update: Update, context: MinkaContext) -> None:
-    assert update.effective_message is not None
-    await reply_with_results(update, context, update.effective_message.text or "", cb.CARD)
+    await reply_with_results(update, context, message_of(update).text or "", cb.CARD)
 
 
 async def reply_with_results(
     update: Update, context: MinkaContext, query: str, action: str
 ) -> None:
     """The first page of schools matching `query`, as buttons that do `action`."""
-    message = update.effective_message
-    assert message is not None
-    lang = await language_for(update, context)
+    message = message_of(update)
+    lang = await context.language()
     query = query.strip()[:MAX_QUERY_CHARS]
     text, markup = await results_page(context, query, action, 0, lang)
     # Nothing found for a newcomer: they may just be saying hello; show them the way in.
@@ -89,8 +94,7 @@ async def reply_with_results(
 
 
 async def is_registered(update: Update, context: MinkaContext) -> bool:
-    user = update.effective_user
-    member = await context.storage.members.get(user.id) if user else None
+    member = await context.member()
     return member is not None and member.is_registered
 
 
@@ -109,13 +113,12 @@ async def results_page(
 
 async def on_search_more(update: Update, context: MinkaContext) -> None:
     """ "Más": the next page replaces the list in the same message."""
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     more = cb.SearchMore.unpack(query.data)
     if more is None or more.action not in cb.SCHOOL_ACTIONS or more.offset < 0:
         await answer_stale(update, context)
         return
-    lang = await language_for(update, context)
+    lang = await context.language()
     async with answering(query):
         text, markup = await results_page(context, more.query, more.action, more.offset, lang)
         await query.edit_message_text(text, reply_markup=markup)
@@ -126,10 +129,8 @@ async def on_location(update: Update, context: MinkaContext) -> None:
 
 
 async def reply_with_nearest(update: Update, context: MinkaContext, action: str) -> None:
-    message = update.effective_message
-    assert message is not None and message.location is not None
-    lang = await language_for(update, context)
-    location = message.location
+    message, location = message_of(update), location_of(update)
+    lang = await context.language()
     nearest = await context.storage.schools.nearest(
         location.latitude, location.longitude, limit=NEAREST
     )
@@ -143,20 +144,19 @@ async def reply_with_nearest(update: Update, context: MinkaContext, action: str)
 
 async def on_school_button(update: Update, context: MinkaContext) -> None:
     """A school button outside a conversation: show its card, who works there, or its QR."""
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     payload = cb.SchoolAction.unpack(query.data)
     if payload is None or payload.action not in (cb.CARD, cb.WHO, cb.QR):
         await answer_stale(update, context)
         return
     school = await context.storage.schools.get_by_id(payload.school_id)
-    lang = await language_for(update, context)
+    lang = await context.language()
     if school is None:
         await query.answer(label(lang, "school_gone"), show_alert=True)
         return
-    assert isinstance(query.message, Message)
+    message = message_of(update)  # the card's message: a button press always has one to show
     async with answering(query):
-        await SCHOOL_VIEWS[payload.action](query.message, context, school, lang)
+        await SCHOOL_VIEWS[payload.action](message, context, school, lang)
 
 
 async def school_life(context: MinkaContext, school: School) -> SchoolLife:
@@ -200,9 +200,8 @@ async def school_command(update: Update, context: MinkaContext, action: str, usa
     """/quien and /qr: act at once on an unambiguous school, else offer the matches."""
     school = await school_from_arguments(update, context, action, usage)
     if school is not None:
-        assert update.effective_message is not None
-        lang = await language_for(update, context)
-        await SCHOOL_VIEWS[action](update.effective_message, context, school, lang)
+        lang = await context.language()
+        await SCHOOL_VIEWS[action](message_of(update), context, school, lang)
 
 
 async def school_from_arguments(
@@ -210,9 +209,8 @@ async def school_from_arguments(
 ) -> School | None:
     """The one school a command's arguments name. Otherwise the person is answered (usage, no
     match, or the matches as `action` buttons to pick from) and None is returned."""
-    message = update.effective_message
-    assert message is not None
-    lang = await language_for(update, context)
+    message = message_of(update)
+    lang = await context.language()
     query = " ".join(context.args or []).strip()[:MAX_QUERY_CHARS]
     if not query:
         await message.reply_text(t(lang, usage))
@@ -231,20 +229,18 @@ async def school_from_arguments(
 
 async def skip_own_school(update: Update, context: MinkaContext) -> None:
     """ "Lo digo después": the buttons go away and the person hears how to say it later."""
-    query = update.callback_query
-    assert query is not None and update.effective_chat is not None
+    query = query_of(update)
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    lang = await language_for(update, context)
-    await update.effective_chat.send_message(t(lang, "school_skipped"))
+    lang = await context.language()
+    await chat_of(update).send_message(t(lang, "school_skipped"))
 
 
 async def save_own_school(update: Update, context: MinkaContext, school: School) -> None:
     """A teacher's school, chosen in onboarding or with /miescuela."""
-    assert update.effective_user is not None and update.effective_chat is not None
-    await context.storage.members.set_school(update.effective_user.id, school.id)
-    lang = await language_for(update, context)
-    await update.effective_chat.send_message(t(lang, "school_set", name=school.name))
+    await context.storage.members.set_school(user_of(update).id, school.id)
+    lang = await context.language()
+    await chat_of(update).send_message(t(lang, "school_set", name=school.name))
 
 
 async def open_school_from_link(
@@ -254,20 +250,19 @@ async def open_school_from_link(
     school = await context.storage.schools.get(cod_mod, anexo)
     if school is None or update.effective_message is None:
         return False
-    lang = await language_for(update, context)
+    lang = await context.language()
     await send_card(update.effective_message, context, school, lang)
     return True
 
 
 async def on_inline_query(update: Update, context: MinkaContext) -> None:
     """@bot santa rosa in any chat: school cards with a button that opens the bot there."""
-    inline = update.inline_query
-    assert inline is not None
+    inline = inline_query_of(update)
     text = inline.query.strip()[:MAX_QUERY_CHARS]
     if not text:
         await inline.answer([], cache_time=5, is_personal=True)
         return
-    lang = await language_for(update, context)
+    lang = await context.language()
     result = await search_schools(context.storage, text, limit=INLINE_RESULTS)
     ids = [school.id for school in result.schools]
     lives = await load_school_lives(context.storage, ids, context.now())
@@ -299,8 +294,7 @@ async def answer_stale(update: Update, context: MinkaContext) -> None:
 
 async def picked_school(update: Update, context: MinkaContext, action: str) -> School | None:
     """The school an `action` button names, with the button answered; None if stale."""
-    query = update.callback_query
-    assert query is not None
+    query = query_of(update)
     payload = cb.SchoolAction.unpack(query.data)
     school = None
     if payload is not None and payload.action == action:
@@ -326,8 +320,7 @@ def school_picker_handlers(
     locations offer schools as `action` buttons; pressing one calls `on_picked`."""
 
     async def offer_matches(update: Update, context: MinkaContext) -> None:
-        assert update.effective_message is not None
-        await reply_with_results(update, context, update.effective_message.text or "", action)
+        await reply_with_results(update, context, message_of(update).text or "", action)
 
     async def offer_nearby(update: Update, context: MinkaContext) -> None:
         await reply_with_nearest(update, context, action)

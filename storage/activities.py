@@ -141,9 +141,6 @@ class Activity:
         """Still to happen or happening now (what the school card lists)."""
         return self.is_scheduled and self.ends_at > now
 
-    def has_ended(self, now: datetime) -> bool:
-        return self.ends_at <= now
-
     def is_managed_by(self, user_id: int, organization_id: int | None) -> bool:
         """Its author, or anyone of its organization, may edit or cancel it."""
         same_org = self.organization_id is not None and self.organization_id == organization_id

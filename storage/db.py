@@ -161,8 +161,3 @@ class Database:
     async def scalar(self, sql: str, params: Params = ()) -> Any:
         async with self.read() as session:
             return await session.scalar(sql, params)
-
-    async def backup_to(self, target: Path) -> None:
-        """SQLite's online backup API: consistent copy while the bot keeps running."""
-        async with self._lock, aiosqlite.connect(target) as dest:
-            await self._connection().backup(dest)

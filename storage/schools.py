@@ -394,18 +394,6 @@ class Schools:
             await _apply_plan(session, plan)
         return len(plan.inserts) + len(plan.updates)
 
-    async def rebuild_search_index(self) -> None:
-        """Rebuild the word index from the table (a repair: upsert_batch keeps it in step)."""
-        async with self._db.transaction() as session:
-            await session.execute("INSERT INTO schools_fts (schools_fts) VALUES ('delete-all')")
-            await session.execute(
-                "INSERT INTO schools_fts (rowid, name_key, place_key, level_key)"
-                " SELECT (length(name_key) << ?) + id, name_key, place_key, level_key"
-                " FROM schools",
-                (_ID_BITS,),
-            )
-        await self.refresh_search_terms()
-
     async def refresh_search_terms(self) -> int:
         """Bring the spelling vocabulary in line with the word index; return its size.
 

@@ -17,6 +17,7 @@ from bot.runner import running
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings
 from storage import Storage
+from tests.helpers import NOW, make_settings, set_clock
 
 
 @pytest.fixture
@@ -27,26 +28,10 @@ async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
     await opened.close()
 
 
-ADMIN_ID = 900
-
-
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as server:
         yield server
-
-
-def make_settings(fake: FakeTelegram, database: Path, **overrides: object) -> Settings:
-    """Settings as a deployment would have them, pointed at the fake; no .env file is read."""
-    values: dict[str, object] = {
-        "telegram_bot_token": fake.token,
-        "telegram_api_base_url": fake.base_url,
-        "database_path": database,
-        "admin_ids": [ADMIN_ID],
-        "webhook_url": None,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
 
 
 @pytest.fixture
@@ -63,3 +48,10 @@ async def bot(settings: Settings) -> AsyncIterator[MinkaApplication]:
     await load_sample_schools(storage)
     async with running(settings, storage) as app:
         yield app
+
+
+@pytest.fixture
+def frozen_clock(bot: MinkaApplication) -> None:
+    """The bot's clock stopped at NOW (a Thursday morning in Lima): jobs and flows read it,
+    nothing sleeps. Modules that want it say `pytestmark = pytest.mark.usefixtures(...)`."""
+    set_clock(bot, NOW)

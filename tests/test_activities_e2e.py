@@ -9,54 +9,25 @@ import pytest
 
 from bot.app import MinkaApplication
 from bot.outbox import jobs
-from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
+from bot.sandbox.fake_telegram import FakeTelegram
 from storage.activities import ActivityStatus
-from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+from tests.helpers import (
+    NOW,
+    announce_guided,
+    begin_announcement,
+    register_ngo,
+    register_teacher,
+    say,
+    scheduled_job,
+    set_clock,
+    storage_of,
+    tap,
+)
 
-NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday 26 November 2026, 10:00 in Lima
 ANA, BETO, ROSA = 2001, 2002, 1001
 
 
-@pytest.fixture(autouse=True)
-def frozen_clock(bot: MinkaApplication) -> None:
-    set_clock(bot, NOW)
-
-
-def set_clock(app: MinkaApplication, moment: datetime) -> None:
-    app.bot_data.clock = lambda: moment
-
-
-async def register_ngo(fake: FakeTelegram, user_id: int, name: str, org: str) -> None:
-    fake.user(user_id, name)
-    await say(fake, user_id, "/start")
-    await fake.next_message(user_id)
-    await tap(fake, user_id, "Acepto")
-    await tap(fake, user_id, f"Usar «{name}»")
-    await tap(fake, user_id, "ONG o fundación")
-    offer = await say(fake, user_id, org)
-    await tap(fake, user_id, offer.button_labels[0])  # the existing one, or "Crear"
-    await fake.next_message(user_id)  # welcome
-    await fake.next_message(user_id)  # menu
-
-
-async def begin_announcement(fake: FakeTelegram, user: int, school: str = "9000001") -> None:
-    """/anunciar and the school picked from the search: the title is asked next."""
-    await say(fake, user, "/anunciar")
-    await say(fake, user, school)
-    await fake.press(user, 1)
-    await fake.next_message(user)
-
-
-async def announce_guided(fake: FakeTelegram, user: int, when: str, duration: str) -> SentMessage:
-    """The guided flow up to the preview; returns the preview message."""
-    await begin_announcement(fake, user)
-    await say(fake, user, "Campaña de salud visual")
-    await tap(fake, user, "Salud")
-    confirm = await say(fake, user, when)
-    assert confirm.button_labels == ["Sí", "Cambiar"], confirm.plain_text
-    await tap(fake, user, "Sí")
-    await tap(fake, user, duration)
-    return await tap(fake, user, "Omitir")
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # the bot's clock stopped at NOW
 
 
 async def test_guided_announcement_is_published_and_shown_on_the_card(
@@ -125,7 +96,7 @@ async def test_one_line_form_and_its_errors(fake: FakeTelegram, bot: MinkaApplic
     preview = await say(
         fake, ANA, "/anunciar 9000001 | Taller de <b>lectura</b> | lunes 10am | hasta las 12"
     )
-    assert "Taller de &lt;b&gt;lectura&lt;/b&gt;" in (preview.text or "")
+    assert "Taller de &lt;b&gt;lectura&lt;/b&gt;" in preview.text
     assert "10:00 a. m." in preview.plain_text and "12:00" in preview.plain_text
     assert "Publicado" in (await tap(fake, ANA, "Publicar")).plain_text
 
@@ -192,7 +163,7 @@ async def test_reminder_once_then_check_in_with_participants(
     await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
     await say(fake, ANA, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h")
     await tap(fake, ANA, "Publicar")
-    (job,) = bot.job_queue.get_jobs_by_name(jobs.REMINDER_JOB)  # type: ignore[union-attr]
+    job = scheduled_job(bot, jobs.REMINDER_JOB)
 
     fake.mark(ANA)
     set_clock(bot, datetime(2026, 11, 29, 16, 0, tzinfo=UTC))  # Sunday 11:00 Lima: 23 h before
@@ -200,7 +171,7 @@ async def test_reminder_once_then_check_in_with_participants(
     await job.run(bot)  # a second run (or a restart) does not remind again
     reminder = await fake.next_message(ANA)
     assert "Recordatorio: «Taller de lectura»" in reminder.plain_text
-    assert [m for m in fake.messages(ANA) if "Recordatorio" in (m.plain_text or "")] == [reminder]
+    assert [m for m in fake.messages(ANA) if "Recordatorio" in m.plain_text] == [reminder]
 
     set_clock(bot, datetime(2026, 11, 30, 18, 0, tzinfo=UTC))  # Monday 13:00 Lima: it ended
     await job.run(bot)

@@ -24,6 +24,7 @@ from storage.activities import (
     NewActivity,
 )
 from storage.models import OrgKind
+from tests.helpers import school_id_of
 
 NOW = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -43,12 +44,6 @@ class World:
     cuna: int
 
 
-async def _school_id(storage: Storage, cod_mod: str) -> int:
-    school = await storage.schools.get(cod_mod)
-    assert school is not None
-    return school.id
-
-
 @pytest.fixture
 async def world(storage: Storage) -> World:
     await load_sample_schools(storage)
@@ -57,9 +52,9 @@ async def world(storage: Storage) -> World:
     ayni = await storage.organizations.create("Fundación Ayni", OrgKind.NGO, created_by=AUTHOR)
     cuna = await storage.organizations.create("Cuna Más", OrgKind.INSTITUTION, created_by=AUTHOR)
     return World(
-        primaria=await _school_id(storage, "9000001"),
-        secundaria=await _school_id(storage, "9000111"),
-        elsewhere=await _school_id(storage, "9000002"),
+        primaria=await school_id_of(storage, "9000001"),
+        secundaria=await school_id_of(storage, "9000111"),
+        elsewhere=await school_id_of(storage, "9000002"),
         ayni=ayni.id,
         cuna=cuna.id,
     )
@@ -580,7 +575,7 @@ async def test_school_lives_in_bulk_equal_one_by_one(storage: Storage, world: Wo
     await announce(storage, world.secundaria, NOW - 30 * DAY, org_id=world.cuna)
     await storage.members.record_consent(TEACHER, "es")
     await storage.members.set_school(TEACHER, world.elsewhere)
-    quiet = await _school_id(storage, "9000003")
+    quiet = await school_id_of(storage, "9000003")
     ids = [world.primaria, world.secundaria, world.elsewhere, quiet]
 
     lives = await load_school_lives(storage, ids, NOW)

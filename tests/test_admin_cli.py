@@ -11,7 +11,7 @@ import pytest
 from bot.domain.registry_import import load_sample_schools
 from storage import Storage
 from storage.models import OrgKind
-from tests.test_settings_and_cli import run_cli
+from tests.helpers import run_cli
 
 ROSA, LUIS, ADMIN = 101, 102, 900
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,16 +12,7 @@ from bot.runner import running
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings
 from storage.backup import DatabaseInUse, InstanceLock, NotABackup, backup, restore
-from tests.test_onboarding_e2e import register_teacher, storage_of
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_PATH": str(database), "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, timeout=60
-    )
+from tests.helpers import register_teacher, run_cli, storage_of
 
 
 async def test_backup_of_a_running_bot_and_restore_after_it_stops(
@@ -32,12 +20,13 @@ async def test_backup_of_a_running_bot_and_restore_after_it_stops(
 ) -> None:
     await register_teacher(fake, 1001)
     copy = tmp_path / "backups" / "minka-1.db"
-    result = cli("backup", str(copy), database=settings.database_path)
+    database = {"DATABASE_PATH": str(settings.database_path)}
+    result = run_cli("backup", str(copy), env=database, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(copy) as conn:
         assert conn.execute("SELECT name FROM members WHERE user_id = 1001").fetchone() == ("Rosa",)
     conn.close()
-    refused = cli("restore", str(copy), database=settings.database_path)
+    refused = run_cli("restore", str(copy), env=database, cwd=tmp_path)
     assert refused.returncode == 4 and "stop it before restoring" in refused.stderr
     assert await storage_of(bot).members.get(1001) is not None  # the live bot was not touched
 

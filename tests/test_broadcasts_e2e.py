@@ -9,17 +9,22 @@ from bot.app import MinkaApplication
 from bot.outbox import jobs
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from storage.roles import RoleName
-from tests.conftest import ADMIN_ID
-from tests.test_activities_e2e import NOW, register_ngo, set_clock
-from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+from tests.helpers import (
+    ADMIN_ID,
+    outbox_busy,
+    register_ngo,
+    register_teacher,
+    say,
+    scheduled_job,
+    storage_of,
+    tap,
+)
 
 COORDINATOR, ROSA, CARLOS, LUCIA, PEDRO = 3001, 1001, 1002, 1004, 1005
 NOTICE = "Mañana no habrá clases por simulacro de sismo; reprogramen sus actividades"
 
 
-@pytest.fixture(autouse=True)
-def frozen_clock(bot: MinkaApplication) -> None:
-    set_clock(bot, NOW)
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # the bot's clock stopped at NOW
 
 
 async def district_coordinator(fake: FakeTelegram, bot: MinkaApplication) -> None:
@@ -71,16 +76,14 @@ async def test_district_broadcast_with_preview_report_and_acks(
     assert "Enviando a 3 chats" in sending.plain_text
     received = await fake.next_message(ROSA)
     assert NOTICE in received.plain_text and received.button_labels == ["Recibido ✅"]
-    assert not [m for m in fake.messages(PEDRO) if NOTICE in (m.plain_text or "")]  # Puno
+    assert not [m for m in fake.messages(PEDRO) if NOTICE in m.plain_text]  # Puno
     await tap_ack(fake, ROSA, received)
     await tap_ack(fake, ROSA, received)  # twice: counted once
     assert "Ya lo habías marcado" in str(fake.callback_answers[-1].get("text"))
 
-    await fake.wait_until(
-        lambda: not bot.bot_data.delivery or not bot.bot_data.delivery.busy, timeout=10
-    )
+    await fake.wait_until(lambda: not outbox_busy(bot), timeout=10)
     fake.mark(COORDINATOR)
-    (job,) = bot.job_queue.get_jobs_by_name(jobs.REPORT_JOB)  # type: ignore[union-attr]
+    job = scheduled_job(bot, jobs.REPORT_JOB)
     await job.run(bot)
     await job.run(bot)  # the report goes once
     report = await fake.next_message(COORDINATOR)

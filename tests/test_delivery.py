@@ -21,7 +21,7 @@ from storage import Storage
 from storage.chats import ChatType
 from storage.clock import to_db, utc_now
 from storage.outbox import OutboxItem, enqueue
-from tests.test_settings_and_cli import run_cli
+from tests.helpers import run_cli, storage_of
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 GROUP, SUPERGROUP = -4001, -1004001
@@ -212,10 +212,6 @@ def worker_of(app: MinkaApplication) -> DeliveryWorker:
     worker = app.bot_data.delivery
     assert worker is not None and worker.running
     return worker
-
-
-def storage_of(app: MinkaApplication) -> Storage:
-    return app.bot_data.storage
 
 
 async def send_all(fake: FakeTelegram, app: MinkaApplication, within: float = 10) -> None:

@@ -5,7 +5,6 @@ way to Telegram at the moment of the kill may arrive twice."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from datetime import UTC, datetime
@@ -15,8 +14,8 @@ from bot.outbox.delivery import DeliveryPolicy
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage import Storage
 from storage.outbox import OutboxItem
+from tests.helpers import bot_environment
 
-ROOT = Path(__file__).resolve().parent.parent
 # 500 messages at 25 a second: killed after 8 s, the rest in 12 s after the restart.
 CHATS = range(50_001, 50_501)
 SEND_RATE = 25
@@ -24,14 +23,7 @@ KILL_AFTER = 200
 
 
 async def start_bot(fake: FakeTelegram, database: Path, log: Path) -> asyncio.subprocess.Process:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))},
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "DATABASE_PATH": str(database),
-        "SEND_RATE": str(SEND_RATE),
-        "PYTHONPATH": str(ROOT),
-    }
+    env = bot_environment(fake, database, SEND_RATE=str(SEND_RATE))
     # The log goes to a file: a pipe nobody reads while the messages go out could fill up.
     with log.open("ab") as output:
         return await asyncio.create_subprocess_exec(

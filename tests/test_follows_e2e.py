@@ -9,18 +9,24 @@ import pytest
 
 from bot.app import MinkaApplication
 from bot.outbox import jobs
-from bot.sandbox.fake_telegram import FakeTelegram
-from tests.test_activities_e2e import NOW, register_ngo, set_clock
-from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
+from tests.helpers import (
+    outbox_busy,
+    register_ngo,
+    register_teacher,
+    say,
+    scheduled_job,
+    set_clock,
+    storage_of,
+    tap,
+)
 
 ANA, BETO, ROSA, CARLOS = 2001, 2002, 1001, 1002
 GROUP, SUPERGROUP = -100, -1001000000100
 ANNOUNCEMENT = "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h"
 
 
-@pytest.fixture(autouse=True)
-def frozen_clock(bot: MinkaApplication) -> None:
-    set_clock(bot, NOW)
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # the bot's clock stopped at NOW
 
 
 async def open_card(fake: FakeTelegram, user: int, code: str = "9000001") -> None:
@@ -69,14 +75,10 @@ async def test_one_message_per_chat_whatever_the_paths(
         note = await fake.next_message(user)
         assert "Fundación Ayni anunció «Campaña de salud»" in note.plain_text
         assert note.button_labels == ["Ver escuela", "🔕 Dejar de seguir"]
-    await fake.wait_until(lambda: not storage_pending(bot))
-    rosa_notes = [m for m in fake.messages(ROSA) if "Campaña de salud" in (m.plain_text or "")]
+    await fake.wait_until(lambda: not outbox_busy(bot))
+    rosa_notes = [m for m in fake.messages(ROSA) if "Campaña de salud" in m.plain_text]
     assert len(rosa_notes) == 1  # school + district + organization: still one message
-    assert not [m for m in fake.messages(ANA) if "anunció" in (m.plain_text or "")]
-
-
-def storage_pending(app: MinkaApplication) -> bool:
-    return bool(app.bot_data.delivery and app.bot_data.delivery.busy)
+    assert not [m for m in fake.messages(ANA) if "anunció" in m.plain_text]
 
 
 async def test_edit_and_cancel_notify_followers(fake: FakeTelegram, bot: MinkaApplication) -> None:
@@ -172,7 +174,7 @@ async def test_daily_digest_at_seven(fake: FakeTelegram, bot: MinkaApplication) 
     await tap(fake, ANA, "Publicar")
     await say(fake, ANA, "/anunciar 9000001 | Campaña de salud | martes 9am | 3 h")
     await tap(fake, ANA, "Publicar")
-    (job,) = bot.job_queue.get_jobs_by_name(jobs.DIGEST_JOB)  # type: ignore[union-attr]
+    job = scheduled_job(bot, jobs.DIGEST_JOB)
     set_clock(bot, datetime(2026, 11, 27, 11, 0, tzinfo=UTC))  # Friday 06:00 Lima: not yet
     await job.run(bot)
     set_clock(bot, datetime(2026, 11, 27, 12, 5, tzinfo=UTC))  # 07:05 Lima
@@ -181,13 +183,10 @@ async def test_daily_digest_at_seven(fake: FakeTelegram, bot: MinkaApplication) 
     digest = await fake.next_message(ROSA)
     assert "Tu resumen diario" in digest.plain_text
     assert "Taller de lectura" in digest.plain_text and "Campaña de salud" in digest.plain_text
-    await fake.wait_until(lambda: not storage_pending(bot))
-    assert (
-        len([m for m in fake.messages(ROSA) if "resumen diario de Minka" in (m.plain_text or "")])
-        == 1
-    )
+    await fake.wait_until(lambda: not outbox_busy(bot))
+    assert len([m for m in fake.messages(ROSA) if "resumen diario de Minka" in m.plain_text]) == 1
 
 
-async def say_in_group(fake: FakeTelegram, user: int, text: str):  # type: ignore[no-untyped-def]
+async def say_in_group(fake: FakeTelegram, user: int, text: str) -> SentMessage:
     await fake.send_text(user, text, chat_id=GROUP)
     return await fake.next_message(GROUP)

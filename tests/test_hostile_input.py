@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram
-from tests.test_onboarding_e2e import register_teacher
+from tests.helpers import register_teacher
 
 EXAMPLES = int(os.environ.get("MINKA_HYPOTHESIS_EXAMPLES", "12"))
 ROSA = 1001
@@ -37,7 +37,7 @@ async def every_reply_is_friendly(fake: FakeTelegram, before: int) -> None:
     new = fake.messages(ROSA)[before:]
     assert new, "the person got no answer at all"
     for message in new:
-        assert GENERIC_ERROR not in (message.plain_text or "").lower()
+        assert GENERIC_ERROR not in message.plain_text.lower()
 
 
 @settings(
@@ -73,7 +73,7 @@ async def test_tampered_buttons_get_a_polite_answer(
     answers = len(fake.callback_answers)
     await fake.press_button(ROSA, 1, data or "x")
     await fake.wait_until(lambda: len(fake.callback_answers) > answers)
-    assert not [m for m in fake.messages(ROSA) if GENERIC_ERROR in (m.plain_text or "").lower()]
+    assert not [m for m in fake.messages(ROSA) if GENERIC_ERROR in m.plain_text.lower()]
 
 
 @settings(
@@ -102,4 +102,4 @@ async def answered(
     before = len(fake.messages(user))
     await act()
     await fake.wait_until(lambda: len(fake.messages(user)) >= before + replies)
-    assert not [m for m in fake.messages(user) if GENERIC_ERROR in (m.plain_text or "").lower()]
+    assert not [m for m in fake.messages(user) if GENERIC_ERROR in m.plain_text.lower()]

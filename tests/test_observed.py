@@ -22,7 +22,7 @@ async def test_an_update_delivered_twice_is_processed_once(
     await bot.process_update(Update.de_json(raw, bot.bot))  # the same update again (a retry)
     await fake.send_text(ROSA, "/idioma")
     await fake.next_message(ROSA)
-    helps = [m for m in fake.messages(ROSA) if "Lo que puedo hacer" in (m.plain_text or "")]
+    helps = [m for m in fake.messages(ROSA) if "Lo que puedo hacer" in m.plain_text]
     assert len(helps) == 1
 
 

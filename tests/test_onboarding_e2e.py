@@ -8,26 +8,12 @@ import pytest
 
 from bot.app import MinkaApplication
 from bot.runner import running
-from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
+from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings
-from storage import Storage
 from storage.models import OrgKind, Role
+from tests.helpers import accept_privacy, make_settings, register_teacher, say, storage_of, tap
 
 ROSA, EMMA = 1001, 1003
-
-
-async def say(fake: FakeTelegram, user: int, text: str) -> SentMessage:
-    await fake.send_text(user, text)
-    return await fake.next_message(user)
-
-
-async def tap(fake: FakeTelegram, user: int, label: str) -> SentMessage:
-    await fake.press(user, label)
-    return await fake.next_message(user)
-
-
-def storage_of(app: MinkaApplication) -> Storage:
-    return app.bot_data.storage
 
 
 async def test_teacher_onboards_in_spanish(fake: FakeTelegram, bot: MinkaApplication) -> None:
@@ -89,9 +75,7 @@ async def test_second_member_of_an_organization_finds_it(
 ) -> None:
     org = await storage_of(bot).organizations.create("Fundación Ayni", OrgKind.NGO, created_by=1)
     fake.user(ROSA, "Rosa")
-    await say(fake, ROSA, "/start")
-    await fake.next_message(ROSA)
-    await tap(fake, ROSA, "Acepto")
+    await accept_privacy(fake, ROSA)
     await tap(fake, ROSA, "Usar «Rosa»")
     await tap(fake, ROSA, "ONG o fundación")
     offer = await say(fake, ROSA, "fundacion ayni")
@@ -115,9 +99,7 @@ async def test_cancel_midway_and_start_again_resumes(
     fake: FakeTelegram, bot: MinkaApplication
 ) -> None:
     fake.user(ROSA, "Rosa")
-    await say(fake, ROSA, "/start")
-    await fake.next_message(ROSA)
-    await tap(fake, ROSA, "Acepto")
+    await accept_privacy(fake, ROSA)
     cancelled = await say(fake, ROSA, "/cancelar")
     assert "lo dejamos aquí" in cancelled.plain_text
     after = await say(fake, ROSA, "hola")  # outside the conversation: a search, with a hint
@@ -156,9 +138,7 @@ async def test_off_script_input_gets_guidance(fake: FakeTelegram, bot: MinkaAppl
 
 async def test_invalid_name_is_asked_again(fake: FakeTelegram, bot: MinkaApplication) -> None:
     fake.user(ROSA, "Rosa")
-    await say(fake, ROSA, "/start")
-    await fake.next_message(ROSA)
-    await tap(fake, ROSA, "Acepto")
+    await accept_privacy(fake, ROSA)
     again = await say(fake, ROSA, "R")
     assert "entre 2 y 64" in again.plain_text
     role = await say(fake, ROSA, "Rosa Mamani")
@@ -266,37 +246,9 @@ async def test_errors_reach_the_user_and_one_admin_alert(
     assert len(alerts) == 1  # the second failure within a minute does not alert again
 
 
-async def register_teacher(
-    fake: FakeTelegram,
-    user_id: int,
-    *,
-    school_query: str | None = None,
-    username: str | None = None,
-) -> None:
-    """A Spanish-speaking teacher through the whole onboarding, choosing a school or not."""
-    fake.user(user_id, "Rosa", username=username)
-    await say(fake, user_id, "/start")
-    await fake.next_message(user_id)
-    await tap(fake, user_id, "Acepto")
-    await tap(fake, user_id, "Usar «Rosa»")
-    await tap(fake, user_id, "Docente")
-    if school_query is None:
-        await tap(fake, user_id, "Lo digo después")
-    else:
-        await say(fake, user_id, school_query)
-        await fake.press(user_id, 1)
-        await fake.next_message(user_id)  # "tu escuela es …"
-        await fake.next_message(user_id)  # welcome
-    await fake.next_message(user_id)  # menu (or welcome when skipped)
-    if school_query is None:
-        await fake.next_message(user_id)
-
-
 async def test_webhook_mode_receives_updates_with_the_secret(
     fake: FakeTelegram, tmp_path: Path, unused_tcp_port: int
 ) -> None:
-    from tests.conftest import make_settings
-
     settings = make_settings(
         fake,
         tmp_path / "w.db",

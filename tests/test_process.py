@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
 
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage import Storage
+from tests.helpers import bot_environment
 
-ROOT = Path(__file__).resolve().parent.parent
 ROSA = 1001
 
 
 async def start_bot_process(fake: FakeTelegram, database: Path) -> asyncio.subprocess.Process:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))},
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "DATABASE_PATH": str(database),
-        "PYTHONPATH": str(ROOT),
-    }
+    env = bot_environment(fake, database)
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -61,7 +54,7 @@ async def test_sigterm_mid_conversation_keeps_the_step(fake: FakeTelegram, tmp_p
     try:
         await fake.send_text(ROSA, "Rosa Quispe")
         reply = await fake.next_message(ROSA, timeout=20)
-        assert "Rosa Quispe" in (reply.plain_text or "") and reply.button_labels[0] == "Docente"
+        assert "Rosa Quispe" in reply.plain_text and reply.button_labels[0] == "Docente"
     finally:
         process.send_signal(signal.SIGINT)
         await asyncio.wait_for(process.communicate(), 20)

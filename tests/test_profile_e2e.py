@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram
-from tests.test_activities_e2e import register_ngo
-from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+from tests.helpers import register_ngo, register_teacher, say, storage_of, tap
 
 ANA, ROSA = 2001, 1001
 
@@ -39,4 +38,4 @@ async def test_teachers_have_no_organization_button(
     assert profile.button_labels == ["✏️ Corregir mi nombre", "Mostrar mi contacto"]
     await fake.press(ROSA, "Mostrar mi contacto")
     shown = await fake.next_event(ROSA)
-    assert "@rosa_q" in (shown.message.plain_text or "")
+    assert "@rosa_q" in shown.message.plain_text

@@ -35,6 +35,7 @@ from storage.models import OrgKind, Role
 from storage.organizations import CannotMerge, UnknownOrganization
 from storage.outbox import OutboxItem
 from storage.roles import InvalidScope, Permissions, RoleName, Scope, ScopeProblem
+from tests.helpers import school_id_of
 
 HOUR = timedelta(hours=1)
 BLOCKED = "Forbidden: bot was blocked by the user"
@@ -65,12 +66,6 @@ class World:
     cuna: int
 
 
-async def _school_id(storage: Storage, cod_mod: str) -> int:
-    school = await storage.schools.get(cod_mod)
-    assert school is not None
-    return school.id
-
-
 async def _teacher(storage: Storage, user_id: int, school_id: int) -> None:
     await storage.members.record_consent(user_id, "es")
     await storage.members.set_name(user_id, f"Docente {user_id}")
@@ -87,9 +82,9 @@ async def _group(storage: Storage, chat_id: int, kind: FollowKind, target: str) 
 @pytest.fixture
 async def world(storage: Storage) -> World:
     await load_sample_schools(storage)
-    smp = await _school_id(storage, "9000001")
-    ate = await _school_id(storage, "9000002")
-    puno = await _school_id(storage, "9000004")
+    smp = await school_id_of(storage, "9000001")
+    ate = await school_id_of(storage, "9000002")
+    puno = await school_id_of(storage, "9000004")
     ayni = await storage.organizations.create("Fundación Ayni", OrgKind.NGO, created_by=ANA)
     cuna = await storage.organizations.create("Cuna Más", OrgKind.INSTITUTION, created_by=ANA)
     for teacher in (ROSA, LUIS, CARLOS, BANNED):

@@ -8,7 +8,7 @@ from PIL import Image
 
 from bot.app import MinkaApplication
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
-from tests.test_onboarding_e2e import register_teacher, say, storage_of, tap
+from tests.helpers import pick, register_teacher, say, storage_of, tap
 
 ROSA, CARLOS, EMMA = 1001, 1002, 1003
 MARIATEGUI = "I.E. N° 2045 José Carlos Mariátegui"
@@ -24,7 +24,7 @@ async def test_plain_text_search_lists_schools_and_pages(
     first_page = list(results.button_labels)
     await fake.press(ROSA, "Más ▸")
     page = await fake.next_event(ROSA)
-    assert page.kind == "edited" and "Más escuelas" in (page.message.plain_text or "")
+    assert page.kind == "edited" and "Más escuelas" in page.message.plain_text
     assert set(page.message.button_labels).isdisjoint(first_page[:-1])
 
 
@@ -41,7 +41,7 @@ async def test_search_tolerates_typos_accents_and_place_words(
 async def test_card_shows_the_registry_data(fake: FakeTelegram, bot: MinkaApplication) -> None:
     await register_teacher(fake, ROSA, school_query="9000001")
     card = await open_card(fake, ROSA, "9000001")
-    text = card.plain_text or ""
+    text = card.plain_text
     for expected in (
         MARIATEGUI,
         "Código modular: 9000001",
@@ -66,12 +66,12 @@ async def test_location_lists_the_nearest_five(fake: FakeTelegram, bot: MinkaApp
     await register_teacher(fake, ROSA)
     await fake.share_location(ROSA, -11.9799, -77.0744)
     nearest = await fake.next_message(ROSA)
-    assert "más cercanas" in (nearest.plain_text or "")
+    assert "más cercanas" in nearest.plain_text
     assert len(nearest.button_labels) == 5
     assert nearest.button_labels[0].startswith(MARIATEGUI) and "m" in nearest.button_labels[0]
     await fake.press(ROSA, 1)
     card = await fake.next_message(ROSA)
-    assert MARIATEGUI in (card.plain_text or "")
+    assert MARIATEGUI in card.plain_text
 
 
 async def test_who_works_here_with_consented_contacts_only(
@@ -84,7 +84,7 @@ async def test_who_works_here_with_consented_contacts_only(
     await fake.next_event(ROSA)
     fake.user(EMMA, "Emma", language_code="en")
     who = await say(fake, EMMA, "/who 9000001")
-    text = who.plain_text or ""
+    text = who.plain_text
     assert "Who works at" in text and "Teachers registered on Minka: 2" in text
     assert "@rosa_q" in text and "carlos_m" not in text  # Carlos did not agree to show his
     assert "start=s_9000001_0" in text
@@ -98,7 +98,7 @@ async def test_who_with_an_ambiguous_name_offers_the_schools(
     assert "¿Cuál de estas escuelas?" in choices.plain_text and len(choices.button_labels) > 1
     await fake.press(ROSA, 1)
     who = await fake.next_message(ROSA)
-    assert "¿Quién trabaja en" in (who.plain_text or "")
+    assert "¿Quién trabaja en" in who.plain_text
     usage = await say(fake, ROSA, "/quien")
     assert "Escribe /quien" in usage.plain_text
 
@@ -124,12 +124,12 @@ async def test_deep_link_card_comes_right_after_onboarding(
     await tap(fake, EMMA, "NGO or foundation")
     await say(fake, EMMA, "Ayni & Co <b>")
     joined = await tap(fake, EMMA, "➕ Create “Ayni & Co <b>”")  # labels are plain text
-    assert "Ayni &amp; Co &lt;b&gt;" in (joined.text or "")
+    assert "Ayni &amp; Co &lt;b&gt;" in joined.text
     welcome = await fake.next_message(EMMA)
     menu = await fake.next_message(EMMA)
     card = await fake.next_message(EMMA)
-    assert "Welcome" in (welcome.plain_text or "") and "/help" in (menu.plain_text or "")
-    assert "Colegio Nacional Mixto Santa Rosa" in (card.plain_text or "")
+    assert "Welcome" in welcome.plain_text and "/help" in menu.plain_text
+    assert "Colegio Nacional Mixto Santa Rosa" in card.plain_text
 
 
 async def test_qr_code_is_a_png_of_the_deep_link(fake: FakeTelegram, bot: MinkaApplication) -> None:
@@ -162,7 +162,7 @@ async def test_teacher_changes_her_school(fake: FakeTelegram, bot: MinkaApplicat
     await fake.press(ROSA, 1)
     await fake.next_event(ROSA)
     done = await fake.next_message(ROSA)
-    assert "tu escuela es I.E. Santa Rosa" in (done.plain_text or "")
+    assert "tu escuela es I.E. Santa Rosa" in done.plain_text
     member = await storage_of(bot).members.get(ROSA)
     school = await storage_of(bot).schools.get("9000005")
     assert member is not None and school is not None and member.school_id == school.id
@@ -181,5 +181,4 @@ async def test_stale_school_button_is_answered_politely(
 
 async def open_card(fake: FakeTelegram, user: int, query: str) -> SentMessage:
     await say(fake, user, query)
-    await fake.press(user, 1)
-    return await fake.next_message(user)
+    return await pick(fake, user)

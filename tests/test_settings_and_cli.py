@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
+from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, cwd: Path
-) -> subprocess.CompletedProcess[str]:
-    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ADMIN_"))}
-    clean_env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**clean_env, **(env or {})},
-        cwd=cwd,
-    )
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,8 +4,9 @@ Two layers:
 
 * Reading (pure, synchronous): `open_registry(path)` recognises a ZIP holding a DBF or CSV, a bare
   DBF, or a CSV (`;` or `,`), detects the text encoding, maps the columns by name through
-  `FIELD_ALIASES` and yields `RawRow`s; `parse_row` validates one into a `SchoolRecord`. Anything
-  that is not a registry fails here, before a single write, with `RegistryFormatError`.
+  `FIELD_ALIASES` and yields `RawRow`s; `parse_key`, `parse_status` and `parse_record` validate
+  one into a `SchoolRecord` or raise `RowError`. Anything that is not a registry fails here,
+  before a single write, with `RegistryFormatError`.
 * Importing (async): `import_registry` upserts in batches, one transaction each, skipping broken
   rows (each one listed with its line and reason in a CSV report) and returning the counts.
   A big file is read and classified in a second process while this one writes.
@@ -407,12 +408,6 @@ def _csv_rows(reader: _csv.Reader, mapped: dict[str, int], width: int) -> Iterat
 
 
 # --- validating -----------------------------------------------------------------------------
-
-
-def parse_row(raw: RawRow) -> SchoolRecord:
-    """A `SchoolRecord`, or `RowError` saying what is wrong with the row."""
-    cod_mod, anexo = parse_key(raw.values)
-    return parse_record(raw.values, cod_mod, anexo, parse_status(raw.values.get("status", "")))
 
 
 def parse_key(values: Mapping[str, str]) -> tuple[str, str]:

@@ -1,8 +1,9 @@
 """A BasePersistence that stores ConversationHandler states in our SQLite database, nothing else.
 
 Domain data lives in our own tables; PTB's user/chat/bot data stay in memory (store_data all
-False). Together with `flush_conversations` (run after every update) a restart, even a crash,
-resumes a person exactly at the step they were on.
+False): the typed `UserData` (bot.runtime.context) is deliberately never stored. Together with
+`flush_conversations` (run after every update) a restart, even a crash, resumes a person exactly
+at the step they were on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from telegram.ext import BasePersistence, CallbackContext, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
+from bot.runtime.context import UserData
 from storage import Storage, StorageError
 
 log = logging.getLogger(__name__)
@@ -20,9 +22,10 @@ log = logging.getLogger(__name__)
 NOTHING_BUT_CONVERSATIONS = PersistenceInput(
     bot_data=False, chat_data=False, user_data=False, callback_data=False
 )
+_SAVED = object()  # what `_unsaved.get` answers for a state another writer already saved
 
 
-class SQLiteConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], Any]):
+class SQLiteConversationPersistence(BasePersistence[UserData, dict[Any, Any], Any]):
     def __init__(self, storage: Storage, update_interval: float = 5.0) -> None:
         super().__init__(store_data=NOTHING_BUT_CONVERSATIONS, update_interval=update_interval)
         self._storage = storage
@@ -46,11 +49,13 @@ class SQLiteConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, An
             except StorageError as exc:
                 log.warning("conversation state not saved yet, will retry: %s", exc)
                 return
-            if self._unsaved.get((name, key)) is state:
+            # Still the state just saved (not a newer one, and not already removed by a
+            # concurrent writer: an ended flow's state is None, so `get` alone cannot tell).
+            if self._unsaved.get((name, key), _SAVED) is state:
                 del self._unsaved[(name, key)]
 
     # PTB asks for the rest even when store_data says no; they are deliberately empty.
-    async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+    async def get_user_data(self) -> dict[int, UserData]:
         return {}
 
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
@@ -62,7 +67,7 @@ class SQLiteConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, An
     async def get_callback_data(self) -> CDCData | None:
         return None
 
-    async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
+    async def update_user_data(self, user_id: int, data: UserData) -> None:
         return None
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
@@ -80,7 +85,7 @@ class SQLiteConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, An
     async def drop_user_data(self, user_id: int) -> None:
         return None
 
-    async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
+    async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
         return None
 
     async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:

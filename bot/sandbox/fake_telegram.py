@@ -420,7 +420,7 @@ class UploadedFile:
 class MessageEdit:
     """The state of a message right after one edit."""
 
-    text: str | None
+    text: str
     parse_mode: str | None
     reply_markup: JSONDict | None
 
@@ -428,15 +428,16 @@ class MessageEdit:
 @dataclass
 class SentMessage:
     """A message the bot sent. `text` is exactly what the bot sent (HTML included), or the
-    caption for documents and photos; `plain_text` is what the user reads."""
+    caption for documents and photos; `plain_text` is what the user reads. Both are always
+    strings, empty for a file sent without a caption, so tests search them without a None check."""
 
     message_id: int
     chat_id: int
     kind: str  # "text" | "document" | "photo"
-    text: str | None
+    text: str
     parse_mode: str | None = None
     reply_markup: JSONDict | None = None
-    plain_text: str | None = None
+    plain_text: str = ""
     entities: list[JSONDict] = field(default_factory=list)
     file_bytes: bytes | None = field(default=None, repr=False)
     filename: str | None = None
@@ -448,7 +449,7 @@ class SentMessage:
 
     @property
     def caption(self) -> str | None:
-        return None if self.kind == "text" else self.text
+        return None if self.kind == "text" else (self.text or None)
 
     @property
     def buttons(self) -> list[JSONDict]:
@@ -1033,19 +1034,6 @@ class FakeTelegram:
         self._cursors[chat_id] = found[0] + 1
         return self._events[chat_id][found[0]]
 
-    async def wait_for_message(
-        self,
-        chat_id: int,
-        predicate: Callable[[SentMessage], bool] | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - a deadline on the fake's state, not I/O
-        *,
-        since: int | None = None,
-    ) -> SentMessage:
-        """next_message, optionally starting from an index returned by mark()."""
-        if since is not None:
-            self._cursors[chat_id] = since
-        return await self.next_message(chat_id, predicate, timeout)
-
     async def wait_until(
         self,
         condition: Callable[[], bool],
@@ -1545,9 +1533,9 @@ class FakeTelegram:
         chat = self._writable_chat(params)
         self._check_reply_target(chat, params)
         upload, file_id = self._resolve_upload(params.get(kind), kind)
-        caption = str(params.get("caption") or "") or None
+        caption = str(params.get("caption") or "")
         formatted = format_text(
-            caption or "",
+            caption,
             params.get("parse_mode"),
             limit=MAX_CAPTION_LENGTH,
             too_long="message caption is too long",
@@ -1559,7 +1547,7 @@ class FakeTelegram:
             caption,
             params.get("parse_mode"),
             validate_reply_markup(params.get("reply_markup")),
-            formatted.plain or None,
+            formatted.plain,
             formatted.entities,
             file_bytes=upload.content,
             filename=upload.filename,
