@@ -102,6 +102,17 @@ class GeneratedRow:
     typo: bool = False  # the school name carries a typo (name-only rows)
 
 
+def example_row(**changes: object) -> GeneratedRow:
+    """One hand-made row at a sample-registry school (I.E. N° 2045 José Carlos Mariátegui, San
+    Martín de Porres), for tests that need exact rows; `changes` replace its fields."""
+    base = GeneratedRow(
+        organization="Fundación Ayni", code="9000001", school_name="José Carlos Mariátegui",
+        district="San Martín de Porres", ubigeo="150135", activity="Taller de lectura",
+        sector="Educación", start="15/06/2026", end=None, reached=40, expected_cod_mod="9000001",
+    )  # fmt: skip
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
 def _with_typo(name: str, rng: random.Random) -> str:
     """Swap two neighbouring letters of the longest word: 'Mariátegui' -> 'Mariáetgui'."""
     words = name.split()

@@ -20,6 +20,7 @@ from handlers import (
     broadcasts,
     common,
     follows,
+    imports,
     my_school,
     onboarding,
     privacy,
@@ -50,6 +51,7 @@ def handler_registry() -> list[Handler]:
         # 3. Commands and buttons that work anywhere, Spanish and English names alike; inline
         #    mode ("@bot santa rosa" in any chat) comes with schools.
         *admin.handlers(),
+        *imports.handlers(),
         *schools.handlers(),
         *privacy.handlers(),
         *common.handlers(),

@@ -16,6 +16,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from bench.generate_3w import (
     GeneratedRow,
     SchoolRef,
+    example_row,
     generate_rows,
     schools_from_registry_csv,
     write_csv,
@@ -44,7 +45,7 @@ from bot.domain.activity_import.values import (
 from bot.domain.registry_import import import_registry, load_sample_schools
 from storage import Storage
 from storage.activities import ActivityStatus, Category
-from storage.activity_imports import ImportNotFound, ImportNotPending
+from storage.activity_imports import ImportNotFound, ImportNotPending, ImportResult
 from storage.models import Organization, OrgKind
 from storage.roles import RoleName
 
@@ -70,14 +71,7 @@ def schools() -> list[SchoolRef]:
     return schools_from_registry_csv(REGISTRY)
 
 
-def row(**changes: object) -> GeneratedRow:
-    base = GeneratedRow(
-        organization="Fundación Ayni", code=MARIATEGUI, school_name="José Carlos Mariátegui",
-        district="San Martín de Porres", ubigeo="150135", activity="Taller de lectura",
-        sector="Educación", start="15/06/2026", end=None, reached=40,
-        expected_cod_mod=MARIATEGUI,
-    )  # fmt: skip
-    return replace(base, **changes)  # type: ignore[arg-type]
+row = example_row
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -304,7 +298,7 @@ async def test_import_reimport_and_a_corrected_copy(registry: Storage) -> None:
     assert source is not None and (source.file_name, source.row_number) == ("3w-v2.xlsx", 5)
 
 
-async def _import(storage: Storage, name: str, data: bytes, ctx: PlanContext):  # type: ignore[no-untyped-def]
+async def _import(storage: Storage, name: str, data: bytes, ctx: PlanContext) -> ImportResult:
     plan = await preview(name, data, ctx)
     pending = await storage.activity_imports.create_pending(None, name, file_hash(data), None)
     return await run_import(pending.id, plan, ctx, importer_id=None)

@@ -53,6 +53,7 @@ LARGEST_TEXT: dict[str, Iterable[str] | None] = {
     "AudienceChoice.kind": AudienceKind,
     "PlaceChoice.ubigeo": (LONGEST_UBIGEO,),
     "ProfileEdit.field": (NAME, ORGANIZATION),
+    "ImportAction.action": cb.IMPORT_ACTIONS,
 }
 
 

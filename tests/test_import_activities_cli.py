@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.generate_3w import example_row as row
 from bench.generate_3w import write_xlsx
 from bot.domain.registry_import import load_sample_schools
 from storage import Storage
 from storage.roles import RoleName
-from tests.test_activity_import import row
-from tests.test_settings_and_cli import run_cli
+from tests.helpers import run_cli
 
 ADMIN, COORDINATOR, MEMBER = 900, 3001, 4001
 SHEET = [

@@ -35,7 +35,7 @@ from storage.clock import utc_now
 log = logging.getLogger(__name__)
 
 EXIT_REFUSED, EXIT_UNREADABLE = 2, 4
-ALL_PROBLEMS = 100_000  # the terminal lists every problem, the chat the first ones
+ALL_PROBLEMS = ALL_CHARS = 10**9  # the terminal lists every problem, the chat the first ones
 
 
 def add_import_activities_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -84,7 +84,7 @@ async def _import(
         return EXIT_UNREADABLE
     print(as_plain_text(preview_text(plan, lang)))
     if plan.problems:
-        print(as_plain_text(problems_text(plan, lang, limit=ALL_PROBLEMS)))
+        print(as_plain_text(problems_text(plan, lang, ALL_PROBLEMS, max_chars=ALL_CHARS)))
     if args.dry_run or plan.missing_columns or not plan.rows:
         return 0
     pending = await storage.activity_imports.create_pending(

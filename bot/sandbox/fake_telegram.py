@@ -42,6 +42,7 @@ MAX_INLINE_BUTTONS = 100
 MAX_INLINE_RESULTS = 50
 MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_UPLOAD_BYTES = {"document": 50 * 1024 * 1024, "photo": 10 * 1024 * 1024}
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files (Bot API limit)
 
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
@@ -851,6 +852,28 @@ class FakeTelegram:
         message = self._user_message(user_id, chat_id, location=location)
         return await self._push_user_update("message", message, message["chat"]["id"])
 
+    async def send_document(
+        self,
+        user_id: int,
+        file_name: str,
+        content: bytes,
+        mime_type: str = "application/octet-stream",
+        *,
+        chat_id: int | None = None,
+    ) -> JSONDict:
+        """The user sends a file; the bot can fetch it with getFile and the file URL."""
+        file_id = f"user-document-{len(self._files) + 1}-{secrets.token_hex(4)}"
+        self._files[file_id] = UploadedFile(file_name, content, mime_type)
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(content),
+        }
+        message = self._user_message(user_id, chat_id, document=document)
+        return await self._push_user_update("message", message, message["chat"]["id"])
+
     async def press_button(
         self, user_id: int, message_id: int, callback_data: str, *, chat_id: int | None = None
     ) -> JSONDict:
@@ -1641,6 +1664,8 @@ class FakeTelegram:
         upload = self._files.get(file_id)
         if upload is None:
             raise _bad_request("invalid file_id")
+        if len(upload.content) > MAX_DOWNLOAD_BYTES:
+            raise _bad_request("file is too big")
         return {
             "file_id": file_id,
             "file_unique_id": f"u{file_id}",

@@ -376,6 +376,7 @@ class ProfileEdit(Payload):
 # Activity import (3W spreadsheets) -------------------------------------------------------------
 
 IMPORT_PROBLEMS, IMPORT_RUN, IMPORT_CANCEL = "p", "i", "c"
+IMPORT_ACTIONS = (IMPORT_PROBLEMS, IMPORT_RUN, IMPORT_CANCEL)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from bot.views.texts import Markup, label, t
 from storage.activities import Activity
 from storage.activity_imports import ActivitySource, ImportResult
 
-MAX_PROBLEMS_SHOWN = 30  # keeps the list under Telegram's 4096 characters
+MAX_PROBLEMS_SHOWN = 30
+MAX_CHARS = 3800  # the list stays one message (Telegram: 4096), whatever the names' lengths
 MAX_SUMMARY_LINES = 5  # activities named in a follower's summary
 _TAG = re.compile(r"<[^>]+>")
 
@@ -95,13 +96,23 @@ def problem_line(problem: RowProblem, lang: str) -> Markup:
     )
 
 
-def problems_text(plan: ImportPlan, lang: str, limit: int = MAX_PROBLEMS_SHOWN) -> Markup:
+def problems_text(
+    plan: ImportPlan, lang: str, limit: int = MAX_PROBLEMS_SHOWN, max_chars: int = MAX_CHARS
+) -> Markup:
+    """The first problems, each with its row, reason and best guess, within one message."""
     if not plan.problems:
         return t(lang, "import_problems_none")
     lines = [t(lang, "import_problems_title", file=plan.file_name, count=len(plan.problems))]
-    lines += [problem_line(problem, lang) for problem in plan.problems[:limit]]
-    if len(plan.problems) > limit:
-        lines.append(t(lang, "import_problems_more", count=len(plan.problems) - limit))
+    size = len(lines[0])
+    for problem in plan.problems[:limit]:
+        line = problem_line(problem, lang)
+        size += len(line) + 1
+        if size > max_chars:
+            break
+        lines.append(line)
+    shown = len(lines) - 1
+    if len(plan.problems) > shown:
+        lines.append(t(lang, "import_problems_more", count=len(plan.problems) - shown))
     return Markup("\n".join(lines))
 
 
