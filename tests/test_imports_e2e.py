@@ -33,7 +33,7 @@ from tests.helpers import (
     tap,
 )
 
-COORDINATOR, ROSA, OUTSIDER = 3001, 1001, 1002
+COORDINATOR, ROSA, OUTSIDER, LUIS = 3001, 1001, 1002, 1003
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -147,3 +147,17 @@ async def test_corrupt_and_oversized_files(fake: FakeTelegram, bot: MinkaApplica
     huge = await send_file(fake, COORDINATOR, "enorme.csv", b"x" * (11 * 1024 * 1024))
     assert "pesa más de 10 MB" in huge.plain_text
     assert await storage_of(bot).db.scalar("SELECT count(*) FROM activity_imports") == 0
+
+
+async def test_an_imported_activity_shows_where_it_came_from(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    await lima_coordinator(fake, bot)
+    await send_file(fake, COORDINATOR, "3w.xlsx", write_xlsx([example_row(start="10/12/2026")]))
+    await tap(fake, COORDINATOR, "Importar")
+    await register_ngo(fake, LUIS, "Luis", "Fundación Ayni")  # joins the imported organization
+    listing = await say(fake, LUIS, "/actividades")
+    (button,) = listing.button_labels
+    assert "Taller de lectura" in button
+    shown = await tap(fake, LUIS, button)
+    assert "Importada de «3w.xlsx», fila 5, por Elena" in shown.plain_text
