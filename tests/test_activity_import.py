@@ -394,3 +394,26 @@ async def test_real_lima_schools_by_code_without_zeros_and_by_name(
     assert sorted(s.cod_mod for s in found.values()) == sorted(
         [zeros["COD_MOD"], unique_name["COD_MOD"]]
     ), plan.problems
+
+
+async def test_hostile_cells_are_reported_or_cut_never_crash(registry: Storage) -> None:
+    long_text = "Taller de lectura con padres y madres de familia " * 20
+    sheet = [
+        row(organization="<b>Asociación</b> & Cía", activity=long_text),
+        row(organization="---", activity="Festival"),
+        row(organization="x" * 150, activity="Feria"),
+        row(activity="\u200b\u200b"),  # only invisible characters
+    ]
+    data = write_csv(sheet, delimiter=",")
+    plan = await preview("3w.csv", data, context(registry))
+    assert [p.reason for p in plan.problems] == [
+        Reason.NO_ORGANIZATION, Reason.ORGANIZATION_TOO_LONG, Reason.NO_TITLE,
+    ]  # fmt: skip
+    (imported,) = plan.rows
+    assert imported.title.endswith("…") and len(imported.title) <= 120
+    assert imported.description is not None and imported.description.startswith(long_text[:60])
+    pending = await registry.activity_imports.create_pending(None, "3w.csv", file_hash(data), None)
+    result = await run_import(pending.id, plan, context(registry), importer_id=None)
+    assert result.inserted == 1
+    org = await registry.organizations.find_by_name("<b>Asociación</b> & Cía")
+    assert org is not None and not org.verified  # stored as typed; every view escapes it

@@ -203,8 +203,8 @@ async def _plan_row(
 ) -> ImportRow:
     school = await _school(reader, schools)
     org_name = reader.text(Column.ORGANIZATION)
-    if not org_name:
-        raise reader.problem(Reason.NO_ORGANIZATION)
+    if not fold(org_name):  # empty, or only punctuation ("-", "s/n")
+        raise reader.problem(Reason.NO_ORGANIZATION, org_name)
     if len(org_name) > MAX_NAME_LENGTH:
         raise reader.problem(Reason.ORGANIZATION_TOO_LONG, org_name)
     organization = organizations.match(org_name)
@@ -271,7 +271,7 @@ def _title_and_description(reader: _RowReader) -> tuple[str, str | None]:
     activity = reader.text(Column.ACTIVITY)
     if not activity:
         raise reader.problem(Reason.NO_TITLE)
-    description = reader.text(Column.DESCRIPTION) or None
+    description = reader.text(Column.DESCRIPTION)[:MAX_DESCRIPTION_LENGTH] or None
     if len(activity) <= MAX_TITLE_LENGTH:
         return activity, description
     cut = activity[: MAX_TITLE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
