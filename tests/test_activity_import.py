@@ -222,6 +222,18 @@ def test_an_empty_workbook_and_too_many_rows() -> None:
     with pytest.raises(UnreadableSheet) as raised:
         read_table("vacio.xlsx", buffer.getvalue())
     assert raised.value.problem is SheetProblem.EMPTY
+    for write_only in (False, True):  # dimensions declared, or missing (checked once loaded)
+        narrow = openpyxl.Workbook(write_only=write_only)
+        sheet = narrow.create_sheet() if write_only else narrow.active
+        assert sheet is not None
+        sheet.append(["Organización", "Código modular", "Actividad", "Fecha"])
+        for _ in range(MAX_ROWS + 100):
+            sheet.append(["Ayni", 325753, "Taller", "15/06/2026"])
+        buffer = io.BytesIO()
+        narrow.save(buffer)
+        with pytest.raises(UnreadableSheet) as raised:
+            read_table("grande.xlsx", buffer.getvalue())
+        assert raised.value.problem is SheetProblem.TOO_MANY_ROWS
     many = write_csv([row()] * (MAX_ROWS + 100), delimiter=",")
     with pytest.raises(UnreadableSheet) as raised:
         read_table("grande.csv", many)

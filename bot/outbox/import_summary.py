@@ -28,9 +28,14 @@ async def _by_chat(
     session: Session, activities: list[Activity], importer_id: int | None
 ) -> dict[int, tuple[Recipient, list[Activity]]]:
     per_chat: dict[int, tuple[Recipient, list[Activity]]] = {}
+    # A sheet repeats school and organization pairs: their followers are read once per pair.
+    followers: dict[tuple[int, int | None], list[Recipient]] = {}
     for activity in activities:
-        found = await recipients_in(session, activity.school_id, activity.organization_id)
-        for recipient in exclude(found, importer_id):
+        pair = (activity.school_id, activity.organization_id)
+        if pair not in followers:
+            found = await recipients_in(session, *pair)
+            followers[pair] = exclude(found, importer_id)
+        for recipient in followers[pair]:
             per_chat.setdefault(recipient.chat_id, (recipient, []))[1].append(activity)
     return per_chat
 

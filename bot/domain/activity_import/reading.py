@@ -2,8 +2,9 @@
 
 What people send is checked before anything is believed: the size, the kind of file by its
 first bytes (an .xlsx is a ZIP; a password-protected one, like an old .xls, is an OLE2 file),
-the number of rows (counted streaming, before the whole workbook is loaded), then the sheet that
-looks like a 3W. Every refusal is a `SheetProblem`, which the bot and the CLI turn into words.
+the number of rows (by the sheets' declared dimensions and uncompressed size, before the whole
+workbook is loaded; counted again once loaded), then the sheet that looks like a 3W. Every
+refusal is a `SheetProblem`, which the bot and the CLI turn into words.
 
 Merged cells are filled with their top-left value: a group header ("Fechas" over "Inicio" and
 "Fin") or an organization merged down over its rows means that value in every cell. Formulas
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,14 +25,17 @@ from enum import StrEnum
 from pathlib import PurePath
 
 import openpyxl
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.domain.activity_import.headers import ColumnMap, find_columns
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_SHEETS = 20  # sheets looked at for a 3W; a workbook with more is unusual, not refused
+HEADER_SLACK = 20  # title, group and header rows above the data
+# 20,000 rows of a 3W take 5-10 MB of sheet XML; more is refused before it is parsed.
+MAX_SHEET_XML_BYTES = 80 * 1024 * 1024
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -116,67 +121,85 @@ def read_table(file_name: str, data: bytes) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    _check_row_counts(data)
+    """One streaming pass per sheet (openpyxl's read-only mode: about twice as fast as loading
+    the workbook, and memory stays bounded since it stops past MAX_ROWS)."""
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise UnreadableSheet(SheetProblem.CORRUPT) from exc
-    best: Table | None = None
-    for sheet in book.worksheets[:MAX_SHEETS]:
-        table = _sheet_table(sheet)
-        if table is not None and (best is None or table.columns.score > best.columns.score):
-            best = table
-    if best is None:
-        any_cells = any(sheet.max_row > 1 or sheet.max_column > 1 for sheet in book.worksheets)
-        raise UnreadableSheet(SheetProblem.NO_HEADER if any_cells else SheetProblem.EMPTY)
-    return best
-
-
-def _check_row_counts(data: bytes) -> None:
-    """Stream every sheet once (openpyxl's read-only mode) and refuse more than MAX_ROWS rows
-    before the whole workbook is loaded into memory."""
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_uncompressed_size(archive)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise UnreadableSheet(SheetProblem.CORRUPT) from exc
     try:
-        for sheet in book.worksheets[:MAX_SHEETS]:
-            filled = 0
-            for row in sheet.iter_rows(values_only=True):
-                filled += not is_blank(row)
-                if filled > MAX_ROWS + 20:  # a header block is not data
-                    raise UnreadableSheet(SheetProblem.TOO_MANY_ROWS)
+        tables = [_sheet_table(sheet, archive) for sheet in book.worksheets[:MAX_SHEETS]]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UnreadableSheet(SheetProblem.CORRUPT) from exc
     finally:
         book.close()
+    found = [table for table in tables if isinstance(table, Table)]
+    if not found:
+        any_cells = any(table is not None for table in tables)
+        raise UnreadableSheet(SheetProblem.NO_HEADER if any_cells else SheetProblem.EMPTY)
+    return max(found, key=lambda table: table.columns.score)  # the first of the best
 
 
-def _sheet_table(sheet: Worksheet) -> Table | None:
-    rows = [[_cell_value(cell) for cell in row] for row in sheet.iter_rows()]
-    filled = _fill_merged(sheet, rows)
+def _check_uncompressed_size(archive: zipfile.ZipFile) -> None:
+    """A 10 MB file may hold far more XML (a zip bomb): refuse before parsing any of it."""
+    sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/")]
+    if sum(info.file_size for info in sheets) > MAX_SHEET_XML_BYTES:
+        raise UnreadableSheet(SheetProblem.TOO_MANY_ROWS)
+
+
+def _sheet_table(sheet: object, archive: zipfile.ZipFile) -> Table | bool | None:
+    """The sheet's table; False for a sheet with cells but no 3W header; None if empty."""
+    declared = getattr(sheet, "max_row", None) or 0
+    if declared > MAX_ROWS + HEADER_SLACK:  # refused from the dimensions, before reading
+        raise UnreadableSheet(SheetProblem.TOO_MANY_ROWS)
+    rows: list[list[Cell]] = []
+    for values in sheet.iter_rows(values_only=True):  # type: ignore[attr-defined]
+        rows.append([_cell_value(value) for value in values])
+        if len(rows) > MAX_ROWS + HEADER_SLACK:  # dimensions missing or wrong: counted here
+            raise UnreadableSheet(SheetProblem.TOO_MANY_ROWS)
+    if is_blank([cell for row in rows for cell in row]):
+        return None
+    filled = _fill_merged(_merged_ranges(sheet, archive), rows)
     columns = find_columns(rows)
     if columns is None:
-        return None
-    return Table(rows, columns, sheet=sheet.title, merged_cells_filled=filled)
+        return False
+    return Table(rows, columns, sheet=str(getattr(sheet, "title", "")), merged_cells_filled=filled)
 
 
-def _cell_value(cell: object) -> Cell:
-    value = getattr(cell, "value", None)
-    if getattr(cell, "data_type", None) == "f" or type(value).__name__ == "ArrayFormula":
+def _cell_value(value: object) -> Cell:
+    """A cell as read with data_only=False: a formula arrives as its text, "=...". Excel takes
+    typed text starting with "=" as a formula too, so nothing real is lost."""
+    if (isinstance(value, str) and value.startswith("=")) or type(value).__name__ == "ArrayFormula":
         return Formula(str(getattr(value, "text", value)))
     if value is None or isinstance(value, str | int | float | date | datetime):
         return value
     return str(value)  # times, durations, errors (#N/A): text the row check can report
 
 
-def _fill_merged(sheet: Worksheet, rows: list[list[Cell]]) -> int:
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(sheet: object, archive: zipfile.ZipFile) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges (min_col, min_row, max_col, max_row). Read-only mode does not
+    parse them, so they are read from the sheet's XML (the path openpyxl found for the sheet)."""
+    path = getattr(sheet, "_worksheet_path", None)  # openpyxl's, not public: checked below
+    if not isinstance(path, str):
+        return []
+    xml = archive.read(path)
+    return [range_boundaries(ref.decode()) for ref in _MERGE_CELL.findall(xml)]  # type: ignore[misc]
+
+
+def _fill_merged(ranges: list[tuple[int, int, int, int]], rows: list[list[Cell]]) -> int:
     filled = 0
-    for merged in sheet.merged_cells.ranges:
-        top = rows[merged.min_row - 1][merged.min_col - 1]
-        for row in range(merged.min_row, merged.max_row + 1):
-            for col in range(merged.min_col, merged.max_col + 1):
-                if (row, col) != (merged.min_row, merged.min_col) and row <= len(rows):
+    for min_col, min_row, max_col, max_row in ranges:
+        if min_row > len(rows):
+            continue
+        top = _widen(rows[min_row - 1], min_col)[min_col - 1]
+        for row in range(min_row, min(max_row, len(rows)) + 1):
+            for col in range(min_col, max_col + 1):
+                if (row, col) != (min_row, min_col):
                     _widen(rows[row - 1], col)[col - 1] = top
                     filled += 1
     return filled
@@ -210,7 +233,7 @@ def _read_csv(data: bytes) -> Table:
             best = Table(rows, columns)
     if best is None:
         raise UnreadableSheet(SheetProblem.NO_HEADER)
-    if sum(not is_blank(row) for row in best.rows) > MAX_ROWS + 20:
+    if sum(not is_blank(row) for row in best.rows) > MAX_ROWS + HEADER_SLACK:
         raise UnreadableSheet(SheetProblem.TOO_MANY_ROWS)
     return best
 
