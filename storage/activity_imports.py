@@ -104,8 +104,9 @@ class ActivitySource:
     import_id: int
     file_name: str
     row_number: int
-    importer_id: int | None
+    importer_id: int | None  # None: the operator, or a person who used "forget me"
     importer_name: str | None
+    by_operator: bool
     imported_at: datetime
     reached: int | None
 
@@ -154,9 +155,16 @@ class ActivityImports:
         """Record a previewed file, waiting for "Importar"."""
         async with self._db.transaction() as session:
             import_id = await session.insert(
-                "INSERT INTO activity_imports (importer_id, file_name, file_hash, file_id,"
-                " created_at) VALUES (?, ?, ?, ?, ?)",
-                (importer_id, file_name[:255] or "?", file_hash, file_id, to_db(utc_now())),
+                "INSERT INTO activity_imports (importer_id, by_operator, file_name, file_hash,"
+                " file_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    importer_id,
+                    importer_id is None,
+                    file_name[:255] or "?",
+                    file_hash,
+                    file_id,
+                    to_db(utc_now()),
+                ),
             )
             return await _require(session, import_id)
 
@@ -213,7 +221,7 @@ class ActivityImports:
         """The file, row and importer an activity came from; None if it was not imported."""
         row = await self._db.fetchone(
             "SELECT s.activity_id, s.import_id, s.row_number, s.reached, i.file_name,"
-            " i.importer_id, i.finished_at, m.name AS importer_name"
+            " i.importer_id, i.by_operator, i.finished_at, m.name AS importer_name"
             " FROM activity_sources s JOIN activity_imports i ON i.id = s.import_id"
             " LEFT JOIN members m ON m.user_id = i.importer_id WHERE s.activity_id = ?",
             (activity_id,),
@@ -226,8 +234,36 @@ class ActivityImports:
             activity_id=row["activity_id"], import_id=row["import_id"],
             file_name=row["file_name"], row_number=row["row_number"],
             importer_id=row["importer_id"], importer_name=row["importer_name"],
-            imported_at=imported_at, reached=row["reached"],
+            by_operator=bool(row["by_operator"]), imported_at=imported_at, reached=row["reached"],
         )  # fmt: skip
+
+
+# --- personal data (storage.privacy) ------------------------------------------------------
+
+
+async def imports_of(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """The spreadsheets the person sent to import, for /misdatos."""
+    rows = await session.fetchall(
+        "SELECT file_name, status, counts, created_at, finished_at FROM activity_imports"
+        " WHERE importer_id = ? ORDER BY id",
+        (user_id,),
+    )
+    return [{**dict(row), "counts": json.loads(row["counts"]) if row["counts"] else None}
+            for row in rows]  # fmt: skip
+
+
+async def forget_importer(session: Session, user_id: int) -> None:
+    """The imported activities stay with their organizations and schools; who imported them,
+    and the file they sent (its file_id), go. A preview still waiting is cancelled."""
+    await session.execute(
+        "UPDATE activity_imports SET status = 'cancelled', finished_at = ?"
+        " WHERE importer_id = ? AND status = 'pending'",
+        (to_db(utc_now()), user_id),
+    )
+    await session.execute(
+        "UPDATE activity_imports SET importer_id = NULL, file_id = NULL WHERE importer_id = ?",
+        (user_id,),
+    )
 
 
 # --- claiming -------------------------------------------------------------------------------

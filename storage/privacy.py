@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from storage.activity_imports import forget_importer, imports_of
 from storage.db import Database, Session
 
 
@@ -36,6 +37,7 @@ class PersonalData:
                 "SELECT kind, target, mode, created_at FROM follows WHERE chat_id = ?", (user_id,)
             )
             coordination = await _coordination(session, user_id)
+            coordination["spreadsheets_imported"] = await imports_of(session, user_id)
         if not (member or drafts or created or activities or follows or any(coordination.values())):
             return None
         return {
@@ -67,6 +69,7 @@ class PersonalData:
             )
             await _forget_private_chat(session, user_id)
             await _forget_coordination(session, user_id)
+            await forget_importer(session, user_id)
             removed = await session.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
         return removed > 0
 

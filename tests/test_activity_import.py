@@ -429,3 +429,24 @@ async def test_hostile_cells_are_reported_or_cut_never_crash(registry: Storage) 
     assert result.inserted == 1
     org = await registry.organizations.find_by_name("<b>Asociación</b> & Cía")
     assert org is not None and not org.verified  # stored as typed; every view escapes it
+
+
+async def test_the_importer_sees_and_erases_their_imports(registry: Storage) -> None:
+    data = write_xlsx([row(start="10/12/2026")])
+    ctx = context(registry)
+    plan = await preview("3w.xlsx", data, ctx)
+    await registry.members.record_consent(7, "es")
+    done = await registry.activity_imports.create_pending(7, "3w.xlsx", file_hash(data), "f1")
+    await run_import(done.id, plan, ctx, importer_id=7)
+    waiting = await registry.activity_imports.create_pending(7, "otra.xlsx", file_hash(data), "f2")
+    exported = await registry.personal_data.export(7)
+    assert exported is not None
+    assert [i["file_name"] for i in exported["spreadsheets_imported"]] == ["3w.xlsx", "otra.xlsx"]
+    assert exported["spreadsheets_imported"][0]["counts"]["inserted"] == 1
+
+    assert await registry.personal_data.forget(7)
+    activity_id = await registry.db.scalar("SELECT id FROM activities")
+    source = await registry.activity_imports.source_of(activity_id)
+    assert source is not None and source.importer_id is None and not source.by_operator
+    gone = await registry.activity_imports.get(waiting.id)
+    assert gone is not None and gone.status.value == "cancelled" and gone.file_id is None

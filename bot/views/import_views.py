@@ -148,9 +148,10 @@ def _day(activity: Activity, tz: ZoneInfo) -> str:
 
 
 def source_text(source: ActivitySource, lang: str, tz: ZoneInfo) -> Markup:
-    who = source.importer_name or (
-        str(source.importer_id) if source.importer_id else label(lang, "import_operator")
-    )
+    if source.importer_id is not None:
+        who = source.importer_name or str(source.importer_id)
+    else:
+        who = label(lang, "import_operator" if source.by_operator else "import_forgotten")
     when = format_when(source.imported_at, date_language(lang), tz=tz)
     return t(lang, "import_source", file=source.file_name, row=source.row_number, who=who,
              day=when)  # fmt: skip

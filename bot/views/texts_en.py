@@ -470,6 +470,7 @@ EN: dict[str, str] = {
     "import_followers_more": "… and {count} more.",
     "import_source": "Imported from “{file}”, row {row}, by {who}, on {day}.",
     "import_operator": "a Minka operator",
+    "import_forgotten": "someone no longer on Minka",
     "btn_import_problems": "See problems",
     "btn_import_run": "Import",
     "btn_import_cancel": "Cancel",

@@ -478,6 +478,7 @@ ES: dict[str, str] = {
     "import_followers_more": "… y {count} más.",
     "import_source": "Importada de «{file}», fila {row}, por {who}, el {day}.",
     "import_operator": "un operador de Minka",
+    "import_forgotten": "alguien que ya no usa Minka",
     "btn_import_problems": "Ver problemas",
     "btn_import_run": "Importar",
     "btn_import_cancel": "Cancelar",

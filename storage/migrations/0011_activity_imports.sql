@@ -6,8 +6,10 @@
 -- so a restart between the preview and the button loses nothing and no blob sits in SQLite.
 CREATE TABLE activity_imports (
     id           INTEGER PRIMARY KEY,
-    -- Telegram user id; NULL: the operator at the command line. No foreign key, like authors.
+    -- Telegram user id; NULL for the operator at the command line, or once the person used
+    -- "forget me" (by_operator tells the two apart). No foreign key, like authors.
     importer_id  INTEGER,
+    by_operator  INTEGER NOT NULL DEFAULT 0 CHECK (by_operator IN (0, 1)),
     file_name    TEXT NOT NULL CHECK (length(file_name) BETWEEN 1 AND 255),
     -- SHA-256 of the bytes previewed: "Importar" imports exactly the file that was shown.
     file_hash    TEXT NOT NULL CHECK (length(file_hash) = 64),
