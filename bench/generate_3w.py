@@ -252,6 +252,19 @@ def _group_headers(sheet: object) -> None:
         column += width
 
 
+def narrow_xlsx(rows: int) -> bytes:
+    """A long, narrow workbook (four columns, `rows` identical rows) written streaming: cheap
+    to make at 25,000 rows, for the checks of the row limit."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("3W")
+    sheet.append(["Organización", "Código modular", "Actividad", "Fecha inicio"])
+    for _ in range(rows):
+        sheet.append(["Fundación Ayni", 9000001, "Taller de lectura", "15/06/2026"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def write_csv(
     rows: Sequence[GeneratedRow],
     *,

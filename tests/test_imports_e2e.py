@@ -13,6 +13,7 @@ from bench.generate_3w import (
     GeneratedRow,
     example_row,
     generate_rows,
+    narrow_xlsx,
     schools_from_registry_csv,
     write_csv,
     write_xlsx,
@@ -141,9 +142,12 @@ async def test_corrupt_and_oversized_files(fake: FakeTelegram, bot: MinkaApplica
     await lima_coordinator(fake, bot)
     corrupt = await send_file(fake, COORDINATOR, "3w.xlsx", write_xlsx([example_row()])[:700])
     assert "el archivo parece dañado" in corrupt.plain_text
-    many = write_csv([example_row()] * 25_000, delimiter=",")
-    too_many = await send_file(fake, COORDINATOR, "grande.csv", many)
-    assert "tiene más de 20 000 filas" in too_many.plain_text
+    for name, many in (
+        ("grande.xlsx", narrow_xlsx(25_000)),
+        ("grande.csv", write_csv([example_row()] * 25_000, delimiter=",")),
+    ):
+        too_many = await send_file(fake, COORDINATOR, name, many)
+        assert f"«{name}» tiene más de 20 000 filas" in too_many.plain_text
     huge = await send_file(fake, COORDINATOR, "enorme.csv", b"x" * (11 * 1024 * 1024))
     assert "pesa más de 10 MB" in huge.plain_text
     assert await storage_of(bot).db.scalar("SELECT count(*) FROM activity_imports") == 0
