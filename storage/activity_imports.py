@@ -422,15 +422,9 @@ async def _write_rows(
     existing = await _existing_by_key(session, [item.row for item in prepared], tz)
     sources: list[tuple[object, ...]] = []
     for item in prepared:
-        key = _key(item.row, tz)
-        outcome = _outcome(existing.get(key), item, now)
-        _count(result, outcome)
-        if outcome is RowOutcome.UNCHANGED:
+        activity_id = await _write_row(session, existing.get(_key(item.row, tz)), item, now, result)
+        if activity_id is None:
             continue
-        if outcome is RowOutcome.INSERTED:
-            activity_id = await _insert(session, item, now)
-        else:
-            activity_id = await _update(session, existing[key], item, now)
         sources.append((activity_id, import_id, item.row.row_number, item.row.title_key,
                         item.row.start_day(tz), item.row.reached))  # fmt: skip
         if item.row.ends_at > now:
@@ -443,6 +437,23 @@ async def _write_rows(
         " reached = excluded.reached",
         sources,
     )
+
+
+async def _write_row(
+    session: Session,
+    existing: aiosqlite.Row | None,
+    item: _Prepared,
+    now: datetime,
+    result: ImportResult,
+) -> int | None:
+    """Insert or update one row, counted; its activity id, or None when it is unchanged."""
+    outcome = _outcome(existing, item, now)
+    _count(result, outcome)
+    if outcome is RowOutcome.UNCHANGED:
+        return None
+    if existing is None:
+        return await _insert(session, item, now)
+    return await _update(session, existing, item, now)
 
 
 def _values(item: _Prepared, now: datetime) -> dict[str, Any]:

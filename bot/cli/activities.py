@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 from bot.domain.activity_import import (
+    ImportPlan,
     PlanContext,
     UnreadableSheet,
     file_hash,
@@ -82,11 +83,28 @@ async def _import(
     except UnreadableSheet as exc:
         print(as_plain_text(sheet_problem_text(exc.problem, lang, name)))
         return EXIT_UNREADABLE
+    print_preview(plan, lang)
+    if not (args.dry_run or plan.missing_columns or not plan.rows):
+        await _write(storage, settings, args, data, plan, context)
+    return 0
+
+
+def print_preview(plan: ImportPlan, lang: str) -> None:
+    """What the bot shows in the chat, and every problem (the chat shows the first ones)."""
     print(as_plain_text(preview_text(plan, lang)))
     if plan.problems:
         print(as_plain_text(problems_text(plan, lang, ALL_PROBLEMS, max_chars=ALL_CHARS)))
-    if args.dry_run or plan.missing_columns or not plan.rows:
-        return 0
+
+
+async def _write(
+    storage: Storage,
+    settings: Settings,
+    args: argparse.Namespace,
+    data: bytes,
+    plan: ImportPlan,
+    context: PlanContext,
+) -> None:
+    lang, name = settings.default_language, args.path.name
     pending = await storage.activity_imports.create_pending(
         args.as_user, name, file_hash(data), None
     )
@@ -94,7 +112,6 @@ async def _import(
     hook = notify_import(settings.tz, lang, importer_id=args.as_user, who=who, now=context.now)
     result = await run_import(pending.id, plan, context, importer_id=args.as_user, then=hook)
     print(as_plain_text(result_text(result, name, lang)))
-    return 0
 
 
 async def _importer_name(storage: Storage, user_id: int | None, lang: str) -> str:

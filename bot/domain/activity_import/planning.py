@@ -126,11 +126,20 @@ async def plan_import(file_name: str, table: Table, context: PlanContext) -> Imp
     plan.missing_columns = _missing_columns(table.columns)
     if plan.missing_columns:
         return plan
+    await _plan_rows(plan, table, context)
+    plan.effect = await context.storage.activity_imports.classify(
+        plan.rows, context.tz, context.now
+    )
+    return plan
+
+
+async def _plan_rows(plan: ImportPlan, table: Table, context: PlanContext) -> None:
+    """Each data row into plan.rows or plan.problems, in the sheet's order."""
     schools = SchoolMatcher(context.storage)
     await schools.load_codes(_codes(table))
     organizations = OrganizationMatcher(await context.storage.organizations.every())
     seen: dict[tuple[object, ...], int] = {}
-    for number, cells in data_rows:
+    for number, cells in table.data_rows():
         reader = _RowReader(number, cells, table.columns)
         try:
             row = await _plan_row(reader, schools, organizations, context)
@@ -139,10 +148,6 @@ async def plan_import(file_name: str, table: Table, context: PlanContext) -> Imp
             plan.problems.append(skip.problem)
             continue
         plan.rows.append(row)
-    plan.effect = await context.storage.activity_imports.classify(
-        plan.rows, context.tz, context.now
-    )
-    return plan
 
 
 def _missing_columns(columns: ColumnMap) -> list[Column]:
