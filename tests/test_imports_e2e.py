@@ -19,8 +19,12 @@ from bench.generate_3w import (
     write_xlsx,
 )
 from bot.app import MinkaApplication
+from bot.domain.registry_import import load_sample_schools
+from bot.runner import running
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
+from bot.settings import Settings
 from bot.views import callbacks as cb
+from storage import Storage
 from storage.roles import RoleName
 from tests.helpers import (
     NOW,
@@ -39,8 +43,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock(bot: MinkaApplication) -> None:
-    set_clock(bot, NOW)
+def frozen_clock(request: pytest.FixtureRequest) -> None:
+    """The running bot's clock at NOW (the restart test starts its own bots)."""
+    if "bot" in request.fixturenames:
+        set_clock(request.getfixturevalue("bot"), NOW)
 
 
 def sheet_rows() -> list[GeneratedRow]:
@@ -165,3 +171,23 @@ async def test_an_imported_activity_shows_where_it_came_from(
     assert "Taller de lectura" in button
     shown = await tap(fake, LUIS, button)
     assert "Importada de «3w.xlsx», fila 5, por Elena" in shown.plain_text
+
+
+async def test_importar_works_after_a_restart(fake: FakeTelegram, settings: Settings) -> None:
+    """The preview's buttons outlive the process: the pending import is in the database and
+    the file is fetched again from Telegram."""
+    storage = Storage(settings.database_path)
+    await storage.open()
+    await load_sample_schools(storage)
+    await storage.roles.grant(COORDINATOR, RoleName.COORDINATOR, scope_ubigeo="1501")
+    await storage.close()
+    fake.user(COORDINATOR, "Elena")
+    async with running(settings) as first:
+        set_clock(first, NOW)
+        preview = await send_file(fake, COORDINATOR, "3w.xlsx", write_xlsx([example_row()]))
+        assert "Si importas: 1 nuevas" in preview.plain_text
+    async with running(settings) as second:
+        set_clock(second, NOW)
+        done = await tap(fake, COORDINATOR, "Importar")
+        assert "Importé «3w.xlsx»: 1 nuevas" in done.plain_text
+        assert await storage_of(second).db.scalar("SELECT count(*) FROM activities") == 1
