@@ -10,6 +10,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 
 from bot.sandbox.fake_telegram import FakeTelegram, FakeUser, Params, SentMessage
 
@@ -25,6 +26,7 @@ BANNER = """\
 Minka sandbox: chat with the bot as a test user. / Habla con el bot como usuario de prueba.
   /as NAME       switch user / cambiar de usuario    /users  list users / ver usuarios
   /loc LAT LON   share a location / compartir ubicación
+  /file PATH     send a file (a 3W spreadsheet) / enviar un archivo (una planilla 3W)
   N              press button N / pulsar el botón N  /quit   exit / salir
 Anything else is sent as a message. / Todo lo demás se envía como mensaje."""
 
@@ -104,6 +106,8 @@ class _ChatSession:
             self._switch_user(argument.strip())
         elif command == "/loc":
             await self._share_location(argument)
+        elif command == "/file":
+            await self._send_file(argument.strip())
         elif line.isdigit() and len(line) <= 2:
             await self._press(int(line))
         else:
@@ -146,6 +150,15 @@ class _ChatSession:
             return
         await self.fake.share_location(self.current.id, latitude, longitude)
 
+    async def _send_file(self, argument: str) -> None:
+        """Send a local file as a document (coordinators import spreadsheets this way; set
+        ADMIN_IDS to a test user's id to try it as an admin)."""
+        found = await asyncio.to_thread(_read_local_file, argument)
+        if found is None:
+            self.out("Usage / Uso: /file PATH   (e.g. /file matriz-3w.xlsx)")
+            return
+        await self.fake.send_document(self.current.id, *found)
+
     async def _press(self, number: int) -> None:
         try:
             await self.fake.press(self.current.id, number)
@@ -154,6 +167,11 @@ class _ChatSession:
             await self.fake.send_text(self.current.id, str(number))
         except ValueError as error:  # a URL or other non-callback button
             self.out(f"(button {number} does not send anything to the bot: {error})")
+
+
+def _read_local_file(argument: str) -> tuple[str, bytes] | None:
+    path = Path(argument).expanduser()
+    return (path.name, path.read_bytes()) if argument and path.is_file() else None
 
 
 def _find_user(users: Sequence[FakeUser], name: str) -> FakeUser | None:
