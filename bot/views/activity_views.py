@@ -97,6 +97,8 @@ def short_when(moment: datetime, lang: str, tz: ZoneInfo) -> str:
     """ "lun 30/11 9:00": compact enough for buttons and lists."""
     local = moment.astimezone(tz)
     weekday = WEEKDAYS.get(lang, WEEKDAYS["es"])[local.weekday()]
+    if (local.hour, local.minute) == (0, 0):  # a whole day (imported from a 3W): no made-up hour
+        return f"{weekday} {local:%d/%m}"
     return f"{weekday} {local:%d/%m} {local.hour}:{local:%M}"
 
 
