@@ -14,6 +14,7 @@ file and row in `activity_sources`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -89,6 +90,7 @@ class ImportRow:
     starts_at: datetime
     ends_at: datetime
     reached: int | None = None
+    organization_kind: OrgKind = OrgKind.NGO  # for a new organization
 
     @property
     def title_key(self) -> str:
@@ -310,7 +312,8 @@ async def _with_organizations(
             existed = await session.scalar(
                 "SELECT id FROM organizations WHERE name_key = ?", (key,)
             )
-            org = await Organizations.create_in(session, name, OrgKind.NGO, importer_id)
+            kind = row.organization_kind
+            org = await Organizations.create_in(session, name, kind, importer_id)
             created[key] = org.id
             result.organizations_created += existed is None
         out.append(_replace_org(row, created[key]))
@@ -318,10 +321,7 @@ async def _with_organizations(
 
 
 def _replace_org(row: ImportRow, org_id: int) -> ImportRow:
-    return ImportRow(
-        row.row_number, row.school_id, org_id, row.organization_name, row.title,
-        row.description, row.category, row.starts_at, row.ends_at, row.reached,
-    )  # fmt: skip
+    return dataclasses.replace(row, organization_id=org_id)
 
 
 # --- rows -----------------------------------------------------------------------------------

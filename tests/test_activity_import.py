@@ -31,7 +31,11 @@ from bot.domain.activity_import import (
     run_import,
 )
 from bot.domain.activity_import.headers import Column, column_of_header, column_of_tag
-from bot.domain.activity_import.matching import OrganizationMatcher, organization_key
+from bot.domain.activity_import.matching import (
+    OrganizationMatcher,
+    kind_of,
+    organization_key,
+)
 from bot.domain.activity_import.planning import Reason
 from bot.domain.activity_import.reading import MAX_ROWS, read_table
 from bot.domain.activity_import.values import (
@@ -167,6 +171,11 @@ def test_organization_names_and_acronyms() -> None:
     assert matcher.match("CARE").organization == existing[1]
     assert matcher.match("ADRA").organization == existing[2]
     assert matcher.match("fundacion ayni").organization == existing[3]
+    assert kind_of("Municipalidad Distrital de Ate") is OrgKind.INSTITUTION
+    assert kind_of("UGEL 02") is OrgKind.INSTITUTION
+    assert kind_of("Programa Qali Warma") is OrgKind.INSTITUTION
+    assert kind_of("Fundación Ayni") is OrgKind.NGO
+    assert kind_of("Universo Joven") is OrgKind.NGO  # "universidad" must be the whole word
     new = matcher.match("Red Educativa Rural")
     assert new.organization is None and new.name == "Red Educativa Rural"
     assert matcher.match("RED EDUCATIVA RURAL").name == "Red Educativa Rural"  # one new org

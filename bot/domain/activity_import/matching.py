@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from bot.domain.school_search import search_schools
 from storage import Storage
-from storage.models import Organization
+from storage.models import Organization, OrgKind
 from storage.normalize import fold
 from storage.schools import School
 
@@ -110,6 +110,21 @@ def acronyms_of(name: str) -> set[str]:
     if len(first) >= 2 and first.isupper() and first.isalpha():
         found.add(fold(first))
     return found
+
+
+# First words of public bodies: a new organization named so is an institution, not an NGO.
+INSTITUTION_WORDS = (
+    "municipalidad", "ministerio", "ugel", "dre", "gobierno regional", "programa",
+    "centro de salud", "posta", "hospital", "red de salud", "policia", "comisaria",
+    "universidad", "instituto nacional", "direccion regional", "minsa", "minedu", "midis",
+)  # fmt: skip
+
+
+def kind_of(name: str) -> OrgKind:
+    """The kind a new organization is created with, from how its name begins."""
+    key = fold(name)
+    public = any(key == word or key.startswith(word + " ") for word in INSTITUTION_WORDS)
+    return OrgKind.INSTITUTION if public else OrgKind.NGO
 
 
 def looks_like_acronym(text: str) -> bool:

@@ -14,7 +14,12 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.domain.activity_import.headers import Column, ColumnMap
-from bot.domain.activity_import.matching import OrganizationMatcher, SchoolMatch, SchoolMatcher
+from bot.domain.activity_import.matching import (
+    OrganizationMatcher,
+    SchoolMatch,
+    SchoolMatcher,
+    kind_of,
+)
 from bot.domain.activity_import.reading import Cell, Formula, Table
 from bot.domain.activity_import.values import (
     DateProblem,
@@ -223,7 +228,7 @@ async def _plan_row(
         row_number=reader.number, school_id=school.id, organization_id=org_id,
         organization_name=organization.name, title=title, description=description,
         category=category_for(sector, title), starts_at=starts_at, ends_at=ends_at,
-        reached=parse_count(reader.raw(Column.REACHED)),
+        reached=parse_count(reader.raw(Column.REACHED)), organization_kind=kind_of(org_name),
     )  # fmt: skip
 
 
