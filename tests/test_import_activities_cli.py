@@ -58,7 +58,7 @@ async def test_dry_run_import_reimport_and_correction(database: Path, tmp_path: 
     dry = minka(database, "import-activities", str(sheet), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "3 filas: 2 actividades reconocidas en 1 escuelas" in dry.stdout
-    assert "1 fechas con solo el mes" in dry.stdout
+    assert "1 fecha con solo el mes" in dry.stdout
     assert "fila 7: «marzo 2026» — solo el mes: falta el día" in dry.stdout
     assert "Si importas: 2 nuevas, 0 actualizadas, 0 sin cambios." in dry.stdout
     assert await count_activities(database) == 0

@@ -43,7 +43,10 @@ def missing_columns_text(plan: ImportPlan, lang: str) -> Markup:
 
 def _problem_counts(plan: ImportPlan, lang: str) -> str:
     counts = plan.problem_counts()
-    parts = [label(lang, f"import_count_{reason.value}", count=n) for reason, n in counts.items()]
+    parts = [
+        label(lang, f"import_count_{'one_' if n == 1 else ''}{reason.value}", count=n)
+        for reason, n in counts.items()
+    ]
     return "".join(f"; {part}" for part in parts)
 
 
