@@ -341,7 +341,10 @@ async def test_an_import_runs_once_and_only_for_its_importer(registry: Storage) 
 async def test_a_coordinator_imports_only_within_her_scope(registry: Storage) -> None:
     await registry.roles.grant(50, RoleName.COORDINATOR, scope_ubigeo="1501")
     permissions = await registry.roles.permissions(50, [])
-    sheet = [row(), row(code=SANTA_ROSA_PUNO, school_name="I.E. Santa Rosa", district="Puno")]
+    sheet = [
+        row(),
+        row(code=SANTA_ROSA_PUNO, school_name="I.E. Santa Rosa", district="Puno", ubigeo=""),
+    ]
     plan = await preview("3w.xlsx", write_xlsx(sheet), context(registry, permissions))
     assert len(plan.rows) == 1
     assert [p.reason for p in plan.problems] == [Reason.OUT_OF_SCOPE]
@@ -357,6 +360,18 @@ async def test_formulas_are_reported_not_imported(registry: Storage) -> None:
     book.save(buffer)
     plan = await preview("3w.xlsx", buffer.getvalue(), context(registry))
     assert len(plan.rows) == 1 and plan.problems[0].reason is Reason.FORMULA
+
+
+async def test_a_code_of_a_school_elsewhere_is_reported(registry: Storage) -> None:
+    sheet = [
+        row(district="Puno", ubigeo=""),  # 9000001 is in San Martín de Porres
+        row(district="", ubigeo="210101", activity="Feria"),
+        row(district="Lima", ubigeo="", activity="Festival"),  # its province: accepted
+    ]
+    plan = await preview("3w.xlsx", write_xlsx(sheet), context(registry))
+    assert [p.reason for p in plan.problems] == [Reason.CODE_ELSEWHERE] * 2
+    assert plan.problems[0].guess is not None and plan.problems[0].guess.cod_mod == MARIATEGUI
+    assert len(plan.rows) == 1
 
 
 async def test_an_unknown_code_is_reported_with_the_name_match_as_guess(
@@ -402,7 +417,7 @@ async def test_real_lima_schools_by_code_without_zeros_and_by_name(
         and r["COD_MOD"] != zeros["COD_MOD"]
     )
     sheet = [
-        row(code=zeros["COD_MOD"].lstrip("0"), school_name="", district=""),
+        row(code=zeros["COD_MOD"].lstrip("0"), school_name="", district="", ubigeo=""),
         row(
             code="",
             school_name=unique_name["CEN_EDU"].title(),

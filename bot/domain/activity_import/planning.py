@@ -48,6 +48,7 @@ class Reason(StrEnum):
     SCHOOL_NOT_FOUND = "school_not_found"
     SCHOOL_UNCLEAR = "school_unclear"
     CODE_UNKNOWN = "code_unknown"
+    CODE_ELSEWHERE = "code_elsewhere"  # the code is of a school in another place
     OUT_OF_SCOPE = "out_of_scope"
     NO_ORGANIZATION = "no_organization"
     ORGANIZATION_TOO_LONG = "organization_too_long"
@@ -242,11 +243,25 @@ async def _school(reader: _RowReader, schools: SchoolMatcher) -> School:
     if code is not None:
         found = schools.by_code(*code)
         if found is not None:
+            _check_place(reader, found, code_text, district, ubigeo)
             return found
     if not name:
         raise reader.problem(Reason.CODE_UNKNOWN if code_text else Reason.NO_SCHOOL, code_text)
     match = await schools.by_name(name, district, ubigeo)
     return _accepted(reader, match, code_text, name, district)
+
+
+def _check_place(
+    reader: _RowReader, school: School, code_text: str, district: str, ubigeo: str
+) -> None:
+    """A mistyped code can be another real school: the place the row gives must be the
+    school's (its district, or its province or region for sheets that give those)."""
+    places = {fold(place) for place in (school.district, school.province, school.region) if place}
+    wrong_district = bool(district) and fold(district) not in places
+    wrong_ubigeo = bool(ubigeo) and school.ubigeo is not None and ubigeo != school.ubigeo
+    if wrong_district or wrong_ubigeo:
+        shown = f"{code_text} ({district or ubigeo})"
+        raise reader.problem(Reason.CODE_ELSEWHERE, shown, school)
 
 
 def _accepted(
