@@ -10,6 +10,7 @@ permissions. A second press finds the import done and says so.
 from __future__ import annotations
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.domain.activity_import import (
@@ -50,9 +51,16 @@ async def permissions_to_import(update: Update, context: MinkaContext) -> Permis
     return permissions if permissions.is_admin or permissions.is_coordinator else None
 
 
-async def download(context: MinkaContext, file_id: str) -> bytes:
-    telegram_file = await context.bot.get_file(file_id)
-    return bytes(await telegram_file.download_as_bytearray())
+async def download(update: Update, context: MinkaContext, file_id: str, name: str) -> bytes | None:
+    """The file's bytes; None after telling the person Telegram would not hand it over (a
+    file_id Telegram no longer knows, a file over its 20 MB download limit)."""
+    try:
+        telegram_file = await context.bot.get_file(file_id)
+        return bytes(await telegram_file.download_as_bytearray())
+    except BadRequest:
+        lang = await context.language()
+        await chat_of(update).send_message(t(lang, "import_download_failed", file=name))
+        return None
 
 
 async def plan_or_explain(
@@ -79,7 +87,16 @@ async def on_document(update: Update, context: MinkaContext) -> None:
     if (document.file_size or 0) > MAX_FILE_BYTES:  # refused before downloading it
         await message.reply_text(sheet_problem_text(SheetProblem.TOO_BIG, lang, name))
         return
-    data = await download(context, document.file_id)
+    data = await download(update, context, document.file_id, name)
+    if data is not None:
+        await preview_file(update, context, name, data, permissions)
+
+
+async def preview_file(
+    update: Update, context: MinkaContext, name: str, data: bytes, permissions: Permissions
+) -> None:
+    """Reply with what the file holds and the buttons, keeping it as a pending import."""
+    lang, message = await context.language(), message_of(update)
     plan = await plan_or_explain(update, context, name, data, permissions)
     if plan is None:
         return
@@ -87,7 +104,7 @@ async def on_document(update: Update, context: MinkaContext) -> None:
         await message.reply_text(preview_text(plan, lang))
         return
     pending = await context.storage.activity_imports.create_pending(
-        user_of(update).id, name, file_hash(data), document.file_id
+        user_of(update).id, name, file_hash(data), document_of(update).file_id
     )
     buttons = preview_buttons(pending.id, plan, lang)
     await message.reply_text(preview_text(plan, lang), reply_markup=buttons)
@@ -145,9 +162,8 @@ async def plan_again(
     if permissions is None:
         await chat_of(update).send_message(t(lang, "import_not_allowed"))
         return
-    data = await download(context, record.file_id) if record.file_id else b""
-    if file_hash(data) != record.file_hash:
-        await chat_of(update).send_message(t(lang, "import_file_changed"))
+    data = await same_file_again(update, context, record)
+    if data is None:
         return
     plan = await plan_or_explain(update, context, record.file_name, data, permissions)
     if plan is None:
@@ -156,6 +172,21 @@ async def plan_again(
         await import_plan(update, context, record, plan)
     else:
         await chat_of(update).send_message(problems_text(plan, lang))
+
+
+async def same_file_again(
+    update: Update, context: MinkaContext, record: ActivityImport
+) -> bytes | None:
+    """The previewed file, fetched again and checked to be the same; None after saying why not."""
+    lang = await context.language()
+    if record.file_id is None:  # imported from the command line: no file to fetch again
+        await chat_of(update).send_message(t(lang, "import_gone"))
+        return None
+    data = await download(update, context, record.file_id, record.file_name)
+    if data is not None and file_hash(data) != record.file_hash:
+        await chat_of(update).send_message(t(lang, "import_file_changed"))
+        return None
+    return data
 
 
 async def import_plan(

@@ -154,6 +154,9 @@ async def test_corrupt_and_oversized_files(fake: FakeTelegram, bot: MinkaApplica
     ):
         too_many = await send_file(fake, COORDINATOR, name, many)
         assert f"«{name}» tiene más de 20 000 filas" in too_many.plain_text
+    fake.fail_next("getFile", status=400, description="Bad Request: invalid file_id")
+    lost = await send_file(fake, COORDINATOR, "3w.xlsx", write_xlsx([example_row()]))
+    assert "No pude descargar «3w.xlsx» de Telegram" in lost.plain_text
     huge = await send_file(fake, COORDINATOR, "enorme.csv", b"x" * (11 * 1024 * 1024))
     assert "pesa más de 10 MB" in huge.plain_text
     assert await storage_of(bot).db.scalar("SELECT count(*) FROM activity_imports") == 0

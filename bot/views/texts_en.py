@@ -466,6 +466,7 @@ EN: dict[str, str] = {
     "import_already_cancelled": "That import was already cancelled. Send the spreadsheet again if "
     "you want to import it.",
     "import_gone": "I could not find that import. Send the spreadsheet again.",
+    "import_download_failed": "I could not download “{file}” from Telegram. Send it again.",
     "import_file_changed": "I could not read the same spreadsheet again. Send it again.",
     "import_sheet_too_big": "“{file}” is larger than 10 MB. Split it or remove the sheets that "
     "are not activities.",

@@ -474,6 +474,7 @@ ES: dict[str, str] = {
     "import_already_cancelled": "Esa importación ya estaba cancelada. Envía la planilla de nuevo "
     "si quieres importarla.",
     "import_gone": "No encontré esa importación. Envía la planilla de nuevo.",
+    "import_download_failed": "No pude descargar «{file}» de Telegram. Envíalo de nuevo.",
     "import_file_changed": "No pude volver a leer la misma planilla. Envíala de nuevo.",
     "import_sheet_too_big": "«{file}» pesa más de 10 MB. Divide la planilla o quita las hojas "
     "que no son de actividades.",
