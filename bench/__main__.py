@@ -169,6 +169,33 @@ BENCHMARKS = [
         ],
     ),
     Benchmark(
+        "fanout",
+        ["-m", "bench.bench_fanout", "--rounds", "5"],
+        [
+            Figure(
+                "fanout: longest write, 10k followers",
+                r"write 2, enqueue: median (\d+) ms",
+                "ms",
+                "< 500 ms",
+                lambda v: v < 500,
+            ),
+            Figure(
+                "fanout: composing, no lock",
+                r"composing, no lock: median (\d+) ms",
+                "ms",
+                "-",
+                None,
+            ),
+            Figure(
+                "fanout: one write as before",
+                r"composing per follower \(before\): median (\d+) ms",
+                "ms",
+                "-",
+                None,
+            ),
+        ],
+    ),
+    Benchmark(
         "updates",
         ["-m", "bench.bench_updates", "--database", "{db}", "--updates", "600", "--json", "{json}"],
         [

@@ -9,8 +9,8 @@ matrix): 10% of rows give only the school's name and district (searched), 4% car
 problem. Figures, each the code the bot runs without Telegram:
 
 - preview: read the .xlsx, match every row, classify what importing would do (target < 5 s);
-- import: the same file planned again and written in one transaction, with the followers'
-  summaries enqueued (target < 10 s);
+- import: the same file planned again and written in one transaction, then the followers'
+  summaries composed and enqueued (target < 10 s);
 - re-import: the same file again, nothing changes (every row compared, none written).
 
 The database is copied first, so a given file can be measured again. Prints numbers; not a test.
@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from bench.generate_3w import SchoolRef, generate_rows, write_xlsx
 from bench.generate_population import NOW, build_full_scale_database
 from bot.domain.activity_import import PlanContext, file_hash, preview, run_import
-from bot.outbox.import_summary import notify_import
+from bot.outbox.import_summary import tell_import_followers
 from storage import Storage
 from storage.activity_imports import ImportResult
 
@@ -100,8 +100,11 @@ async def import_file(storage: Storage, data: bytes, context: PlanContext) -> Im
     """What "Importar" does: plan the file again, then write it with the followers' hook."""
     plan = await preview("3w.xlsx", data, context)
     pending = await storage.activity_imports.create_pending(None, "3w.xlsx", file_hash(data), None)
-    hook = notify_import(LIMA, "es", importer_id=None, who="UGEL", now=context.now)
-    return await run_import(pending.id, plan, context, importer_id=None, then=hook)
+    result = await run_import(pending.id, plan, context, importer_id=None)
+    await tell_import_followers(
+        storage, result, tz=LIMA, default_language="es", importer_id=None, who="UGEL"
+    )
+    return result
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Update handling: Minka's real Application against a bare PTB echo bot, driven the same way.
 
-Both poll the project's fake Telegram (bot/sandbox/fake_telegram.py) over loopback HTTP, so the
+Both poll the project's fake Telegram (bot/sandbox/fake_telegram/) over loopback HTTP, so the
 Bot API round trip is the same for both. Latency of one update = from the fake creating it
 (`send_text`/`press`) to the fake recording the bot's first message (sent or edited) in the chat.
 A few concurrent users each run their script step by step; a step starts once the previous one

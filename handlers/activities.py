@@ -18,8 +18,7 @@ from telegram.ext import (
 
 from bot.domain.announcing import can_manage, keep_missing_parts
 from bot.domain.dates import format_when, parse_when
-from bot.outbox.hooks import wake_delivery
-from bot.outbox.notifications import Change, notify_followers
+from bot.outbox.hooks import tell_and_deliver
 from bot.runtime.context import MinkaContext
 from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
@@ -42,12 +41,12 @@ from storage.activities import (
     ActivityNotFound,
     ActivityNotScheduled,
     ActivityStatus,
-    AfterWrite,
     InvalidActivity,
     clean_cancel_reason,
     clean_description,
     clean_title,
 )
+from storage.activity_events import Change, Notice
 
 log = logging.getLogger(__name__)
 
@@ -165,15 +164,15 @@ async def on_new_value(update: Update, context: MinkaContext) -> str | int:
         return VALUE
     try:
         if set(changes) == {"description"}:  # followers hear of new titles and times only
-            then = None
+            notice = None
         else:
-            then = followers_hook(update, context, Change.UPDATED)
-        updated = await context.storage.activities.update(activity.id, **changes, then=then)
+            notice = notice_of(update, context, Change.UPDATED)
+        updated = await context.storage.activities.update(activity.id, **changes, notice=notice)
     except ActivityNotScheduled as error:
         await say_not_scheduled(update, lang, error)
         return END
     await context.storage.drafts.clear(user.id, EDIT_FLOW)
-    wake_delivery(context)
+    await tell_and_deliver(context)
     text = activity_text(facts_of(updated, lang), lang, context.settings.tz)
     await send(update, t(lang, "activity_updated", activity=text))
     return END
@@ -262,23 +261,20 @@ async def cancel_with(update: Update, context: MinkaContext, reason: str | None)
         activity = await context.storage.activities.cancel(
             draft.get("activity_id", 0),
             reason,
-            then=followers_hook(update, context, Change.CANCELLED),
+            notice=notice_of(update, context, Change.CANCELLED),
         )
     except ActivityNotScheduled as error:
         await say_not_scheduled(update, lang, error)
         return END
-    wake_delivery(context)
+    await tell_and_deliver(context)
     await send(update, t(lang, "activity_cancelled", title=activity.title))
     return END
 
 
-def followers_hook(update: Update, context: MinkaContext, change: Change) -> AfterWrite:
-    """Notify followers of title/time changes and cancellations, in the change's transaction."""
+def notice_of(update: Update, context: MinkaContext, change: Change) -> Notice:
+    """Followers hear of title/time changes and cancellations (the change records it)."""
     actor = update.effective_user.id if update.effective_user else None
-    settings = context.settings
-    return notify_followers(
-        change, settings.tz, settings.default_language, actor_id=actor, now=context.now()
-    )
+    return Notice(change, actor, context.now())
 
 
 # Check-ins --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -19,8 +19,8 @@ from telegram.ext import (
 )
 
 from bot.domain.school_search import search_schools
+from bot.outbox.compose import copy_renderer, excerpt
 from bot.outbox.hooks import wake_delivery
-from bot.outbox.jobs import excerpt
 from bot.runtime.context import MinkaContext
 from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
@@ -33,13 +33,10 @@ from handlers.conversations import Handler, conversation
 from handlers.schools import picked_school, school_picker_handlers
 from storage.broadcasts import (
     Audience,
-    AudienceChat,
     AudienceKind,
-    Broadcast,
     BroadcastNotAllowed,
     EveryoneLimitReached,
 )
-from storage.outbox import OutboxItem
 from storage.roles import Permissions
 
 log = logging.getLogger(__name__)
@@ -316,12 +313,7 @@ async def create_broadcast(
     member = await context.member()
     org_id = member.organization.id if member and member.organization else None
     texts = {lang: await broadcast_message(update, context, draft["text"], lang) for lang in LANGS}
-
-    def render(broadcast: Broadcast, chat: AudienceChat) -> OutboxItem:
-        lang = chat.language if chat.language in texts else context.settings.default_language
-        markup = ack_keyboard(broadcast.id, lang) if broadcast.with_ack else None
-        return OutboxItem(chat.chat_id, str(texts[lang]), markup)
-
+    render = copy_renderer(texts, context.settings.default_language)
     permissions = await permissions_of(update, context)
     broadcast = await context.storage.broadcasts.create(
         permissions,
@@ -334,13 +326,6 @@ async def create_broadcast(
         everyone_per_day=context.settings.max_everyone_broadcasts_per_day,
     )
     return broadcast.recipients
-
-
-def ack_keyboard(broadcast_id: int, lang: str) -> dict[str, Any]:
-    button = InlineKeyboardButton(
-        label(lang, "btn_received"), callback_data=cb.BroadcastAck(broadcast_id).pack()
-    )
-    return InlineKeyboardMarkup([[button]]).to_dict()
 
 
 # Acknowledgements, reports, the list -------------------------------------------------------------

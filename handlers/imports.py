@@ -24,7 +24,7 @@ from bot.domain.activity_import import (
     run_import,
 )
 from bot.outbox.hooks import wake_delivery
-from bot.outbox.import_summary import notify_import
+from bot.outbox.import_summary import tell_import_followers
 from bot.runtime.context import MinkaContext
 from bot.runtime.updates import chat_of, document_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
@@ -38,7 +38,7 @@ from bot.views.import_views import (
 from bot.views.texts import label, t
 from handlers.common import stale_button
 from handlers.conversations import Handler
-from storage.activity_imports import ActivityImport, ImportNotPending, ImportStatus
+from storage.activity_imports import ActivityImport, ImportNotPending, ImportResult, ImportStatus
 from storage.roles import Permissions
 
 DEFAULT_FILE_NAME = "planilla"
@@ -193,26 +193,29 @@ async def import_plan(
     update: Update, context: MinkaContext, record: ActivityImport, plan: ImportPlan
 ) -> None:
     lang, importer = await context.language(), user_of(update)
-    member = await context.member()
-    who = member.name if member is not None and member.name else importer.first_name
     plan_context = PlanContext(context.storage, None, context.settings.tz, context.now())
-    hook = notify_import(
-        context.settings.tz,
-        context.settings.default_language,
-        importer_id=importer.id,
-        who=who,
-        now=plan_context.now,
-    )
     try:
-        result = await run_import(record.id, plan, plan_context, importer_id=importer.id, then=hook)
+        result = await run_import(record.id, plan, plan_context, importer_id=importer.id)
     except ImportNotPending as exc:  # pressed twice at once: the first one imported
         done = exc.status is ImportStatus.IMPORTED
         key = "import_already_imported" if done else "import_already_cancelled"
         await chat_of(update).send_message(t(lang, key))
         return
-    wake_delivery(context)
     await message_of(update).edit_reply_markup(reply_markup=None)
     await chat_of(update).send_message(result_text(result, record.file_name, lang))
+    await tell_followers_of(update, context, result)
+
+
+async def tell_followers_of(update: Update, context: MinkaContext, result: ImportResult) -> None:
+    """One summary per following chat, signed with the importer's name."""
+    member, importer = await context.member(), user_of(update)
+    who = member.name if member is not None and member.name else importer.first_name
+    settings = context.settings
+    await tell_import_followers(
+        context.storage, result, tz=settings.tz, default_language=settings.default_language,
+        importer_id=importer.id, who=who,
+    )  # fmt: skip
+    wake_delivery(context)
 
 
 def handlers() -> list[Handler]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.activities import Activities
+from storage.activity_events import ActivityEvents
 from storage.activity_imports import ActivityImports
 from storage.audit import AuditLog
 from storage.broadcasts import Broadcasts
@@ -36,6 +37,7 @@ class Storage:
         self.drafts = Drafts(self.db)
         self.schools = Schools(self.db)
         self.activities = Activities(self.db)
+        self.activity_events = ActivityEvents(self.db)
         self.personal_data = PersonalData(self.db)
         self.chats = Chats(self.db)
         self.outbox = Outbox(self.db)

@@ -3,17 +3,17 @@
 Times go in and come out as aware UTC datetimes and are stored by `storage.clock.to_db`, whose one
 fixed format makes text comparison in SQL the same as time comparison.
 
-Reminders and check-ins are not scheduled in memory: the periodic job asks `claim_due_reminders`
-and `claim_due_checkins`, which mark what they return in the same write transaction. A restart
-therefore never loses a pending message, and nothing is claimed twice. The price is "at most
-once": if the process dies between claiming and sending, that one message is not sent.
+Reminders and check-ins are not scheduled in memory: the periodic job reads what is due
+(`due_reminders`, `due_checkins`), composes the messages outside the write lock, and
+`claim_reminders` / `claim_checkins` mark each activity and enqueue its message in one write
+transaction: claimed means queued, so a restart loses nothing and nothing is claimed twice.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -21,10 +21,13 @@ from typing import Any, NamedTuple
 
 import aiosqlite
 
+from storage.activity_events import Notice
+from storage.activity_events import record as record_event
 from storage.clock import from_db, to_db, utc_now
 from storage.db import Database, Session, StorageError
 from storage.models import OrgKind
 from storage.normalize import clean_text
+from storage.outbox import OutboxItem, enqueue
 
 MAX_TITLE_LENGTH = 120
 MAX_DESCRIPTION_LENGTH = 1000
@@ -301,14 +304,10 @@ def row_to_presence(row: aiosqlite.Row) -> OrganizationPresence:
     )
 
 
-AfterWrite = Callable[[Session, "Activity"], Awaitable[None]]
-ClaimHook = Callable[[Session, list["Activity"]], Awaitable[None]]
-
-
-async def _after(session: Session, activity_id: int, then: AfterWrite | None) -> Activity:
+async def _after(session: Session, activity_id: int, notice: Notice | None) -> Activity:
     activity = await _fetch(session, activity_id)
-    if then is not None:
-        await then(session, activity)
+    if notice is not None:
+        await record_event(session, activity.id, activity.updated_at, notice)
     return activity
 
 
@@ -357,9 +356,10 @@ class Activities:
 
     # --- creating and reading ---
 
-    async def create(self, new: NewActivity, *, then: AfterWrite | None = None) -> Activity:
-        """Insert; `then` runs inside the same transaction (e.g. enqueueing notifications), so
-        the activity and what it causes are written together or not at all."""
+    async def create(self, new: NewActivity, *, notice: Notice | None = None) -> Activity:
+        """Insert; with `notice`, its event for the followers (and the heads-ups) is recorded
+        in the same transaction: the activity and what it causes are written together or not
+        at all (storage.activity_events)."""
         params = self._insert_params(new)
         async with self._db.transaction() as session:
             await self._check_references(session, new.school_id, new.organization_id)
@@ -370,7 +370,7 @@ class Activities:
                 " :category, :starts_at, :ends_at, 'scheduled', :now, :now)",
                 params,
             )
-            return await _after(session, activity_id, then)
+            return await _after(session, activity_id, notice)
 
     @staticmethod
     def _insert_params(new: NewActivity) -> dict[str, Any]:
@@ -393,6 +393,11 @@ class Activities:
             await session.scalar("SELECT 1 FROM organizations WHERE id = ?", (org_id,)) is None
         ):
             raise InvalidActivity(InvalidReason.UNKNOWN_ORGANIZATION, org_id)
+
+    async def many(self, activity_ids: Sequence[int]) -> list[Activity]:
+        """Activities by id, soonest first (what an import changed, for its followers)."""
+        async with self._db.read() as session:
+            return await fetch_many(session, activity_ids)
 
     async def get(self, activity_id: int) -> Activity | None:
         row = await self._db.fetchone(_SELECT + " WHERE a.id = ?", (activity_id,))
@@ -494,11 +499,11 @@ class Activities:
         description: str | None = None,
         starts_at: datetime | None = None,
         ends_at: datetime | None = None,
-        then: AfterWrite | None = None,
+        notice: Notice | None = None,
     ) -> Activity:
         """Change what is given (None: unchanged; description "" removes it). Only a scheduled
-        activity may change. A new time gets its own reminder and check-in. `then` runs in the
-        same transaction."""
+        activity may change. A new time gets its own reminder and check-in. `notice` is
+        recorded in the same transaction."""
         async with self._db.transaction() as session:
             row = await _require_status(session, activity_id, _SCHEDULED_ONLY)
             changes = _updated_fields(row, title, description, starts_at, ends_at)
@@ -510,14 +515,14 @@ class Activities:
                 " WHERE id = :id",
                 {**changes, "now": to_db(utc_now()), "id": activity_id},
             )
-            return await _after(session, activity_id, then)
+            return await _after(session, activity_id, notice)
 
     async def cancel(
-        self, activity_id: int, reason: str | None = None, *, then: AfterWrite | None = None
+        self, activity_id: int, reason: str | None = None, *, notice: Notice | None = None
     ) -> Activity:
         """Only a scheduled activity can be cancelled: a second cancel raises
-        ActivityNotScheduled (status CANCELLED), so a double tap is told, not hidden. `then`
-        runs in the same transaction."""
+        ActivityNotScheduled (status CANCELLED), so a double tap is told, not hidden. `notice`
+        is recorded in the same transaction."""
         cleaned = clean_cancel_reason(reason)
         async with self._db.transaction() as session:
             await _require_status(session, activity_id, _SCHEDULED_ONLY)
@@ -526,7 +531,7 @@ class Activities:
                 " WHERE id = ?",
                 (cleaned, to_db(utc_now()), activity_id),
             )
-            return await _after(session, activity_id, then)
+            return await _after(session, activity_id, notice)
 
     async def record_outcome(
         self, activity_id: int, status: ActivityStatus, participants: int | None = None
@@ -549,59 +554,112 @@ class Activities:
 
     # --- the periodic job ---
 
-    async def claim_due_reminders(
-        self,
-        now: datetime,
-        lead: timedelta,
-        *,
-        limit: int = CLAIM_BATCH,
-        then: ClaimHook | None = None,
+    async def due_reminders(
+        self, now: datetime, lead: timedelta, *, limit: int = CLAIM_BATCH
     ) -> list[Activity]:
         """Scheduled activities starting within `lead` from now whose author has not been
-        reminded, marked as reminded. One that already started gets no late reminder. `then`
-        runs in the claiming transaction (enqueue the reminders there: claimed = queued)."""
-        return await self._claim(
-            _SELECT + " WHERE a.status = 'scheduled' AND a.reminder_sent_at IS NULL"
-            " AND a.author_id IS NOT NULL AND a.starts_at > :now AND a.starts_at <= :horizon"
-            " ORDER BY a.starts_at, a.id LIMIT :limit",
-            "UPDATE activities SET reminder_sent_at = :now WHERE id = :id",
-            {"now": to_db(now), "horizon": to_db(now + lead), "limit": limit},
-            then,
+        reminded, soonest first. One that already started gets no late reminder. A read: the
+        job composes the reminders from it, then claims them with `claim_reminders`."""
+        rows = await self._db.fetchall(
+            _SELECT + " WHERE " + _DUE_REMINDER + " ORDER BY a.starts_at, a.id LIMIT :limit",
+            {**_reminder_window(now, lead), "limit": limit},
         )
+        return [row_to_activity(row) for row in rows]
 
-    async def claim_due_checkins(
-        self,
-        now: datetime,
-        *,
-        max_age: timedelta = CHECKIN_MAX_AGE,
-        limit: int = CLAIM_BATCH,
-        then: ClaimHook | None = None,
+    async def due_checkins(
+        self, now: datetime, *, max_age: timedelta = CHECKIN_MAX_AGE, limit: int = CLAIM_BATCH
     ) -> list[Activity]:
         """Scheduled activities that ended (at most `max_age` ago) and whose author has not been
-        asked "¿Se realizó?", marked as asked. `then` runs in the claiming transaction."""
-        return await self._claim(
-            _SELECT + " WHERE a.status = 'scheduled' AND a.checkin_sent_at IS NULL"
-            " AND a.author_id IS NOT NULL AND a.ends_at <= :now AND a.ends_at > :oldest"
-            " ORDER BY a.ends_at, a.id LIMIT :limit",
-            "UPDATE activities SET checkin_sent_at = :now WHERE id = :id",
-            {"now": to_db(now), "oldest": to_db(now - max_age), "limit": limit},
-            then,
+        asked "¿Se realizó?", earliest ended first. A read, like `due_reminders`."""
+        rows = await self._db.fetchall(
+            _SELECT + " WHERE " + _DUE_CHECKIN + " ORDER BY a.ends_at, a.id LIMIT :limit",
+            {**_checkin_window(now, max_age), "limit": limit},
         )
+        return [row_to_activity(row) for row in rows]
+
+    async def claim_reminders(
+        self, now: datetime, lead: timedelta, messages: Sequence[DueMessage]
+    ) -> list[Activity]:
+        """Mark each composed reminder's activity as reminded and enqueue the reminder, in one
+        transaction (claimed = queued), if it is still due and unchanged; returns those."""
+        return await self._claim("reminder", _CLAIM_REMINDER, _reminder_window(now, lead), messages)
+
+    async def claim_checkins(
+        self,
+        now: datetime,
+        messages: Sequence[DueMessage],
+        *,
+        max_age: timedelta = CHECKIN_MAX_AGE,
+    ) -> list[Activity]:
+        """Like `claim_reminders`, for the check-ins after activities."""
+        return await self._claim("checkin", _CLAIM_CHECKIN, _checkin_window(now, max_age), messages)
 
     async def _claim(
-        self, select: str, mark: str, params: dict[str, Any], then: ClaimHook | None
+        self,
+        kind: str,
+        mark: str,
+        window: dict[str, Any],
+        messages: Sequence[DueMessage],
     ) -> list[Activity]:
-        # Select and mark in one write transaction (BEGIN IMMEDIATE): another coroutine or
-        # process claiming at the same time waits, then finds these rows already marked.
+        # One write transaction (BEGIN IMMEDIATE): another coroutine or process claiming the same
+        # rows waits, then finds them marked. An activity edited since it was read (updated_at
+        # moved) is left for the next run, so nobody is reminded of an old title or time.
+        claimed = []
         async with self._db.transaction() as session:
-            rows = await session.fetchall(select, params)
-            await session.executemany(
-                mark, [{"now": params["now"], "id": row["id"]} for row in rows]
-            )
-            claimed = [row_to_activity(row) for row in rows]
-            if then is not None and claimed:
-                await then(session, claimed)
+            for activity, item in messages:
+                marked = await session.execute(mark, {**window, **_as_read(activity)})
+                if marked:
+                    key = f"{kind}:{activity.id}:{to_db(activity.starts_at)}"
+                    await enqueue(session, key, [item])
+                    claimed.append(activity)
         return claimed
+
+
+class DueMessage(NamedTuple):
+    """A reminder or check-in composed (outside the write lock) for an activity as it was read."""
+
+    activity: Activity
+    item: OutboxItem
+
+
+_DUE_REMINDER = (
+    "a.status = 'scheduled' AND a.reminder_sent_at IS NULL AND a.author_id IS NOT NULL"
+    " AND a.starts_at > :now AND a.starts_at <= :horizon"
+)
+_DUE_CHECKIN = (
+    "a.status = 'scheduled' AND a.checkin_sent_at IS NULL AND a.author_id IS NOT NULL"
+    " AND a.ends_at <= :now AND a.ends_at > :oldest"
+)
+
+# Mark one activity, if it is still due and unchanged since it was read (updated_at has a
+# resolution of one second, so what the message shows is compared too).
+_UNCHANGED = "a.id = :id AND a.updated_at = :updated AND a.title = :title AND a.starts_at = :starts"
+_CLAIM_REMINDER = (
+    "UPDATE activities AS a SET reminder_sent_at = :now WHERE "
+    + _UNCHANGED
+    + " AND "
+    + _DUE_REMINDER
+)
+_CLAIM_CHECKIN = (
+    "UPDATE activities AS a SET checkin_sent_at = :now WHERE " + _UNCHANGED + " AND " + _DUE_CHECKIN
+)
+
+
+def _as_read(activity: Activity) -> dict[str, Any]:
+    return {
+        "id": activity.id,
+        "updated": to_db(activity.updated_at),
+        "title": activity.title,
+        "starts": to_db(activity.starts_at),
+    }
+
+
+def _reminder_window(now: datetime, lead: timedelta) -> dict[str, Any]:
+    return {"now": to_db(now), "horizon": to_db(now + lead)}
+
+
+def _checkin_window(now: datetime, max_age: timedelta) -> dict[str, Any]:
+    return {"now": to_db(now), "oldest": to_db(now - max_age)}
 
 
 def _updated_fields(

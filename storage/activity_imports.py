@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from enum import StrEnum
@@ -35,9 +35,11 @@ from storage.activities import (
 )
 from storage.clock import from_db, to_db, utc_now
 from storage.db import Database, Session, StorageError
+from storage.digests import add_lines
 from storage.models import OrgKind
 from storage.normalize import fold
 from storage.organizations import Organizations, clean_organization_name
+from storage.outbox import OutboxItem, enqueue
 
 
 class ImportStatus(StrEnum):
@@ -134,9 +136,6 @@ class ImportResult:
         }
 
 
-AfterImport = Callable[[Session, ImportResult], Awaitable[None]]
-
-
 def _row_to_import(row: aiosqlite.Row) -> ActivityImport:
     created = from_db(row["created_at"])
     assert created is not None  # NOT NULL
@@ -198,11 +197,10 @@ class ActivityImports:
         tz: tzinfo,
         now: datetime,
         skipped: int = 0,
-        then: AfterImport | None = None,
     ) -> ImportResult:
         """Write every row in one transaction, or nothing. The import must be pending and the
-        importer's: a second "Importar" raises ImportNotPending and writes nothing. `then` runs
-        in the same transaction (the followers' summary)."""
+        importer's: a second "Importar" raises ImportNotPending and writes nothing. Followers
+        are told afterwards (`finish_notices`), their messages composed outside this write."""
         for row in rows:
             _prepared(row, tz)  # validated before taking the write lock: a bad row raises here
         async with self._db.transaction() as session:
@@ -215,9 +213,29 @@ class ActivityImports:
                 "UPDATE activity_imports SET counts = ?, finished_at = ? WHERE id = ?",
                 (json.dumps(result.counts()), to_db(now), import_id),
             )
-            if then is not None:
-                await then(session, result)
         return result
+
+    async def finish_notices(
+        self,
+        import_id: int,
+        items: Sequence[OutboxItem],
+        lines: Sequence[tuple[int, str]],
+        now: datetime,
+    ) -> bool:
+        """Enqueue the followers' summaries (instant messages, daily lines) and mark the import
+        told, in one transaction; False (nothing written) if it was told already."""
+        async with self._db.transaction() as session:
+            marked = await session.execute(
+                "UPDATE activity_imports SET notified_at = ? WHERE id = ? AND notified_at IS NULL"
+                " AND status = 'imported'",
+                (to_db(now), import_id),
+            )
+            if not marked:
+                return False
+            key = f"import:{import_id}"
+            await enqueue(session, key, items)
+            await add_lines(session, key, lines, now)
+        return True
 
     async def source_of(self, activity_id: int) -> ActivitySource | None:
         """The file, row and importer an activity came from; None if it was not imported."""

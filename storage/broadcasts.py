@@ -195,7 +195,6 @@ class BroadcastSummary(NamedTuple):
 # Builds the copy one chat receives (the lead renders per language and adds the ack button,
 # whose callback data needs the broadcast id). Called inside the write transaction: keep it pure.
 Render = Callable[[Broadcast, AudienceChat], OutboxItem]
-RenderReport = Callable[[Broadcast, BroadcastReport], OutboxItem]
 
 
 def event_key(broadcast_id: int) -> str:
@@ -420,7 +419,7 @@ async def cancel_in(session: Session, broadcast_ids: Sequence[int], now: datetim
 # "Settled": no copy of broadcast b is pending or being sent. 'broadcast:' is EVENT_PREFIX; the
 # outbox's UNIQUE (event_key, chat_id) index finds a broadcast's copies.
 _UNREPORTED_SETTLED = """
-SELECT b.id FROM broadcasts b
+SELECT b.* FROM broadcasts b
 WHERE b.status = 'sending' AND b.reported_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_key = 'broadcast:' || b.id
                   AND o.status IN ('pending', 'claimed'))
@@ -577,32 +576,22 @@ class Broadcasts:
             row = await session.fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
             return None if row is None else await _report_in(session, _row_to_broadcast(row))
 
-    async def unreported_settled(self) -> list[int]:
-        """Broadcasts still sending whose every copy reached an outcome: their report is due."""
-        rows = await self._db.fetchall(_UNREPORTED_SETTLED)
-        return [row["id"] for row in rows]
+    async def reports_due(self) -> list[BroadcastSummary]:
+        """Broadcasts still sending whose every copy reached an outcome, with their final counts:
+        their author's report is due (read outside any write, so it can be composed there)."""
+        async with self._db.read() as session:
+            rows = await session.fetchall(_UNREPORTED_SETTLED)
+            return await _summaries_in(session, rows)
 
-    async def mark_reported(
-        self, broadcast_id: int, render_report: RenderReport | None = None
-    ) -> bool:
+    async def mark_reported(self, broadcast_id: int, report: OutboxItem | None = None) -> bool:
         """Claim the final report of a settled broadcast: True once, False ever after (or if it
-        is not settled, or cancelled). With `render_report`, the report message is enqueued to
-        the outbox in the same transaction, so it is sent exactly once even across a crash."""
+        is not settled, or cancelled). With `report` (composed beforehand), the message is
+        enqueued in the same transaction, so it is sent exactly once even across a crash."""
         async with self._db.transaction() as session:
             claimed = await session.execute(_CLAIM_REPORT, (to_db(utc_now()), broadcast_id))
-            if claimed and render_report is not None:
-                await self._enqueue_report(session, broadcast_id, render_report)
+            if claimed and report is not None:
+                await enqueue(session, f"{REPORT_EVENT_PREFIX}{broadcast_id}", [report])
         return claimed > 0
-
-    @staticmethod
-    async def _enqueue_report(
-        session: Session, broadcast_id: int, render_report: RenderReport
-    ) -> None:
-        row = await session.fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
-        assert row is not None  # claimed just now
-        broadcast = _row_to_broadcast(row)
-        item = render_report(broadcast, await _report_in(session, broadcast))
-        await enqueue(session, f"{REPORT_EVENT_PREFIX}{broadcast_id}", [item])
 
     # --- history and limits ---
 

@@ -98,6 +98,11 @@ class Follows:
                 "UPDATE follows SET mode = ? WHERE chat_id = ?", (mode.value, chat_id)
             )
 
+    async def recipients(self, school_id: int, organization_id: int | None) -> list[Recipient]:
+        """Who hears of an activity at the school by the organization (see recipients_in)."""
+        async with self._db.read() as session:
+            return await recipients_in(session, school_id, organization_id)
+
     async def mode_of(self, chat_id: int) -> FollowMode:
         async with self._db.read() as session:
             return await _chat_mode(session, chat_id)
@@ -111,6 +116,10 @@ async def _chat_mode(session: Session, chat_id: int) -> FollowMode:
 
 
 _PRECEDENCE = {FollowKind.SCHOOL: 0, FollowKind.DISTRICT: 1, FollowKind.ORGANIZATION: 2}
+# By stored value: a dict lookup, where calling the enum costs ~2 µs a row (recipients_in runs
+# inside the write transaction of an activity, for every follower).
+_KINDS = {kind.value: kind for kind in FollowKind}
+_MODES = {mode.value: mode for mode in FollowMode}
 
 
 async def recipients_in(
@@ -128,9 +137,7 @@ async def recipients_in(
     )
     best: dict[int, Recipient] = {}
     for row in rows:
-        recipient = Recipient(
-            row[0], row[1], row[2], FollowMode(row[3]), FollowKind(row[4]), row[5]
-        )
+        recipient = Recipient(row[0], row[1], row[2], _MODES[row[3]], _KINDS[row[4]], row[5])
         current = best.get(recipient.chat_id)
         if current is None or _PRECEDENCE[recipient.kind] < _PRECEDENCE[current.kind]:
             best[recipient.chat_id] = recipient

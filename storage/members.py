@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import aiosqlite
 
 from storage.clock import from_db, to_db, utc_now
-from storage.db import Database, Session, StorageError
+from storage.db import Database, StorageError
 from storage.models import Contact, Member, Organization, OrgKind, Role, SchoolPeople
 from storage.normalize import clean_text
 from storage.organizations import Organizations, clean_organization_name
@@ -67,6 +67,19 @@ class Members:
     async def get(self, user_id: int) -> Member | None:
         row = await self._db.fetchone(_SELECT + " WHERE m.user_id = ?", (user_id,))
         return None if row is None else _row_to_member(row)
+
+    async def languages(self, user_ids: Sequence[int]) -> dict[int, str]:
+        """Each member's language (members without one, or gone, are left out), to compose
+        messages to them before taking the write lock."""
+        languages: dict[int, str] = {}
+        async with self._db.read() as session:
+            for user_id in set(user_ids):
+                language = await session.scalar(
+                    "SELECT language FROM members WHERE user_id = ?", (user_id,)
+                )
+                if language:
+                    languages[user_id] = language
+        return languages
 
     async def require(self, user_id: int) -> Member:
         member = await self.get(user_id)
@@ -187,15 +200,3 @@ class Members:
         async with self._db.transaction() as session:
             if await session.execute(sql, params) == 0:
                 raise NotAMember(user_id)
-
-
-async def languages_in(session: Session, user_ids: Sequence[int]) -> dict[int, str]:
-    """Each member's language, for messages rendered inside another transaction."""
-    languages: dict[int, str] = {}
-    for user_id in set(user_ids):
-        language = await session.scalar(
-            "SELECT language FROM members WHERE user_id = ?", (user_id,)
-        )
-        if language:
-            languages[user_id] = language
-    return languages

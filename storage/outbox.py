@@ -127,12 +127,13 @@ async def enqueue(
     stamp = to_db(now or utc_now())
     due = to_db(not_before) if not_before is not None else None
     inactive = await _inactive_among(session, {item.chat_id for item in items})
+    markup_json = _MarkupEncoder()
     rows = [
         (
             event_key,
             item.chat_id,
             item.text,
-            json.dumps(item.reply_markup) if item.reply_markup else None,
+            markup_json(item.reply_markup),
             # A chat the bot cannot write to gets nothing; the row records that it was skipped,
             # so that blocked chats do not pile up pending messages.
             "skipped" if item.chat_id in inactive else "pending",
@@ -149,6 +150,21 @@ async def enqueue(
     await session.executemany(_INSERT, rows)
     after = await session.scalar("SELECT total_changes()")
     return int(after) - int(before)
+
+
+class _MarkupEncoder:
+    """JSON of each item's keyboard. A fan-out gives thousands of items the very same keyboard
+    object; it is encoded once (by identity: the items keep it alive while this runs)."""
+
+    def __init__(self) -> None:
+        self._done: dict[int, str] = {}
+
+    def __call__(self, markup: dict[str, Any] | None) -> str | None:
+        if not markup:
+            return None
+        if id(markup) not in self._done:
+            self._done[id(markup)] = json.dumps(markup)
+        return self._done[id(markup)]
 
 
 class Outbox:

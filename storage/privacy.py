@@ -67,6 +67,10 @@ class PersonalData:
             await session.execute(
                 "UPDATE activities SET author_id = NULL WHERE author_id = ?", (user_id,)
             )
+            # A change not yet told to followers forgets who made it (they are not told anyway).
+            await session.execute(
+                "UPDATE activity_events SET actor_id = NULL WHERE actor_id = ?", (user_id,)
+            )
             await _forget_private_chat(session, user_id)
             await _forget_coordination(session, user_id)
             await forget_importer(session, user_id)

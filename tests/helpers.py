@@ -95,6 +95,13 @@ async def tap(fake: FakeTelegram, user: int, label: str) -> SentMessage:
     return await fake.next_message(user)
 
 
+async def switch_to_english(fake: FakeTelegram, user: int) -> None:
+    """/language, then English (the menu is edited in place)."""
+    await say(fake, user, "/language")
+    await fake.press(user, "English")
+    await fake.next_event(user)
+
+
 async def pick(fake: FakeTelegram, user: int, number: int = 1) -> SentMessage:
     """The user presses the `number`th button (counted from 1), e.g. a search result."""
     await fake.press(user, number)

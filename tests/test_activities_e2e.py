@@ -21,6 +21,7 @@ from tests.helpers import (
     scheduled_job,
     set_clock,
     storage_of,
+    switch_to_english,
     tap,
 )
 
@@ -189,6 +190,35 @@ async def test_reminder_once_then_check_in_with_participants(
     assert activity.participants == 35
 
 
+async def test_an_english_speaking_author_gets_heads_up_reminder_and_check_in_in_english(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    """Each is composed in the author's language (read before composing, outside the write)."""
+    await register_ngo(fake, BETO, "Beto", "Fundación Wiñay")
+    await switch_to_english(fake, BETO)
+    await say(fake, BETO, "/announce 9000111 | Taller de lectura | lunes de 10 a 12 | 2 h")
+    await tap(fake, BETO, "Publish")
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    fake.mark(BETO)
+    await say(fake, ANA, "/anunciar 9000001 | Campaña de salud | lunes 10am | 2 h")
+    await tap(fake, ANA, "Publicar")
+    heads_up = await fake.next_message(BETO)
+    assert "A note from Minka: Fundación Ayni announced “Campaña de salud”" in heads_up.plain_text
+    assert "your activity “Taller de lectura”" in heads_up.plain_text
+
+    job = scheduled_job(bot, jobs.REMINDER_JOB)
+    set_clock(bot, datetime(2026, 11, 29, 16, 0, tzinfo=UTC))  # Sunday 11:00 Lima
+    fake.mark(BETO), fake.mark(ANA)
+    await job.run(bot)
+    assert "⏰ Reminder: “Taller de lectura”" in (await fake.next_message(BETO)).plain_text
+    assert "Recordatorio: «Campaña de salud»" in (await fake.next_message(ANA)).plain_text
+    set_clock(bot, datetime(2026, 11, 30, 18, 0, tzinfo=UTC))  # Monday 13:00 Lima: both ended
+    await job.run(bot)
+    checkin = await fake.next_message(BETO)
+    assert "Did “Taller de lectura”" in checkin.plain_text
+    assert checkin.button_labels == ["Yes", "No", "It was rescheduled"]
+
+
 async def test_an_idle_announcement_expires_politely(
     fake: FakeTelegram, bot: MinkaApplication
 ) -> None:
@@ -266,7 +296,7 @@ async def test_daily_announcement_limit(fake: FakeTelegram, bot: MinkaApplicatio
 
 
 def test_a_long_digest_is_cut_with_a_count() -> None:
-    from bot.outbox.jobs import digest_text
+    from bot.outbox.compose import digest_text
 
     text = digest_text(["x" * 300] * 20, "es")
     assert len(text) <= 4096 and text.endswith("Escribe /suscripciones para ajustar lo que sigues.")

@@ -14,16 +14,20 @@ from bot.domain.registry_import import load_sample_schools
 from bot.domain.school_life import load_school_life, load_school_lives
 from storage import Storage
 from storage.activities import (
+    CLAIM_BATCH,
     Activity,
     ActivityNotFound,
     ActivityNotScheduled,
     ActivityStatus,
     Category,
+    DueMessage,
     InvalidActivity,
     InvalidReason,
     NewActivity,
 )
+from storage.activity_events import Change, Notice
 from storage.models import OrgKind
+from storage.outbox import OutboxItem
 from tests.helpers import school_id_of
 
 NOW = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
@@ -85,6 +89,24 @@ def new_activity(
 
 async def announce(storage: Storage, school_id: int, starts_at: datetime, **kw: Any) -> Activity:
     return await storage.activities.create(new_activity(school_id, starts_at, **kw))
+
+
+def to_authors(due: list[Activity]) -> list[DueMessage]:
+    """A message to each author naming the activity (the job composes the real texts)."""
+    return [DueMessage(a, OutboxItem(a.author_id or 0, f"{a.id}: {a.title}")) for a in due]
+
+
+async def claim_reminders(
+    storage: Storage, now: datetime, lead: timedelta, *, limit: int = CLAIM_BATCH
+) -> list[Activity]:
+    """As the periodic job does: read what is due, compose, then claim and enqueue."""
+    due = await storage.activities.due_reminders(now, lead, limit=limit)
+    return await storage.activities.claim_reminders(now, lead, to_authors(due))
+
+
+async def claim_checkins(storage: Storage, now: datetime) -> list[Activity]:
+    due = await storage.activities.due_checkins(now)
+    return await storage.activities.claim_checkins(now, to_authors(due))
 
 
 # --- create and validation ------------------------------------------------------------------
@@ -350,14 +372,14 @@ async def test_update_validates_like_create(
 
 async def test_new_time_gets_a_new_reminder_and_checkin(storage: Storage, world: World) -> None:
     created = await announce(storage, world.primaria, NOW + HOUR, duration=HOUR)
-    assert await storage.activities.claim_due_reminders(NOW, DAY) != []
-    assert await storage.activities.claim_due_checkins(NOW + 3 * HOUR) != []
+    assert await claim_reminders(storage, NOW, DAY) != []
+    assert await claim_checkins(storage, NOW + 3 * HOUR) != []
     await storage.activities.update(created.id, title="Solo el título")
-    assert await storage.activities.claim_due_reminders(NOW, DAY) == []
-    assert await storage.activities.claim_due_checkins(NOW + 3 * HOUR) == []
+    assert await claim_reminders(storage, NOW, DAY) == []
+    assert await claim_checkins(storage, NOW + 3 * HOUR) == []
     await storage.activities.update(created.id, starts_at=NOW + 2 * HOUR, ends_at=NOW + 3 * HOUR)
-    assert [a.id for a in await storage.activities.claim_due_reminders(NOW, DAY)] == [created.id]
-    checkins = await storage.activities.claim_due_checkins(NOW + 4 * HOUR)
+    assert [a.id for a in await claim_reminders(storage, NOW, DAY)] == [created.id]
+    checkins = await claim_checkins(storage, NOW + 4 * HOUR)
     assert [a.id for a in checkins] == [created.id]
 
 
@@ -406,7 +428,7 @@ async def test_reminder_window(
     storage: Storage, world: World, starts_in: timedelta, due: bool
 ) -> None:
     await announce(storage, world.primaria, NOW + starts_in)
-    assert len(await storage.activities.claim_due_reminders(NOW, DAY)) == (1 if due else 0)
+    assert len(await claim_reminders(storage, NOW, DAY)) == (1 if due else 0)
 
 
 async def test_reminders_skip_cancelled_and_forgotten_authors(
@@ -417,19 +439,17 @@ async def test_reminders_skip_cancelled_and_forgotten_authors(
     await announce(storage, world.primaria, NOW + HOUR, author_id=TEACHER)
     await storage.members.record_consent(TEACHER, "es")
     await storage.personal_data.forget(TEACHER)
-    assert await storage.activities.claim_due_reminders(NOW, DAY) == []
+    assert await claim_reminders(storage, NOW, DAY) == []
 
 
 async def test_each_reminder_is_claimed_once_even_concurrently(
     storage: Storage, world: World
 ) -> None:
     created = [await announce(storage, world.primaria, NOW + n * HOUR) for n in (1, 2, 3)]
-    batches = await asyncio.gather(
-        *(storage.activities.claim_due_reminders(NOW, DAY) for _ in range(5))
-    )
+    batches = await asyncio.gather(*(claim_reminders(storage, NOW, DAY) for _ in range(5)))
     claimed = [a.id for batch in batches for a in batch]
     assert sorted(claimed) == [a.id for a in created]
-    assert await storage.activities.claim_due_reminders(NOW + HOUR / 2, DAY) == []
+    assert await claim_reminders(storage, NOW + HOUR / 2, DAY) == []
     stamp = await storage.db.scalar("SELECT DISTINCT reminder_sent_at FROM activities")
     assert stamp == NOW.isoformat()
 
@@ -442,9 +462,9 @@ async def test_claims_hold_across_connections(storage: Storage, world: World) ->
         for n in range(10):
             await announce(storage, world.primaria, NOW - DAY + n * HOUR)
         batches = await asyncio.gather(
-            storage.activities.claim_due_checkins(NOW),
-            other.activities.claim_due_checkins(NOW),
-            storage.activities.claim_due_checkins(NOW),
+            claim_checkins(storage, NOW),
+            claim_checkins(other, NOW),
+            claim_checkins(storage, NOW),
         )
     finally:
         await other.close()
@@ -465,26 +485,115 @@ async def test_checkin_window(
     storage: Storage, world: World, ended_ago: timedelta, due: bool
 ) -> None:
     await announce(storage, world.primaria, NOW - ended_ago - 2 * HOUR)
-    claimed = await storage.activities.claim_due_checkins(NOW)
+    claimed = await claim_checkins(storage, NOW)
     assert len(claimed) == (1 if due else 0)
-    assert await storage.activities.claim_due_checkins(NOW) == []
+    assert await claim_checkins(storage, NOW) == []
 
 
 async def test_checkins_are_claimed_once_and_skip_answered(storage: Storage, world: World) -> None:
     first = await announce(storage, world.primaria, NOW - 3 * HOUR)
     answered = await announce(storage, world.primaria, NOW - 3 * HOUR)
     await storage.activities.record_outcome(answered.id, ActivityStatus.DONE, 12)
-    batches = await asyncio.gather(*(storage.activities.claim_due_checkins(NOW) for _ in range(4)))
+    batches = await asyncio.gather(*(claim_checkins(storage, NOW) for _ in range(4)))
     assert sorted(a.id for batch in batches for a in batch) == [first.id]
 
 
 async def test_claims_respect_the_batch_limit(storage: Storage, world: World) -> None:
     for n in range(3):
         await announce(storage, world.primaria, NOW + (n + 1) * HOUR)
-    first = await storage.activities.claim_due_reminders(NOW, DAY, limit=2)
-    rest = await storage.activities.claim_due_reminders(NOW, DAY, limit=2)
+    first = await claim_reminders(storage, NOW, DAY, limit=2)
+    rest = await claim_reminders(storage, NOW, DAY, limit=2)
     assert (len(first), len(rest)) == (2, 1)
     assert first[0].starts_at < first[1].starts_at < rest[0].starts_at
+
+
+# --- events for followers ---------------------------------------------------------------------
+
+
+async def test_a_change_records_its_event_in_its_own_write(storage: Storage, world: World) -> None:
+    """Created, updated and cancelled: one event each, written with the change or not at all;
+    the heads-ups go to the outbox right away."""
+    heads_up = OutboxItem(TEACHER, "Aviso: otra actividad a la misma hora")
+    notice = Notice(Change.CREATED, AUTHOR, NOW, [heads_up])
+    created = await storage.activities.create(
+        new_activity(world.primaria, NOW + DAY), notice=notice
+    )
+    with pytest.raises(InvalidActivity):  # refused: neither the activity nor its event
+        await storage.activities.create(new_activity(404, NOW + DAY), notice=notice)
+    updated = await storage.activities.update(
+        created.id, title="Otra", notice=Notice(Change.UPDATED, TEACHER, NOW)
+    )
+    cancelled = Notice(Change.CANCELLED, None, NOW)
+    await storage.activities.cancel(created.id, notice=cancelled)
+    with pytest.raises(ActivityNotScheduled):  # a second cancel is refused: no second event
+        await storage.activities.cancel(created.id, notice=cancelled)
+    pending = await storage.activity_events.pending()
+    assert [(e.activity_id, e.change, e.actor_id, e.at) for e in pending] == [
+        (created.id, Change.CREATED, AUTHOR, NOW),
+        (created.id, Change.UPDATED, TEACHER, NOW),
+        (created.id, Change.CANCELLED, None, NOW),
+    ]
+    assert pending[1].event_key == f"activity:{created.id}:updated:{updated.updated_at.isoformat()}"
+    assert await outbox_rows(storage) == [
+        (f"heads-up:{created.id}", TEACHER, "Aviso: otra actividad a la misma hora")
+    ]
+
+
+async def test_an_event_is_finished_once(storage: Storage, world: World) -> None:
+    """Two callers finishing the same event (the handler and the minute job): one enqueues."""
+    await storage.activities.create(
+        new_activity(world.primaria, NOW + DAY), notice=Notice(Change.CREATED, AUTHOR, NOW)
+    )
+    (event,) = await storage.activity_events.pending()
+    item = OutboxItem(TEACHER, "Nueva actividad")
+    finished = await asyncio.gather(
+        *(storage.activity_events.finish(event, [item], []) for _ in range(3))
+    )
+    assert sorted(finished) == [False, False, True]
+    assert await storage.activity_events.pending() == []
+    assert await outbox_rows(storage) == [(event.event_key, TEACHER, "Nueva actividad")]
+
+
+async def test_forgetting_the_actor_of_a_waiting_event(storage: Storage, world: World) -> None:
+    await storage.members.record_consent(TEACHER, "es")
+    await storage.activities.create(
+        new_activity(world.primaria, NOW + DAY), notice=Notice(Change.CREATED, TEACHER, NOW)
+    )
+    await storage.personal_data.forget(TEACHER)
+    (event,) = await storage.activity_events.pending()
+    assert event.actor_id is None
+
+
+async def outbox_rows(storage: Storage) -> list[tuple[str, int, str]]:
+    rows = await storage.db.fetchall("SELECT event_key, chat_id, text FROM outbox ORDER BY id")
+    return [tuple(row) for row in rows]
+
+
+async def test_claimed_means_queued_once(storage: Storage, world: World) -> None:
+    created = await announce(storage, world.primaria, NOW + HOUR)
+    batches = await asyncio.gather(*(claim_reminders(storage, NOW, DAY) for _ in range(3)))
+    assert [a.id for batch in batches for a in batch] == [created.id]
+    assert await outbox_rows(storage) == [
+        (
+            f"reminder:{created.id}:{(NOW + HOUR).isoformat()}",
+            AUTHOR,
+            f"{created.id}: Campaña de salud visual",
+        )
+    ]
+
+
+async def test_an_activity_edited_after_it_was_read_is_claimed_next_time(
+    storage: Storage, world: World
+) -> None:
+    """A reminder composed from the old title (even within the same second: updated_at has a
+    resolution of one second) is dropped, never sent: the next run composes the new one."""
+    created = await announce(storage, world.primaria, NOW + HOUR)
+    stale = to_authors(await storage.activities.due_reminders(NOW, DAY))
+    await storage.activities.update(created.id, title="Taller nuevo")
+    assert await storage.activities.claim_reminders(NOW, DAY, stale) == []
+    assert await outbox_rows(storage) == []
+    assert [a.title for a in await claim_reminders(storage, NOW, DAY)] == ["Taller nuevo"]
+    assert [text for _, _, text in await outbox_rows(storage)] == [f"{created.id}: Taller nuevo"]
 
 
 # --- outcomes -------------------------------------------------------------------------------

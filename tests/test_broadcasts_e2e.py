@@ -17,6 +17,7 @@ from tests.helpers import (
     say,
     scheduled_job,
     storage_of,
+    switch_to_english,
     tap,
 )
 
@@ -40,10 +41,23 @@ async def teachers(fake: FakeTelegram) -> None:
     await register_teacher(fake, PEDRO, school_query="9000004")
 
 
-async def choose_district(fake: FakeTelegram, user: int, place: str) -> SentMessage:
-    await say(fake, user, "/difundir")
-    await tap(fake, user, "Un distrito")
+async def choose_district(
+    fake: FakeTelegram, user: int, place: str, command: str = "/difundir", kind: str = "Un distrito"
+) -> SentMessage:
+    await say(fake, user, command)
+    await tap(fake, user, kind)
     return await say(fake, user, place)
+
+
+async def report_once_delivered(fake: FakeTelegram, bot: MinkaApplication) -> SentMessage:
+    """Wait until the outbox is idle, run the report job (twice: it reports once), and return
+    the report the coordinator received."""
+    await fake.wait_until(lambda: not outbox_busy(bot), timeout=10)
+    fake.mark(COORDINATOR)
+    job = scheduled_job(bot, jobs.REPORT_JOB)
+    await job.run(bot)
+    await job.run(bot)  # the report goes once
+    return await fake.next_message(COORDINATOR)
 
 
 async def test_a_member_cannot_broadcast(fake: FakeTelegram, bot: MinkaApplication) -> None:
@@ -81,12 +95,7 @@ async def test_district_broadcast_with_preview_report_and_acks(
     await tap_ack(fake, ROSA, received)  # twice: counted once
     assert "Ya lo habías marcado" in str(fake.callback_answers[-1].get("text"))
 
-    await fake.wait_until(lambda: not outbox_busy(bot), timeout=10)
-    fake.mark(COORDINATOR)
-    job = scheduled_job(bot, jobs.REPORT_JOB)
-    await job.run(bot)
-    await job.run(bot)  # the report goes once
-    report = await fake.next_message(COORDINATOR)
+    report = await report_once_delivered(fake, bot)
     assert (
         "entregado a 1; 1 bloquearon el bot; 1 falló; 1 marcaron Recibido ✅" in report.plain_text
     )
@@ -198,3 +207,29 @@ async def test_broadcasts_per_hour_are_limited(fake: FakeTelegram, bot: MinkaApp
     await tap(fake, COORDINATOR, "Enviar")
     limited = await say(fake, COORDINATOR, "/difundir")
     assert "Ya enviaste 1 avisos en la última hora" in limited.plain_text
+
+
+async def test_an_english_speaking_coordinator_gets_the_report_in_english(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    """The report is composed in the author's language, not the bot's default (it was not)."""
+    await district_coordinator(fake, bot)
+    await switch_to_english(fake, COORDINATOR)
+    await register_teacher(fake, ROSA, school_query="9000001")
+    places = await choose_district(
+        fake, COORDINATOR, "san martin de porres", "/broadcast", "A district"
+    )
+    await tap(fake, COORDINATOR, places.button_labels[0])
+    await say(fake, COORDINATOR, NOTICE)
+    preview = await tap(fake, COORDINATOR, "No, no button")
+    assert "It will reach 1 people and 0 groups" in preview.plain_text
+    fake.mark(ROSA)
+    await tap(fake, COORDINATOR, "Send")
+    received = await fake.next_message(ROSA)
+    assert "Aviso de Elena (UGEL 02)" in received.plain_text  # Rosa reads Spanish
+
+    report = await report_once_delivered(fake, bot)
+    assert "📢 Your notice “Mañana no habrá clases por simulacro de…”" in report.plain_text
+    assert "delivered to 1; 0 blocked the bot; 0 failed; 0 marked Received ✅" in (
+        report.plain_text
+    )

@@ -160,7 +160,7 @@ async def test_past_activities_carry_the_bots_marks(loaded: Loaded) -> None:
             assert a.checkin_sent_at is not None
         assert a.created_at <= min(a.starts_at, NOW) and a.created_at <= a.updated_at
     # Nothing overdue for the periodic job, as if the bot had been running all along.
-    claimed = await loaded.storage.activities.claim_due_checkins(NOW)
+    claimed = await loaded.storage.activities.due_checkins(NOW)
     assert all(NOW - a.ends_at <= timedelta(seconds=JOB_TICK_S) for a in claimed)
 
 

@@ -3,25 +3,30 @@ daily digest. Through real HTTP against the fake Telegram, delivered by the outb
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.app import MinkaApplication
 from bot.outbox import jobs
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
+from storage.activities import Category, NewActivity
+from storage.activity_events import Change, Notice
 from tests.helpers import (
+    NOW,
     outbox_busy,
     register_ngo,
     register_teacher,
     say,
     scheduled_job,
+    school_id_of,
     set_clock,
     storage_of,
+    switch_to_english,
     tap,
 )
 
-ANA, BETO, ROSA, CARLOS = 2001, 2002, 1001, 1002
+ANA, BETO, ROSA, CARLOS, LUCIA = 2001, 2002, 1001, 1002, 1004
 GROUP, SUPERGROUP = -100, -1001000000100
 ANNOUNCEMENT = "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h"
 
@@ -81,6 +86,41 @@ async def test_one_message_per_chat_whatever_the_paths(
     assert not [m for m in fake.messages(ANA) if "anunció" in m.plain_text]
 
 
+async def test_each_follower_reads_the_news_in_their_language_with_their_own_unfollow(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    """Texts and keyboards are composed once per language and follow, then shared: each
+    follower still reads their language and gets a button for what brought them the news."""
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    for user in (ROSA, CARLOS, LUCIA):
+        await register_teacher(fake, user)
+    await say(fake, ROSA, "/suscribir 9000001")
+    for user in (CARLOS, LUCIA):
+        await open_card(fake, user)
+        await tap(fake, user, "🔔 Seguir distrito San Martín de Porres")
+    await switch_to_english(fake, CARLOS)
+    fake.mark(ROSA), fake.mark(CARLOS), fake.mark(LUCIA)
+    await say(fake, ANA, ANNOUNCEMENT)
+    await tap(fake, ANA, "Publicar")
+    notes = {user: await fake.next_message(user) for user in (ROSA, CARLOS, LUCIA)}
+    for user in (ROSA, LUCIA):
+        assert "Fundación Ayni anunció «Taller de lectura»" in notes[user].plain_text
+        assert notes[user].button_labels == ["Ver escuela", "🔕 Dejar de seguir"]
+    assert "Taller de lectura" in notes[CARLOS].plain_text
+    assert "anunció" not in notes[CARLOS].plain_text
+    assert notes[CARLOS].button_labels == ["See school", "🔕 Unfollow"]
+    unfollowed = {
+        user: (await tap(fake, user, label)).plain_text
+        for user, label in ((ROSA, "🔕 Dejar de seguir"), (LUCIA, "🔕 Dejar de seguir"),
+                            (CARLOS, "🔕 Unfollow"))
+    }  # fmt: skip
+    assert "Ya no sigues" in unfollowed[ROSA] and "I.E. N° 2045" in unfollowed[ROSA]
+    assert "Ya no sigues el distrito San Martín de Porres" in unfollowed[LUCIA]
+    assert "You no longer follow the district of San Martín de Porres" in unfollowed[CARLOS]
+    for user in (ROSA, CARLOS, LUCIA):
+        assert await storage_of(bot).follows.of_chat(user) == []
+
+
 async def test_edit_and_cancel_notify_followers(fake: FakeTelegram, bot: MinkaApplication) -> None:
     await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
     await register_teacher(fake, ROSA)
@@ -102,6 +142,32 @@ async def test_edit_and_cancel_notify_followers(fake: FakeTelegram, bot: MinkaAp
     cancelled = await fake.next_message(ROSA)
     assert "Se canceló «Taller de lectura»" in cancelled.plain_text
     assert "Motivo: Paro de transportistas" in cancelled.plain_text
+
+
+async def test_a_change_a_crash_kept_from_its_followers_reaches_them_once(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    """The change's write records its event; if the bot stops before telling the followers,
+    the minute job tells them, once."""
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await register_teacher(fake, ROSA)
+    await say(fake, ROSA, "/suscribir 9000001")
+    storage = storage_of(bot)
+    ayni = (await storage.members.require(ANA)).organization
+    assert ayni is not None
+    start = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+    new = NewActivity(await school_id_of(storage, "9000001"), ayni.id, ANA, "Feria de ciencias",
+                      None, Category.OTRO, start, start + timedelta(hours=2))  # fmt: skip
+    await storage.activities.create(new, notice=Notice(Change.CREATED, ANA, NOW))  # then a crash
+    fake.mark(ROSA)
+    job = scheduled_job(bot, jobs.REMINDER_JOB)
+    await job.run(bot)
+    await job.run(bot)
+    note = await fake.next_message(ROSA)
+    assert "Fundación Ayni anunció «Feria de ciencias»" in note.plain_text
+    await fake.wait_until(lambda: not outbox_busy(bot))
+    assert [m for m in fake.messages(ROSA) if "Feria de ciencias" in m.plain_text] == [note]
+    assert await storage.activity_events.pending() == []
 
 
 async def test_subscriptions_list_remove_and_mode(

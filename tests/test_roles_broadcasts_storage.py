@@ -522,15 +522,16 @@ async def test_report_counts_outcomes_and_is_claimed_once(storage: Storage, worl
     assert report == BroadcastReport(
         recipients=4, delivered=1, blocked=1, failed=1, pending=1, acknowledged=1
     )
-    assert not report.settled and await broadcasts.unreported_settled() == []
+    assert not report.settled and await broadcasts.reports_due() == []
     assert await broadcasts.mark_reported(sent.id) is False  # not settled yet
     await deliver(storage, sent, {})  # Luis's copy goes out
-    assert await broadcasts.unreported_settled() == [sent.id]
     settled = await broadcasts.report(sent.id)
     assert settled is not None and settled.settled and settled.delivered == 2
+    (due,) = await broadcasts.reports_due()
+    assert (due.broadcast.id, due.report) == (sent.id, settled)
     assert await broadcasts.mark_reported(sent.id) is True
     assert await broadcasts.mark_reported(sent.id) is False  # the report goes once
-    assert await broadcasts.unreported_settled() == []
+    assert await broadcasts.reports_due() == []
     done = await broadcasts.get(sent.id)
     assert done is not None and done.status is BroadcastStatus.DONE and done.reported_at
 
@@ -541,9 +542,8 @@ async def test_report_message_is_enqueued_with_the_claim(storage: Storage, world
     )
     await deliver(storage, sent, {})
 
-    def report_text(broadcast: Broadcast, report: BroadcastReport) -> OutboxItem:
-        return OutboxItem(ADMIN, f"Entregado a {report.delivered}")
-
+    (due,) = await storage.broadcasts.reports_due()
+    report_text = OutboxItem(ADMIN, f"Entregado a {due.report.delivered}")
     assert await storage.broadcasts.mark_reported(sent.id, report_text) is True
     assert await storage.broadcasts.mark_reported(sent.id, report_text) is False
     rows = await storage.db.fetchall(
@@ -603,7 +603,7 @@ async def test_ban_cancels_pending_broadcasts_and_is_audited(
     assert report is not None and (report.delivered, report.cancelled, report.blocked) == (1, 4, 0)
     cancelled = await storage.broadcasts.get(sent.id)
     assert cancelled is not None and cancelled.status is BroadcastStatus.CANCELLED
-    assert await storage.broadcasts.unreported_settled() == []  # no report for a cancelled one
+    assert await storage.broadcasts.reports_due() == []  # no report for a cancelled one
     assert await storage.moderation.is_banned(COORDINATOR)
     assert await storage.moderation.banned_ids() == {BANNED, COORDINATOR}
     entry = (await storage.audit.entries())[0]

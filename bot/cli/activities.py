@@ -20,7 +20,7 @@ from bot.domain.activity_import import (
     preview,
     run_import,
 )
-from bot.outbox.import_summary import notify_import
+from bot.outbox.import_summary import tell_import_followers
 from bot.settings import Settings
 from bot.views.import_views import (
     as_plain_text,
@@ -109,9 +109,12 @@ async def _write(
         args.as_user, name, file_hash(data), None
     )
     who = await _importer_name(storage, args.as_user, lang)
-    hook = notify_import(settings.tz, lang, importer_id=args.as_user, who=who, now=context.now)
-    result = await run_import(pending.id, plan, context, importer_id=args.as_user, then=hook)
+    result = await run_import(pending.id, plan, context, importer_id=args.as_user)
     print(as_plain_text(result_text(result, name, lang)))
+    # The running bot's delivery worker sends them (at its next poll).
+    await tell_import_followers(
+        storage, result, tz=settings.tz, default_language=lang, importer_id=args.as_user, who=who
+    )
 
 
 async def _importer_name(storage: Storage, user_id: int | None, lang: str) -> str:

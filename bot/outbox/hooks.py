@@ -1,31 +1,25 @@
-"""Small glue between domain writes and the outbox: combine `then` hooks, enqueue ready-made
-items under an event key, and wake the delivery worker once the transaction committed."""
+"""Small glue between handlers and the outbox: tell followers of a change, wake the worker."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
 
+from bot.outbox.notifications import tell_followers
 from bot.runtime.context import MinkaContext
-from storage.activities import Activity, AfterWrite
-from storage.db import Session
-from storage.outbox import OutboxItem, enqueue
+from storage.db import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
 
 
-def all_of(*hooks: AfterWrite) -> AfterWrite:
-    async def run_all(session: Session, activity: Activity) -> None:
-        for hook in hooks:
-            await hook(session, activity)
-
-    return run_all
-
-
-def enqueue_as(kind: str, items: Sequence[OutboxItem]) -> AfterWrite:
-    """Enqueue `items` with the key "<kind>:<activity id>" (one per chat, never twice)."""
-
-    async def enqueue_items(session: Session, activity: Activity) -> None:
-        await enqueue(session, f"{kind}:{activity.id}", items)
-
-    return enqueue_items
+async def tell_and_deliver(context: MinkaContext) -> None:
+    """After a change to an activity was written: tell its followers (composed outside the
+    write), then wake the delivery worker. The change is stored whatever happens here: if the
+    database is too busy now, its event waits and the minute job tells the followers."""
+    try:
+        await tell_followers(context.storage, context.settings)
+    except DatabaseUnavailable:
+        log.warning("followers not told yet (database busy); the minute job will", exc_info=True)
+    wake_delivery(context)
 
 
 def wake_delivery(context: MinkaContext) -> None:

@@ -1,26 +1,22 @@
-"""Periodic work derived from the database: reminders before activities, check-ins after.
+"""Periodic work derived from the database: reminders before activities, check-ins after, the
+daily digests and the broadcast reports.
 
-Each run claims what is due in one transaction (storage marks it sent), so a restart, or two
-runs at once, never sends the same reminder twice.
+Each run reads what is due, composes the messages (`bot.outbox.compose`) outside the write lock,
+then claims and enqueues them in one short transaction (storage marks them), so a restart, or
+two runs at once, never sends the same message twice, and what is claimed is queued.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.domain.dates import format_when
+from bot.outbox.compose import CHECKIN, REMINDER, author_item, digest_text, report_item
 from bot.outbox.hooks import wake_delivery
+from bot.outbox.notifications import tell_followers
 from bot.runtime.context import MinkaContext
-from bot.views.activity_views import checkin_keyboard, date_language
-from bot.views.texts import t
-from storage.activities import Activity, ClaimHook
-from storage.broadcasts import Broadcast, BroadcastReport, RenderReport
-from storage.clock import to_db
-from storage.db import Session
-from storage.members import languages_in
-from storage.outbox import OutboxItem, enqueue
+from storage.activities import Activity, DueMessage
+from storage.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -29,44 +25,40 @@ INTERVAL = timedelta(minutes=1)
 
 
 async def remind_and_check_in(context: MinkaContext) -> None:
-    """Claim what is due and enqueue it in the same transaction: claimed means queued."""
+    """Reminders for what starts within REMINDER_HOURS, check-ins for what ended, and the
+    followers of changes a crash kept from being told (normally told as they are made)."""
+    told = await tell_followers(context.storage, context.settings)
     now = context.now()
     activities = context.storage.activities
     lead = timedelta(hours=context.settings.reminder_hours)
-    reminders = await activities.claim_due_reminders(now, lead, then=enqueue_for(context, REMINDER))
-    checkins = await activities.claim_due_checkins(now, then=enqueue_for(context, CHECKIN))
-    if reminders or checkins:
+    due = await activities.due_reminders(now, lead)
+    reminders = await activities.claim_reminders(
+        now, lead, await compose_for_authors(context, due, REMINDER)
+    )
+    due = await activities.due_checkins(now)
+    checkins = await activities.claim_checkins(
+        now, await compose_for_authors(context, due, CHECKIN)
+    )
+    if told or reminders or checkins:
         wake_delivery(context)
 
 
-REMINDER, CHECKIN = "reminder", "checkin"
-
-
-def enqueue_for(context: MinkaContext, kind: str) -> ClaimHook:
+async def compose_for_authors(
+    context: MinkaContext, due: list[Activity], kind: str
+) -> list[DueMessage]:
+    """Each due activity's message to its author, in the author's language."""
     settings = context.settings
-
-    async def enqueue_messages(session: Session, claimed: list[Activity]) -> None:
-        languages = await languages_in(session, [a.author_id for a in claimed if a.author_id])
-        for activity in claimed:
-            assert activity.author_id is not None  # claims only return activities with an author
-            lang = languages.get(activity.author_id, settings.default_language)
-            item = message_for(activity, kind, lang, settings.tz)
-            await enqueue(session, f"{kind}:{activity.id}:{to_db(activity.starts_at)}", [item])
-
-    return enqueue_messages
-
-
-def message_for(activity: Activity, kind: str, lang: str, tz: ZoneInfo) -> OutboxItem:
-    assert activity.author_id is not None
-    when = format_when(activity.starts_at, date_language(lang), tz=tz)
-    text = t(lang, kind, title=activity.title, school=activity.school_name, when=when)
-    markup = checkin_keyboard(activity.id, lang).to_dict() if kind == CHECKIN else None
-    return OutboxItem(activity.author_id, str(text), markup)
+    languages = await context.storage.members.languages([a.author_id for a in due if a.author_id])
+    messages = []
+    for activity in due:
+        assert activity.author_id is not None  # only activities with an author fall due
+        lang = languages.get(activity.author_id, settings.default_language)
+        messages.append(DueMessage(activity, author_item(activity, kind, lang, settings.tz)))
+    return messages
 
 
 DIGEST_JOB = "daily-digests"
 DIGEST_TIME = time(7, 0)
-DIGEST_CHARS = 3800  # room under Telegram's 4096 for the "y N más" line
 
 
 async def send_daily_digests(context: MinkaContext) -> None:
@@ -87,52 +79,24 @@ async def send_daily_digests(context: MinkaContext) -> None:
         wake_delivery(context)
 
 
-def digest_text(lines: list[str], lang: str) -> str:
-    """The header and as many lines as fit in one Telegram message, then "y N más"."""
-    text, shown = str(t(lang, "digest_header")), 0
-    for line in lines:
-        if len(text) + len(line) + 2 > DIGEST_CHARS:
-            break
-        text, shown = f"{text}\n\n{line}", shown + 1
-    if shown < len(lines):
-        text += "\n\n" + str(t(lang, "digest_more", count=len(lines) - shown))
-    return text
-
-
 REPORT_JOB = "broadcast-reports"
 
 
 async def send_broadcast_reports(context: MinkaContext) -> None:
-    """Once the last copy of a broadcast is settled, its author gets one report (queued in the
-    same transaction that marks it reported, so it is sent once even across a crash)."""
+    """Once the last copy of a broadcast is settled, its author gets one report, in the author's
+    language (queued in the same transaction that marks it reported, so it is sent once even
+    across a crash)."""
     broadcasts = context.storage.broadcasts
+    due = await broadcasts.reports_due()
+    authors = [b.author_id for b, _ in due if b.author_id is not None]
+    languages = await context.storage.members.languages(authors)
     reported = 0
-    for broadcast_id in await broadcasts.unreported_settled():
-        reported += await broadcasts.mark_reported(broadcast_id, report_renderer(context))
+    for broadcast, report in due:
+        if broadcast.author_id is None:  # the author erased themselves: nobody to tell
+            reported += await broadcasts.mark_reported(broadcast.id)
+            continue
+        lang = languages.get(broadcast.author_id, context.settings.default_language)
+        item = report_item(broadcast, report, lang)
+        reported += await broadcasts.mark_reported(broadcast.id, item)
     if reported:
         wake_delivery(context)
-
-
-def report_renderer(context: MinkaContext) -> RenderReport:
-    languages: dict[int, str] = {}
-
-    def render(broadcast: Broadcast, report: BroadcastReport) -> OutboxItem:
-        assert broadcast.author_id is not None
-        lang = languages.get(broadcast.author_id, context.settings.default_language)
-        text = t(
-            lang,
-            "broadcast_report",
-            excerpt=excerpt(broadcast.text),
-            delivered=report.delivered,
-            blocked=report.blocked,
-            failed=report.failed,
-            acknowledged=report.acknowledged,
-        )
-        return OutboxItem(broadcast.author_id, str(text))
-
-    return render
-
-
-def excerpt(text: str, length: int = 40) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= length else one_line[: length - 1] + "…"

@@ -1,96 +1,109 @@
-"""Telling followers about new, changed and cancelled activities.
+"""Telling followers about new, changed and cancelled activities, and the authors of clashing
+activities about a new one.
 
 One message per chat per event (a chat that follows the school, its district and the
-organization still gets one), in the chat's language, never to the author. Instant followers
-get it through the outbox; daily followers get a line in tomorrow's 07:00 summary. Both are
-written in the same transaction as the change itself.
+organization still gets one), in the chat's language, never to the person who made the change.
+Instant followers get it through the outbox; daily followers get a line in tomorrow's 07:00
+summary.
+
+The change itself only records its event (`storage.activity_events`, with a `Notice`), in its
+own transaction, so an activity is never stored without it. `tell_followers`, called right
+after by the handler that made the change (and every minute by the job, for what a crash left),
+reads the followers and composes their messages outside any write, then enqueues them and
+removes the event in a second, short transaction. Each text and keyboard is composed once per
+language and follow, not once per follower. Heads-ups need reads of their own: they are
+composed before the change (`clash_heads_ups`) and enqueued with it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import StrEnum
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from bot.outbox.compose import heads_up_item, notification_buttons, notification_text
+from bot.runtime.context import MinkaContext
+from bot.settings import Settings
+from storage import Storage
+from storage.activities import Activity, NewActivity
+from storage.activity_events import Change, PendingEvent
+from storage.follows import FollowKind, FollowMode, Recipient, exclude
+from storage.members import Member
+from storage.outbox import OutboxItem
 
-from bot.domain.dates import format_when
-from bot.views import callbacks as cb
-from bot.views.activity_views import date_language, who_did
-from bot.views.texts import Markup, label, t
-from storage.activities import Activity, AfterWrite
-from storage.clock import to_db
-from storage.db import Session
-from storage.digests import add_lines
-from storage.follows import FollowKind, FollowMode, Recipient, exclude, recipients_in
-from storage.outbox import OutboxItem, enqueue
-
-KIND_CODES = {FollowKind.SCHOOL: "s", FollowKind.DISTRICT: "d", FollowKind.ORGANIZATION: "o"}
+Lines = list[tuple[int, str]]  # (chat id, digest line)
 
 
-class Change(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    CANCELLED = "cancelled"
+async def tell_followers(storage: Storage, settings: Settings) -> int:
+    """Tell the followers of every change waiting (normally the one just written); how many
+    events this call finished."""
+    told = 0
+    for event in await storage.activity_events.pending():
+        activity = await storage.activities.get(event.activity_id)
+        assert activity is not None  # an event goes with its activity (ON DELETE CASCADE)
+        items, lines = await compose_for_followers(storage, settings, event, activity)
+        told += await storage.activity_events.finish(event, items, lines)
+    return told
 
 
-def event_key(activity: Activity, change: Change) -> str:
-    """Unique per event: an activity edited twice is two events, a retried write is one."""
-    return f"activity:{activity.id}:{change}:{to_db(activity.updated_at)}"
+async def compose_for_followers(
+    storage: Storage, settings: Settings, event: PendingEvent, activity: Activity
+) -> tuple[list[OutboxItem], Lines]:
+    """The instant followers' messages and the daily followers' lines, read and composed
+    outside any write. The activity is read as it is now: a later edit already shows."""
+    found = await storage.follows.recipients(activity.school_id, activity.organization_id)
+    compose = _Composer(activity, event.change, settings)
+    items: list[OutboxItem] = []
+    lines: Lines = []
+    for recipient in exclude(found, event.actor_id):
+        if recipient.mode is FollowMode.DAILY:
+            lines.append((recipient.chat_id, compose.text(recipient)))
+        else:
+            items.append(compose.item(recipient))
+    return items, lines
 
 
-def notification_text(activity: Activity, change: Change, lang: str, tz: ZoneInfo) -> Markup:
-    when = format_when(activity.starts_at, date_language(lang), tz=tz)
-    text = t(
-        lang,
-        f"notification_{change}",
-        who=who_did(activity, lang),
-        title=activity.title,
-        school=activity.school_name,
-        when=when,
-    )
-    if change is Change.CANCELLED and activity.cancel_reason:
-        text = Markup(text + "\n" + t(lang, "notification_reason", reason=activity.cancel_reason))
-    return text
+class _Composer:
+    """One event's notification for each recipient. Thousands of followers share a couple of
+    languages and follows, so each text and keyboard is composed once and reused."""
+
+    def __init__(self, activity: Activity, change: Change, settings: Settings) -> None:
+        self.activity, self.change, self.settings = activity, change, settings
+        self.texts: dict[str, str] = {}
+        self.keyboards: dict[tuple[str, FollowKind, str], dict[str, Any]] = {}
+
+    def language(self, recipient: Recipient) -> str:
+        return recipient.language or self.settings.default_language
+
+    def text(self, recipient: Recipient) -> str:
+        lang = self.language(recipient)
+        if lang not in self.texts:
+            rendered = notification_text(self.activity, self.change, lang, self.settings.tz)
+            self.texts[lang] = str(rendered)
+        return self.texts[lang]
+
+    def item(self, recipient: Recipient) -> OutboxItem:
+        lang = self.language(recipient)
+        key = (lang, recipient.kind, recipient.target)
+        if key not in self.keyboards:
+            self.keyboards[key] = notification_buttons(self.activity, recipient, lang).to_dict()
+        return OutboxItem(recipient.chat_id, self.text(recipient), self.keyboards[key])
 
 
-def notification_buttons(
-    activity: Activity, recipient: Recipient, lang: str
-) -> InlineKeyboardMarkup:
-    unfollow = cb.FollowToggle(KIND_CODES[recipient.kind], recipient.target, False)
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    label(lang, "btn_view_school"),
-                    callback_data=cb.SchoolAction(cb.CARD, activity.school_id).pack(),
-                ),
-                InlineKeyboardButton(label(lang, "btn_unfollow"), callback_data=unfollow.pack()),
-            ]
-        ]
-    )
-
-
-def notify_followers(
-    change: Change, tz: ZoneInfo, default_language: str, *, actor_id: int | None, now: datetime
-) -> AfterWrite:
-    """The `then` hook for Activities.create/update/cancel. Everyone following is told except
-    the person who made the change (who may be a colleague of the author, not the author)."""
-
-    async def fan_out(session: Session, activity: Activity) -> None:
-        found = await recipients_in(session, activity.school_id, activity.organization_id)
-        recipients = exclude(found, actor_id)
-        key = event_key(activity, change)
-        instant, daily = [], []
-        for recipient in recipients:
-            lang = recipient.language or default_language
-            text = notification_text(activity, change, lang, tz)
-            if recipient.mode is FollowMode.DAILY:
-                daily.append((recipient.chat_id, str(text)))
-            else:
-                markup = notification_buttons(activity, recipient, lang).to_dict()
-                instant.append(OutboxItem(recipient.chat_id, str(text), markup))
-        await enqueue(session, key, instant)
-        await add_lines(session, key, daily, now)
-
-    return fan_out
+async def clash_heads_ups(
+    context: MinkaContext, new: NewActivity, author: Member, clashes: list[Activity]
+) -> list[OutboxItem]:
+    """One note per author of an overlapping activity (not the new one's author), in their
+    language. Read and composed before the activity is written."""
+    school = await context.storage.schools.get_by_id(new.school_id)
+    first_clash: dict[int, Activity] = {}  # each author hears once, of their earliest clash
+    for other in clashes:
+        if other.author_id is not None and other.author_id != new.author_id:
+            first_clash.setdefault(other.author_id, other)
+    languages = await context.storage.members.languages(list(first_clash))
+    settings, school_name = context.settings, school.name if school else ""
+    return [
+        heads_up_item(
+            new, author, school_name, other, languages.get(author_id, settings.default_language),
+            settings.tz,
+        )
+        for author_id, other in first_clash.items()
+    ]  # fmt: skip

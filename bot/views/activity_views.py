@@ -15,6 +15,7 @@ from bot.domain.dates import Language, format_when
 from bot.views import callbacks as cb
 from bot.views.texts import Markup, label, t
 from storage.activities import Activity, Category, OrganizationPresence
+from storage.models import Member
 
 WEEKDAYS = {
     "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
@@ -91,6 +92,12 @@ def who_of(organization_name: str | None, lang: str, verified: bool = False) -> 
 
 def who_did(activity: Activity, lang: str) -> str:
     return who_of(activity.organization_name, lang, activity.organization_verified)
+
+
+def who_of_member(member: Member, lang: str) -> str:
+    """Who announces, as others read it: the person's organization, or the teachers."""
+    org = member.organization
+    return who_of(org.name if org else None, lang, org.verified if org else False)
 
 
 def short_when(moment: datetime, lang: str, tz: ZoneInfo) -> str:

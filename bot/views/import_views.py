@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -16,12 +15,10 @@ from bot.domain.dates import format_when
 from bot.views import callbacks as cb
 from bot.views.activity_views import date_language
 from bot.views.texts import Markup, label, t
-from storage.activities import Activity
 from storage.activity_imports import ActivitySource, ImportResult
 
 MAX_PROBLEMS_SHOWN = 30
 MAX_CHARS = 3800  # the list stays one message (Telegram: 4096), whatever the names' lengths
-MAX_SUMMARY_LINES = 5  # activities named in a follower's summary
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -125,29 +122,6 @@ def result_text(result: ImportResult, file_name: str, lang: str) -> Markup:
         unchanged=result.unchanged, skipped=result.skipped,
         new_orgs=result.organizations_created,
     )  # fmt: skip
-
-
-def followers_summary(who: str, activities: Sequence[Activity], lang: str, tz: ZoneInfo) -> Markup:
-    """One message per chat and import: the new or changed upcoming activities it follows."""
-    lines = [
-        t(
-            lang,
-            "import_followers_line",
-            title=activity.title,
-            school=activity.school_name,
-            day=_day(activity, tz),
-        )
-        for activity in activities[:MAX_SUMMARY_LINES]
-    ]
-    if len(activities) > MAX_SUMMARY_LINES:
-        lines.append(t(lang, "import_followers_more", count=len(activities) - MAX_SUMMARY_LINES))
-    return t(lang, "import_followers_summary", who=who, count=len(activities),
-             lines=Markup("\n".join(lines)))  # fmt: skip
-
-
-def _day(activity: Activity, tz: ZoneInfo) -> str:
-    """Imported activities are whole days: the date alone, never a made-up hour."""
-    return activity.starts_at.astimezone(tz).strftime("%d/%m/%Y")
 
 
 def source_text(source: ActivitySource, lang: str, tz: ZoneInfo) -> Markup:

@@ -20,7 +20,10 @@ CREATE TABLE activity_imports (
     -- What the import did: {"inserted": n, "updated": n, "unchanged": n, "skipped": n}.
     counts       TEXT CHECK (counts IS NULL OR json_valid(counts)),
     created_at   TEXT NOT NULL,
-    finished_at  TEXT
+    finished_at  TEXT,
+    -- Set with the followers' summaries, enqueued after the import's own transaction (composed
+    -- outside any write, as every message sent on its own; see bot/outbox/import_summary.py).
+    notified_at  TEXT
 );
 
 CREATE INDEX activity_imports_importer ON activity_imports(importer_id, created_at);

@@ -27,7 +27,7 @@ from bot.domain.activity_import.reading import (
     UnreadableSheet,
     read_table,
 )
-from storage.activity_imports import AfterImport, ImportResult
+from storage.activity_imports import ImportResult
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -59,7 +59,6 @@ async def run_import(
     context: PlanContext,
     *,
     importer_id: int | None,
-    then: AfterImport | None = None,
 ) -> ImportResult:
     """Write the plan's rows in one transaction (the import must still be pending)."""
     return await context.storage.activity_imports.apply(
@@ -69,5 +68,4 @@ async def run_import(
         tz=context.tz,
         now=context.now,
         skipped=len(plan.problems),
-        then=then,
     )
