@@ -4,7 +4,7 @@ check-in answers ("¿Se realizó?") that the periodic job asks for."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -17,15 +17,18 @@ from telegram.ext import (
 )
 
 from bot.domain.announcing import can_manage, keep_missing_parts
-from bot.domain.dates import format_when, parse_when
+from bot.domain.dates import ParsedWhen, format_when, parse_when
 from bot.outbox.hooks import tell_and_deliver
 from bot.runtime.context import MinkaContext
 from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.activity_views import (
+    NOTES,
     activities_keyboard,
     activity_text,
+    confirm_when_text,
     date_language,
+    edit_when_keyboard,
     facts_of,
     manage_keyboard,
     single_button,
@@ -47,12 +50,14 @@ from storage.activities import (
     clean_title,
 )
 from storage.activity_events import Change, Notice
+from storage.clock import from_db, to_db
 
 log = logging.getLogger(__name__)
 
 END = ConversationHandler.END
 EDIT_FLOW, CANCEL_FLOW, CHECKIN_FLOW = "edit_activity", "cancel_activity", "checkin"
 VALUE, REASON, PARTICIPANTS = "value", "reason", "participants"
+CONFIRM_TIME = "confirm_time"
 CHECKIN_OUTCOMES = {status.value for status in OUTCOMES}
 EDIT_PROMPTS = {
     cb.EDIT_TITLE: "ask_new_title",
@@ -159,9 +164,18 @@ async def on_new_value(update: Update, context: MinkaContext) -> str | int:
     if activity is None:
         await send(update, t(lang, "activity_gone"))
         return END
+    if draft.get("field") == cb.EDIT_TIME:
+        return await on_new_time(update, context, activity)
     changes = await changes_from(update, context, activity, draft.get("field", ""))
     if changes is None:
         return VALUE
+    return await apply_changes(update, context, activity, changes)
+
+
+async def apply_changes(
+    update: Update, context: MinkaContext, activity: Activity, changes: dict[str, Any]
+) -> str | int:
+    user, lang = user_of(update), await context.language()
     try:
         if set(changes) == {"description"}:  # followers hear of new titles and times only
             notice = None
@@ -193,25 +207,79 @@ async def changes_from(
         key = "title_invalid" if field == cb.EDIT_TITLE else "description_invalid"
         await send(update, t(lang, key, length=len(typed)))
         return None
-    return await new_times(update, context, activity, typed)
+    return None  # an unknown field (a tampered draft): nothing to change
 
 
-async def new_times(
+async def on_new_time(update: Update, context: MinkaContext, activity: Activity) -> str | int:
+    """A new moment for an activity: applied when the text leaves no doubt; with a guess, shown
+    with its notes and applied only once confirmed, as when announcing. Several days ("del 14
+    al 16") make it a campaign; a day alone keeps its length, a campaign's too."""
+    parsed = await new_moment(update, context, activity, message_of(update).text or "")
+    if parsed is None:
+        return VALUE
+    changes = new_times(activity, parsed, context.settings.tz)
+    if not parsed.needs_confirmation and not parsed.flags & set(NOTES) and not parsed.last_day:
+        return await apply_changes(update, context, activity, changes)
+    pending = {
+        key: to_db(value) if isinstance(value, datetime) else value
+        for key, value in changes.items()
+    }
+    await context.storage.drafts.update(user_of(update).id, EDIT_FLOW, **pending)
+    lang, tz = await context.language(), context.settings.tz
+    await send(update, confirm_when_text(parsed, lang, tz), reply_markup=edit_when_keyboard(lang))
+    return CONFIRM_TIME
+
+
+def new_times(activity: Activity, parsed: ParsedWhen, tz: Any) -> dict[str, Any]:
+    """starts_at, ends_at (and repeats_daily for several days) for the new moment."""
+    end = parsed.end or parsed.start + (activity.ends_at - activity.starts_at)
+    if parsed.last_day is None:
+        return {"starts_at": parsed.start, "ends_at": end}
+    first_day_end = parsed.end or datetime.combine(
+        parsed.start.astimezone(tz).date(), activity.ends_at.astimezone(tz).time(), tz
+    )
+    last_end = datetime.combine(parsed.last_day, first_day_end.astimezone(tz).time(), tz)
+    return {"starts_at": parsed.start, "ends_at": last_end, "repeats_daily": True}
+
+
+async def on_edit_time_answer(update: Update, context: MinkaContext) -> str | int:
+    query = query_of(update)
+    answer = cb.EditWhenConfirm.unpack(query.data)
+    await query.answer()
+    draft = await context.storage.drafts.get(user_of(update).id, EDIT_FLOW)
+    activity = await context.storage.activities.get(draft.get("activity_id", 0))
+    lang = await context.language()
+    if activity is None:
+        await send(update, t(lang, "activity_gone"))
+        return END
+    if answer is None or not answer.confirmed or not draft.get("starts_at"):
+        await send(update, t(lang, EDIT_PROMPTS[cb.EDIT_TIME]))
+        return VALUE
+    changes: dict[str, Any] = {key: from_db(draft[key]) for key in ("starts_at", "ends_at")}
+    if draft.get("repeats_daily"):
+        changes["repeats_daily"] = True
+    return await apply_changes(update, context, activity, changes)
+
+
+async def new_moment(
     update: Update, context: MinkaContext, activity: Activity, typed: str
-) -> dict[str, Any] | None:
-    """A new start keeps the activity's length; a typed range sets both ends."""
+) -> ParsedWhen | None:
+    """The typed moment, the activity's hour or day kept where the text gives none; None
+    (after saying why) when it is not understood or has passed."""
     lang = await context.language()
     tz = context.settings.tz
-    parsed = parse_when(typed, now=context.now(), tz=tz)
+    parsed = parse_when(typed, now=context.now(), tz=tz, spans=True)
     if parsed is not None:
         parsed = keep_missing_parts(parsed, tz, base=activity.starts_at)
+    if parsed is not None and parsed.too_long:
+        await send(update, t(lang, "span_too_long", text=typed, days=parsed.span_days))
+        return None
     if parsed is None or parsed.start <= context.now():
         key = "oneline_when_unknown" if parsed is None else "when_in_past"
         when = format_when(parsed.start, date_language(lang), tz=tz) if parsed else ""
         await send(update, t(lang, key, text=typed, when=when))
         return None
-    length = activity.ends_at - activity.starts_at
-    return {"starts_at": parsed.start, "ends_at": parsed.end or parsed.start + length}
+    return parsed
 
 
 async def say_not_scheduled(update: Update, lang: str, error: ActivityNotScheduled) -> None:
@@ -337,8 +405,14 @@ def handlers() -> list[Handler]:
     edit = conversation(
         EDIT_FLOW,
         [CallbackQueryHandler(start_edit, pattern=cb.EditActivity.matches())],
-        {VALUE: [MessageHandler(text, on_new_value)]},
-        own_buttons=(cb.EditActivity,),
+        {
+            VALUE: [MessageHandler(text, on_new_value)],
+            CONFIRM_TIME: [
+                CallbackQueryHandler(on_edit_time_answer, pattern=cb.EditWhenConfirm.matches()),
+                MessageHandler(text, on_new_value),
+            ],
+        },
+        own_buttons=(cb.EditActivity, cb.EditWhenConfirm),
         timeout=timedelta(minutes=30),
     )
     cancel = conversation(

@@ -24,30 +24,49 @@ from telegram.ext import (
 )
 
 from bot.domain.announcing import (
+    OneLine,
     OneLineError,
     apply_duration,
+    category_suggested,
+    durations_for,
+    end_before_start,
     end_for,
     keep_missing_parts,
     parse_one_line,
+    really_clashes,
     typed_end,
 )
-from bot.domain.dates import DateFlag, ParsedWhen, format_when, parse_when
+from bot.domain.dates import (
+    DateFlag,
+    ParsedWhen,
+    format_clock,
+    format_day,
+    format_days,
+    format_when,
+    parse_when,
+)
+from bot.domain.school_search import search_schools
 from bot.outbox.hooks import tell_and_deliver
 from bot.outbox.notifications import clash_heads_ups
 from bot.runtime.context import MinkaContext
 from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.activity_views import (
+    NOTES,
     ActivityFacts,
     activity_text,
     calendar_keyboard,
     category_keyboard,
     clash_text,
+    confirm_when_text,
     date_language,
+    date_notes,
     duration_keyboard,
     hour_keyboard,
     publish_keyboard,
+    readings_keyboard,
     single_button,
+    start_hours,
     who_of_member,
     yes_change_keyboard,
 )
@@ -86,15 +105,6 @@ SCHOOL, TITLE, CATEGORY, WHEN, CONFIRM_WHEN, HOUR, DURATION, DESCRIPTION, PREVIE
 )
 END = ConversationHandler.END
 IDLE_LIMIT = timedelta(minutes=30)
-NOTES = (
-    DateFlag.ASSUMED_PM,
-    DateFlag.ASSUMED_AM,
-    DateFlag.BARE_DAY,
-    DateFlag.NEXT_YEAR,
-    DateFlag.WEEKDAY_MISMATCH,
-    DateFlag.FAR_FUTURE,
-    DateFlag.FALLBACK,
-)
 
 
 async def draft_of(update: Update, context: MinkaContext) -> dict[str, Any]:
@@ -129,9 +139,22 @@ async def start_announce(update: Update, context: MinkaContext) -> str | int:
     lang = member.language
     if await over_daily_limit(update, context, lang):
         return END
+    await say_preview_replaced(update, context, lang)
     if context.args:
         return await one_line(update, context, " ".join(context.args), lang)
     return await ask_school(update, context, lang, member.school_id)
+
+
+# A preview waiting for "Publicar" is noted under its own flow name: starting /anunciar again
+# clears the flow's draft before the handler runs, and the person must hear what was set aside.
+PENDING = "announce_pending"
+
+
+async def say_preview_replaced(update: Update, context: MinkaContext, lang: str) -> None:
+    pending = await context.storage.drafts.get(user_of(update).id, PENDING)
+    if pending.get("title"):
+        await send(update, t(lang, "announce_replaced", title=pending["title"]))
+    await context.storage.drafts.clear(user_of(update).id, PENDING)
 
 
 async def over_daily_limit(update: Update, context: MinkaContext, lang: str) -> bool:
@@ -210,7 +233,9 @@ async def on_category(update: Update, context: MinkaContext) -> str:
         await query.answer()
         return CATEGORY
     await close_buttons(update)
-    await remember(update, context, category=choice.category)
+    draft = await remember(update, context, category=choice.category)
+    if draft.get("starts_at"):  # the one-line form: the moment is already settled
+        return await after_duration(update, context)
     await send(update, t(await context.language(), "ask_when"))
     return WHEN
 
@@ -222,29 +247,83 @@ async def on_when_text(update: Update, context: MinkaContext) -> str:
     text = message_of(update).text or ""
     lang = await context.language()
     tz = context.settings.tz
-    parsed = parse_when(text, now=context.now(), tz=tz)
+    parsed = parse_when(text, now=context.now(), tz=tz, spans=True)
     if parsed is None:
         return await show_calendar(update, context, t(lang, "when_not_understood", text=text))
     picked = (await draft_of(update, context)).get("day")  # a day chosen on the calendar
     if picked:
         parsed = keep_missing_parts(parsed, tz, day=date.fromisoformat(picked))
+    return await offer_when(update, context, parsed, text, always_confirm=True)
+
+
+async def offer_when(
+    update: Update, context: MinkaContext, parsed: ParsedWhen, text: str, *, always_confirm: bool
+) -> str:
+    """The one way every path (guided, one line) settles a moment: a past one goes back to the
+    calendar, a missing time asks for it, and every guess is shown with its note and confirmed
+    before the flow goes on. Without a guess, the one-line form goes straight on."""
+    lang = await context.language()
+    if parsed.too_long:
+        return await refuse_span(update, context, parsed, text)
     if parsed.start <= context.now():
         return await show_past(update, context, parsed.start)
-    if DateFlag.NO_TIME in parsed.flags or DateFlag.PART_OF_DAY in parsed.flags:
-        return await ask_hour(update, context, parsed.start.astimezone(tz).date())
-    await remember(update, context, starts_at=to_db(parsed.start), ends_at=_maybe_db(parsed.end))
-    await send(update, confirm_text(parsed, lang, context), reply_markup=yes_change_keyboard(lang))
+    last_day = parsed.last_day.isoformat() if parsed.last_day else None
+    await remember(update, context, last_day=last_day)  # kept while the hour is asked
+    if parsed.needs_time:
+        local = parsed.start.astimezone(context.settings.tz)
+        return await ask_hour(update, context, local.date(), part_typed(parsed, local.hour))
+    alternative = parsed.alternative.start if parsed.alternative else None
+    await remember(
+        update,
+        context,
+        starts_at=to_db(parsed.start),
+        ends_at=_maybe_db(parsed.end),
+        alternative_day=alternative.date().isoformat() if alternative else None,
+        when_flags=[flag.value for flag in NOTES if flag in parsed.flags],
+    )
+    if not always_confirm and not parsed.needs_confirmation and parsed.last_day is None:
+        return await after_when(update, context)  # its notes, if any, go in the preview
+    await send(
+        update,
+        confirm_when_text(parsed, lang, context.settings.tz),
+        reply_markup=when_keyboard(parsed, lang, context),
+    )
     return CONFIRM_WHEN
 
 
-def confirm_text(parsed: ParsedWhen, lang: str, context: MinkaContext) -> Markup:
-    tz = context.settings.tz
-    when = format_when(parsed.start, date_language(lang), tz=tz)
-    if parsed.end is not None:
-        when += f" – {parsed.end.astimezone(tz):%H:%M}"
-    day = parsed.start.astimezone(tz).day
-    notes = [t(lang, f"note_{flag}", day=day) for flag in NOTES if flag in parsed.flags]
-    return Markup("\n".join([t(lang, "confirm_when", when=when), *notes]))
+# The representative hour the dates package gives each part of day ("en la tarde" -> 15:00).
+_PART_BY_HOUR = {9: "morning", 15: "afternoon", 19: "night"}
+
+
+def part_typed(parsed: ParsedWhen, hour: int) -> str | None:
+    """ "pasado mañana en la tarde": the part of day typed, kept when the hour is asked."""
+    return _PART_BY_HOUR.get(hour) if DateFlag.PART_OF_DAY in parsed.flags else None
+
+
+def when_keyboard(parsed: ParsedWhen, lang: str, context: MinkaContext) -> Any:
+    """Sí / Cambiar; for "jueves 15", one button per reading instead of "Sí"."""
+    if parsed.alternative is None:
+        return yes_change_keyboard(lang)
+    tz, language = context.settings.tz, date_language(lang)
+    first = format_when(parsed.start, language, tz=tz)
+    return readings_keyboard(first, format_day(parsed.alternative.start, language, tz=tz), lang)
+
+
+async def refuse_span(update: Update, context: MinkaContext, parsed: ParsedWhen, text: str) -> str:
+    """Over MAX_SPAN_DAYS: a period, not an activity; said plainly, never cut to one day."""
+    lang = await context.language()
+    message = t(lang, "span_too_long", text=text, days=parsed.span_days)
+    return await show_calendar(update, context, message)
+
+
+async def on_when_reading(update: Update, context: MinkaContext) -> str:
+    """ "jueves 15": the hour reading goes on as confirmed; the day reading asks its hour."""
+    reading = cb.WhenReading.unpack(query_of(update).data)
+    draft = await remember(update, context, when_flags=None)  # the reading was chosen
+    await close_buttons(update)
+    if reading is None or not reading.alternative or not draft.get("alternative_day"):
+        return await after_when(update, context)
+    return await ask_hour(update, context, date.fromisoformat(draft["alternative_day"]))
 
 
 async def show_past(update: Update, context: MinkaContext, start: datetime) -> str:
@@ -262,6 +341,7 @@ async def show_calendar(update: Update, context: MinkaContext, text: str) -> str
 
 async def on_change_when(update: Update, context: MinkaContext) -> str:
     await close_buttons(update)
+    await remember(update, context, last_day=None)  # a day picked on the calendar is one day
     lang = await context.language()
     return await show_calendar(update, context, t(lang, "pick_day"))
 
@@ -293,13 +373,26 @@ async def on_calendar_day(update: Update, context: MinkaContext) -> str:
     return await ask_hour(update, context, day)
 
 
-async def ask_hour(update: Update, context: MinkaContext, day: date) -> str:
+async def ask_hour(
+    update: Update, context: MinkaContext, day: date, part: str | None = None
+) -> str:
+    """The hours still ahead on ``day`` (those of ``part`` when one was typed)."""
     lang = await context.language()
-    await remember(update, context, day=day.isoformat())
-    tz = context.settings.tz
-    spelled = format_when(datetime.combine(day, time(12), tz), date_language(lang), tz=tz)
-    day_only = spelled.split(",")[0]  # "lunes 30 de noviembre de 2026"
-    await send(update, t(lang, "pick_hour", day=day_only), reply_markup=hour_keyboard(lang))
+    draft = await remember(update, context, day=day.isoformat())
+    tz, now = context.settings.tz, context.now().astimezone(context.settings.tz)
+    after = now.hour * 60 + now.minute if day == now.date() else None
+    hours = start_hours(part, after)
+    if not hours:
+        return await show_calendar(update, context, t(lang, "no_hours_left"))
+    spelled = format_day(datetime.combine(day, time(12), tz), date_language(lang), tz=tz)
+    if draft.get("last_day"):  # several days: the hour of each of them
+        spelled = format_days(day, date.fromisoformat(draft["last_day"]), date_language(lang))
+    text = (
+        t(lang, "pick_hour_part", day=spelled, part=label(lang, f"part_{part}"))
+        if part
+        else t(lang, "pick_hour", day=spelled)
+    )
+    await send(update, text, reply_markup=hour_keyboard(lang, hours))
     return HOUR
 
 
@@ -315,12 +408,13 @@ async def on_hour(update: Update, context: MinkaContext) -> str:
     start = datetime.combine(day, time(hour.minutes // 60, hour.minutes % 60), context.settings.tz)
     if start <= context.now():
         return await show_past(update, context, start)
-    await remember(update, context, starts_at=to_db(start), ends_at=None)
+    await remember(update, context, starts_at=to_db(start), ends_at=None, when_flags=None)
     return await after_when(update, context)
 
 
 async def on_when_confirmed(update: Update, context: MinkaContext) -> str:
     await close_buttons(update)
+    await remember(update, context, when_flags=None)  # seen and confirmed: not repeated
     return await after_when(update, context)
 
 
@@ -328,8 +422,15 @@ async def after_when(update: Update, context: MinkaContext) -> str:
     """Next missing step: duration (unless a range gave the end), then description, preview."""
     draft = await draft_of(update, context)
     lang = await context.language()
+    start = from_db(draft.get("starts_at"))
+    if not draft.get("ends_at") and start and draft.get("duration_text"):
+        times = end_for(ParsedWhen(start), draft["duration_text"], context.settings.tz)
+        if times is not None:
+            draft = await remember(update, context, ends_at=to_db(times[1]))
     if not draft.get("ends_at"):
-        await send(update, t(lang, "ask_duration"), reply_markup=duration_keyboard(lang))
+        codes = durations_for(start, context.settings.tz) if start else None
+        keyboard = duration_keyboard(lang, codes) if codes else duration_keyboard(lang)
+        await send(update, t(lang, "ask_duration"), reply_markup=keyboard)
         return DURATION
     return await after_duration(update, context)
 
@@ -353,17 +454,41 @@ async def on_duration_button(update: Update, context: MinkaContext) -> str:
 async def on_duration_text(update: Update, context: MinkaContext) -> str:
     start = from_db((await draft_of(update, context)).get("starts_at"))
     typed = message_of(update).text or ""
-    end = typed_end(typed, start, context.settings.tz) if start else None
+    tz = context.settings.tz
+    end = typed_end(typed, start, tz) if start else None
     if end is None:
         lang = await context.language()
-        await send(update, t(lang, "duration_invalid"), reply_markup=duration_keyboard(lang))
+        await say_duration_invalid(update, lang, typed, start, tz)
         return DURATION
     await remember(update, context, ends_at=to_db(end))
     return await after_duration(update, context)
 
 
+async def say_duration_invalid(
+    update: Update, lang: str, typed: str, start: datetime | None, tz: Any
+) -> None:
+    """ "hasta las 2" after a 3 p.m. start: it ends before it starts, said as such."""
+    early = end_before_start(typed, start, tz) if start else None
+    codes = durations_for(start, tz) if start else None
+    keyboard = duration_keyboard(lang, codes) if codes else duration_keyboard(lang)
+    if early is None or start is None:
+        await send(update, t(lang, "duration_invalid"), reply_markup=keyboard)
+        return
+    language = date_language(lang)
+    end_text, start_text = (
+        format_clock(early, language, tz=tz),
+        format_clock(start, language, tz=tz),
+    )
+    await send(
+        update, t(lang, "ends_before_start", end=end_text, start=start_text), reply_markup=keyboard
+    )
+
+
 async def after_duration(update: Update, context: MinkaContext) -> str:
-    if (await draft_of(update, context)).get("described"):
+    draft = await draft_of(update, context)
+    if not draft.get("category"):  # the one-line form without a fifth field
+        return await ask_line_category(update, context, draft["title"])
+    if draft.get("described"):
         return await show_preview(update, context)
     lang = await context.language()
     skip = single_button(label(lang, "btn_skip"), cb.SkipDescription())
@@ -398,10 +523,19 @@ async def show_preview(update: Update, context: MinkaContext) -> str:
     school = await context.storage.schools.get_by_id(draft["school_id"])
     assert school is not None
     facts = await draft_facts(context, update, draft, school, lang)
-    clashes = await context.storage.activities.clashes(school.id, facts.starts_at, facts.ends_at)
     tz = context.settings.tz
+    clashes = await real_clashes(
+        context, school.id, facts.starts_at, facts.ends_at, facts.repeats_daily
+    )
     activity, warnings = activity_text(facts, lang, tz), clash_text(clashes, lang, tz)
+    notes = date_notes(draft.get("when_flags") or (), facts.starts_at, None, lang, tz)
+    if draft.get("category_guessed"):  # from the title: said, so "Publicar" confirms it
+        category = label(lang, f"category_{draft['category']}")
+        notes.append(t(lang, "category_suggested", category=category))
+    if notes:  # a guess confirmed without a question ("a las 10": a.m.) is still said
+        activity = Markup("\n".join([activity, *notes]))
     text = t(lang, "preview", activity=activity, clashes=warnings)
+    await context.storage.drafts.update(user_of(update).id, PENDING, title=draft["title"])
     await send(update, text, reply_markup=publish_keyboard(lang, bool(clashes)))
     return PREVIEW
 
@@ -410,8 +544,7 @@ async def draft_facts(
     context: MinkaContext, update: Update, draft: dict[str, Any], school: School, lang: str
 ) -> ActivityFacts:
     member = await context.storage.members.require(user_of(update).id)
-    start, end = from_db(draft["starts_at"]), from_db(draft["ends_at"])
-    assert start is not None and end is not None
+    start, end, repeats_daily = draft_times(draft, context.settings.tz)
     return ActivityFacts(
         draft["title"],
         Category(draft["category"]),
@@ -420,7 +553,29 @@ async def draft_facts(
         end,
         who_of_member(member, lang),
         draft.get("description"),
+        repeats_daily,
     )
+
+
+def draft_times(draft: dict[str, Any], tz: Any) -> tuple[datetime, datetime, bool]:
+    """Start, end and whether the hours repeat: over several days the end moves to the last
+    day, at the first day's end time."""
+    start, end = from_db(draft["starts_at"]), from_db(draft["ends_at"])
+    assert start is not None and end is not None
+    if not draft.get("last_day"):
+        return start, end, False
+    last_day = date.fromisoformat(draft["last_day"])
+    return start, datetime.combine(last_day, end.astimezone(tz).time(), tz), True
+
+
+async def real_clashes(
+    context: MinkaContext, school_id: int, start: datetime, end: datetime, repeats_daily: bool
+) -> list[Activity]:
+    """Activities sharing a day and an hour: storage finds those overlapping the whole span,
+    the domain keeps those that overlap the hours of some day."""
+    tz = context.settings.tz
+    found = await context.storage.activities.clashes(school_id, start, end)
+    return [other for other in found if really_clashes(start, end, repeats_daily, other, tz)]
 
 
 async def on_publish(update: Update, context: MinkaContext) -> int | str:
@@ -428,6 +583,7 @@ async def on_publish(update: Update, context: MinkaContext) -> int | str:
     answer = cb.PublishAnswer.unpack(query.data)
     await close_buttons(update)
     lang = await context.language()
+    await context.storage.drafts.clear(user.id, PENDING)
     if answer is None or not answer.publish:
         await context.storage.drafts.clear(user.id, FLOW)
         await send(update, t(lang, "announce_discarded"))
@@ -443,8 +599,7 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
     user_id = user_of(update).id
     draft = await draft_of(update, context)
     member = await context.storage.members.require(user_id)
-    start, end = from_db(draft["starts_at"]), from_db(draft["ends_at"])
-    assert start is not None and end is not None
+    start, end, repeats_daily = draft_times(draft, context.settings.tz)
     organization = member.organization
     new = NewActivity(
         school_id=draft["school_id"],
@@ -455,8 +610,9 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
         category=Category(draft["category"]),
         starts_at=start,
         ends_at=end,
+        repeats_daily=repeats_daily,
     )
-    clashes = await context.storage.activities.clashes(new.school_id, start, end)
+    clashes = await real_clashes(context, new.school_id, start, end, repeats_daily)
     heads_ups = await clash_heads_ups(context, new, member, clashes)
     notice = Notice(Change.CREATED, user_id, context.now(), heads_ups)
     activity = await context.storage.activities.create(new, notice=notice)
@@ -469,21 +625,18 @@ async def publish(update: Update, context: MinkaContext) -> Activity:
 
 
 async def one_line(update: Update, context: MinkaContext, arguments: str, lang: str) -> str | int:
-    """`/anunciar 0325753 | Taller de lectura | lunes 10am | 2 h`: straight to the preview."""
-    tz = context.settings.tz
+    """`/anunciar 0325753 | Taller de lectura | lunes 10am | 2 h [| lectura]`: the same checks
+    as the guided flow (the moment's notes, a missing time, the past, the category) and then
+    the preview. The school may be a código modular or a name with one clear match."""
     try:
-        parsed = parse_one_line(arguments, context.now(), tz)
+        parsed = parse_one_line(arguments, context.now(), context.settings.tz)
     except OneLineError as error:
-        key = "oneline_usage" if error.part == "usage" else "oneline_when_unknown"
-        await send(update, t(lang, key, text=error.text))
+        await say_one_line_error(update, lang, error)
         return END
-    cod_mod, _, anexo = parsed.code.partition("-")
-    school = await context.storage.schools.get(cod_mod, anexo or "0")
+    school = await one_line_school(update, context, parsed, lang)
     if school is None:
-        await send(update, t(lang, "oneline_school_unknown", code=parsed.code))
         return END
-    times = end_for(parsed.when, parsed.duration_text, tz)
-    if times is None:
+    if end_for(parsed.when, parsed.duration_text, context.settings.tz) is None:
         await send(update, t(lang, "oneline_duration_unknown", text=parsed.duration_text))
         return END
     try:
@@ -491,18 +644,61 @@ async def one_line(update: Update, context: MinkaContext, arguments: str, lang: 
     except InvalidActivity:
         await send(update, t(lang, "title_invalid"))
         return END
+    await start_line_draft(update, context, school, title, parsed)
+    return await offer_when(update, context, parsed.when, parsed.when_text, always_confirm=False)
+
+
+async def say_one_line_error(update: Update, lang: str, error: OneLineError) -> None:
+    if error.part == "category":
+        names = ", ".join(label(lang, f"category_{c}") for c in Category)
+        await send(update, t(lang, "oneline_category_unknown", text=error.text, categories=names))
+        return
+    key = "oneline_usage" if error.part == "usage" else "oneline_when_unknown"
+    await send(update, t(lang, key, text=error.text))
+
+
+async def one_line_school(
+    update: Update, context: MinkaContext, parsed: OneLine, lang: str
+) -> School | None:
+    """The school of a one-line announcement: its código modular, or a name with one match."""
+    cod_mod, _, anexo = parsed.code.partition("-")
+    school = await context.storage.schools.get(cod_mod, anexo or "0")
+    if school is not None:
+        return school
+    found = await search_schools(context.storage, parsed.school_text, limit=4)
+    if len(found.schools) == 1:
+        return found.schools[0]
+    if not found.schools:
+        await send(update, t(lang, "oneline_school_unknown", code=parsed.school_text))
+        return None
+    names = "; ".join(school_button_label(s, lang) for s in found.schools[:3])
+    await send(update, t(lang, "oneline_school_ambiguous", text=parsed.school_text, names=names))
+    return None
+
+
+async def start_line_draft(
+    update: Update, context: MinkaContext, school: School, title: str, parsed: OneLine
+) -> None:
+    """The draft of a one-line announcement (the flow's entry has just cleared any earlier one)."""
+    category = parsed.category or category_suggested(title)  # a suggestion is said in the preview
     await remember(
         update,
         context,
         school_id=school.id,
         title=title,
-        category=Category.OTRO.value,
-        starts_at=to_db(times[0]),
-        ends_at=to_db(times[1]),
+        category=category.value if category else None,
+        category_guessed=parsed.category is None and category is not None,
+        duration_text=parsed.duration_text,
         description=None,
         described=True,
     )
-    return await show_preview(update, context)
+
+
+async def ask_line_category(update: Update, context: MinkaContext, title: str) -> str:
+    """The category of a one-line announcement whose title suggests none: asked."""
+    lang = await context.language()
+    await send(update, t(lang, "ask_category", title=title), reply_markup=category_keyboard(lang))
+    return CATEGORY
 
 
 def _maybe_db(moment: datetime | None) -> str | None:
@@ -529,6 +725,7 @@ def build_announce_handler() -> ConversationHandler[MinkaContext]:
             CallbackQueryHandler(on_calendar_day, pattern=cb.CalendarDay.matches()),
         ],
         CONFIRM_WHEN: [
+            CallbackQueryHandler(on_when_reading, pattern=cb.WhenReading.matches()),
             CallbackQueryHandler(on_when_confirmed, pattern=_confirmed(True)),
             CallbackQueryHandler(on_change_when, pattern=_confirmed(False)),
             MessageHandler(text, on_when_text),
@@ -555,6 +752,7 @@ def build_announce_handler() -> ConversationHandler[MinkaContext]:
     own = (
         cb.CategoryChoice,
         cb.WhenConfirm,
+        cb.WhenReading,
         cb.CalendarMonth,
         cb.CalendarDay,
         cb.HourChoice,

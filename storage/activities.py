@@ -112,6 +112,7 @@ class NewActivity:
     category: Category
     starts_at: datetime
     ends_at: datetime
+    repeats_daily: bool = False  # several days, the same hours each day (migration 0010)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class Activity:
     created_at: datetime
     updated_at: datetime
     organization_verified: bool = False
+    repeats_daily: bool = False  # several days, the hours of starts_at-ends_at on each
 
     @property
     def is_scheduled(self) -> bool:
@@ -289,6 +291,7 @@ def row_to_activity(row: aiosqlite.Row) -> Activity:
         participants=row["participants"], cancel_reason=row["cancel_reason"],
         created_at=_time(row["created_at"]), updated_at=_time(row["updated_at"]),
         organization_verified=bool(row["organization_verified"]),
+        repeats_daily=bool(row["repeats_daily"]),
     )  # fmt: skip
 
 
@@ -365,9 +368,10 @@ class Activities:
             await self._check_references(session, new.school_id, new.organization_id)
             activity_id = await session.insert(
                 "INSERT INTO activities (school_id, organization_id, author_id, title,"
-                " description, category, starts_at, ends_at, status, created_at, updated_at)"
-                " VALUES (:school_id, :organization_id, :author_id, :title, :description,"
-                " :category, :starts_at, :ends_at, 'scheduled', :now, :now)",
+                " description, category, starts_at, ends_at, repeats_daily, status, created_at,"
+                " updated_at) VALUES (:school_id, :organization_id, :author_id, :title,"
+                " :description, :category, :starts_at, :ends_at, :repeats_daily, 'scheduled',"
+                " :now, :now)",
                 params,
             )
             return await _after(session, activity_id, notice)
@@ -382,6 +386,7 @@ class Activities:
             "description": clean_description(new.description),
             "category": checked_category(new.category).value,
             "starts_at": starts, "ends_at": ends, "now": to_db(utc_now()),
+            "repeats_daily": int(new.repeats_daily),
         }  # fmt: skip
 
     @staticmethod
@@ -499,6 +504,7 @@ class Activities:
         description: str | None = None,
         starts_at: datetime | None = None,
         ends_at: datetime | None = None,
+        repeats_daily: bool | None = None,
         notice: Notice | None = None,
     ) -> Activity:
         """Change what is given (None: unchanged; description "" removes it). Only a scheduled
@@ -510,10 +516,16 @@ class Activities:
             await session.execute(
                 "UPDATE activities SET title = :title, description = :description,"
                 " starts_at = :starts_at, ends_at = :ends_at, updated_at = :now,"
+                " repeats_daily = COALESCE(:repeats_daily, repeats_daily),"
                 " reminder_sent_at = CASE WHEN :time_changed THEN NULL ELSE reminder_sent_at END,"
                 " checkin_sent_at = CASE WHEN :time_changed THEN NULL ELSE checkin_sent_at END"
                 " WHERE id = :id",
-                {**changes, "now": to_db(utc_now()), "id": activity_id},
+                {
+                    **changes,
+                    "now": to_db(utc_now()),
+                    "id": activity_id,
+                    "repeats_daily": None if repeats_daily is None else int(repeats_daily),
+                },
             )
             return await _after(session, activity_id, notice)
 

@@ -72,7 +72,7 @@ async def test_clash_is_shown_before_publishing_and_the_other_author_is_told(
     preview = await announce_guided(fake, ANA, "el próximo lunes a las 9", "3 h")
     assert "Atención" in preview.plain_text
     assert "Fundación Wiñay tiene «Taller de lectura»" in preview.plain_text
-    assert "de 10:00 a 12:00" in preview.plain_text
+    assert "de 10:00 a. m. a 12:00 p. m.\n" in preview.plain_text  # one clock, one period
     assert preview.button_labels == ["Publicar", "Cambiar la hora", "Cancelar"]
     fake.mark(BETO)
     await tap(fake, ANA, "Publicar")
@@ -118,10 +118,10 @@ async def test_unparsable_date_falls_back_to_the_calendar(
     hours = await tap(fake, ANA, "15")
     assert "martes 15 de diciembre de 2026" in hours.plain_text
     duration = await tap(fake, ANA, "10:00")
-    assert "Mañana 8–13" in duration.button_labels
-    await tap(fake, ANA, "Mañana 8–13")
+    assert "Hasta la 1 p. m." in duration.button_labels
+    await tap(fake, ANA, "Hasta la 1 p. m.")  # ends the morning; the 10:00 start stays
     preview = await tap(fake, ANA, "Omitir")
-    assert "martes 15 de diciembre de 2026, 8:00 a. m. – 13:00" in preview.plain_text
+    assert "martes 15 de diciembre de 2026, 10:00 a. m. – 1:00 p. m." in preview.plain_text
 
 
 async def test_edit_cancel_and_an_outsider_refused(
@@ -147,7 +147,7 @@ async def test_edit_cancel_and_an_outsider_refused(
     assert "Actividad actualizada" in updated.plain_text
     await tap(fake, ANA, "🗓 Fecha y hora")
     moved = await say(fake, ANA, "martes 11am")
-    assert "martes 1 de diciembre de 2026, 11:00 a. m. – 13:00" in moved.plain_text
+    assert "martes 1 de diciembre de 2026, 11:00 a. m. – 1:00 p. m." in moved.plain_text
 
     ask_reason = await tap(fake, ANA, "❌ Cancelar actividad")
     assert "¿Por qué se cancela" in ask_reason.plain_text
@@ -281,7 +281,7 @@ async def test_typed_hours_keep_the_day_already_chosen(
     await tap(fake, ANA, listing.button_labels[0])
     await tap(fake, ANA, "🗓 Fecha y hora")
     moved = await say(fake, ANA, "el viernes")  # a day only: the activity keeps its hour
-    assert "viernes 27 de noviembre de 2026, 4:30 p. m. – 17:30" in moved.plain_text
+    assert "viernes 27 de noviembre de 2026, 4:30 p. m. – 5:30 p. m." in moved.plain_text
 
 
 async def test_daily_announcement_limit(fake: FakeTelegram, bot: MinkaApplication) -> None:

@@ -4,7 +4,7 @@ and the reminder / check-in claims the periodic job relies on to send each messa
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -691,3 +691,28 @@ async def test_school_lives_in_bulk_equal_one_by_one(storage: Storage, world: Wo
 
     assert lives == {i: await load_school_life(storage, i, NOW) for i in ids}
     assert lives[world.primaria].upcoming and lives[world.secundaria].organizations
+
+
+async def test_an_activity_over_several_days_keeps_its_daily_hours(
+    storage: Storage, world: World
+) -> None:
+    """Migration 0010: repeats_daily is written, read back, and defaults to one stretch."""
+    three_days = new_activity(world.primaria, NOW + DAY, duration=2 * DAY + 4 * HOUR)
+    campaign = await storage.activities.create(replace(three_days, repeats_daily=True))
+    plain = await announce(storage, world.primaria, NOW + 5 * DAY)
+    assert campaign.repeats_daily and not plain.repeats_daily
+    assert await storage.activities.get(campaign.id) == campaign
+    found = await storage.activities.clashes(world.primaria, NOW + 2 * DAY, NOW + 2 * DAY + HOUR)
+    assert [a.id for a in found] == [campaign.id]  # storage finds the span; the domain the hours
+
+
+async def test_a_campaign_is_reminded_before_its_first_day_and_checked_after_its_last(
+    storage: Storage, world: World
+) -> None:
+    three_days = new_activity(world.primaria, NOW + DAY, duration=2 * DAY + 4 * HOUR)
+    campaign = await storage.activities.create(replace(three_days, repeats_daily=True))
+    reminded = await storage.activities.due_reminders(NOW + 2 * HOUR, DAY)
+    assert [a.id for a in reminded] == [campaign.id]  # a day before the first day
+    assert await storage.activities.due_checkins(NOW + 2 * DAY) == []  # its second day
+    checked = await storage.activities.due_checkins(NOW + 3 * DAY + 5 * HOUR)
+    assert [a.id for a in checked] == [campaign.id]  # once the last day is over

@@ -36,6 +36,9 @@ MISMATCH = DateFlag.WEEKDAY_MISMATCH
 PAST = DateFlag.IN_PAST
 FAR = DateFlag.FAR_FUTURE
 FALLBACK = DateFlag.FALLBACK
+DAY_OR_HOUR = DateFlag.DAY_OR_HOUR
+THIS_WEEK = DateFlag.THIS_WEEK
+FROM_NOW = DateFlag.FROM_NOW
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,12 @@ CASES: tuple[Case, ...] = (
     case("a las 10 del lunes", "2026-11-30 10:00", AM),
     case("el día lunes a las 4", "2026-11-30 16:00", PM),
     case("lunes 30", "2026-11-30 09:00", NO_TIME),  # the 30th is a Monday: a date
-    case("lunes 9", "2026-11-30 09:00", AM),  # the 9th is not a Monday: an hour
+    case("lunes 9", "2026-11-30 09:00", AM, DAY_OR_HOUR),  # no 9th soon is a Monday: ask
+    case("jueves 17", "2026-12-17 09:00", NO_TIME),  # the 17th is a Thursday: the day
+    case("viernes 15", "2027-01-15 09:00", NO_TIME),  # the next 15th that is a Friday
+    case("jueves 31", "2026-12-31 09:00", NO_TIME),
+    case("jueves 17 por la tarde", "2026-12-17 15:00", PART),  # the 17th, not 17:00 on the 3rd
+    case("jueves 15 por la tarde", "2026-12-03 15:00", DAY_OR_HOUR),
     case("el lunes 7", "2026-12-07 09:00", NO_TIME),
     case("martes 1 de diciembre", "2026-12-01 09:00", NO_TIME),
     case("viernes 1 de diciembre", "2026-12-01 09:00", NO_TIME, MISMATCH),
@@ -100,7 +108,7 @@ CASES: tuple[Case, ...] = (
     case("dentro de una semana", "2026-12-03 09:00", NO_TIME),
     case("en 2 semanas a las 15h", "2026-12-10 15:00"),
     case("en un mes", "2026-12-26 09:00", NO_TIME),
-    case("en 30 minutos", "2026-11-26 10:30"),
+    case("en 30 minutos", "2026-11-26 10:30", FROM_NOW),
     # Dates, day first.
     case("15/12", "2026-12-15 09:00", NO_TIME),
     case("15-12 10:00", "2026-12-15 10:00", AM),
@@ -160,7 +168,7 @@ CASES: tuple[Case, ...] = (
     case("mañana 15:00 hrs", "2026-11-27 15:00"),
     case("mañana 7 a. m.", "2026-11-27 07:00"),
     case("mañana 7 p.m.", "2026-11-27 19:00"),
-    case("mañana a las 7", "2026-11-27 19:00", PM),
+    case("mañana a las 7", "2026-11-27 07:00", AM),  # school days start at 7-8
     case("mañana a las 09:00", "2026-11-27 09:00"),  # a leading zero is 24-hour
     case("mañana a las 3:00 pm", "2026-11-27 15:00"),
     case("mañana a la una de la tarde", "2026-11-27 13:00"),
@@ -197,10 +205,31 @@ CASES: tuple[Case, ...] = (
     case("the day after tomorrow at 4:30 pm", "2026-11-28 16:30"),
     case("on the 5th", "2026-12-05 09:00", NO_TIME, BARE),
     case("3 days from now", "2026-11-29 09:00", NO_TIME),
-    case("in an hour", "2026-11-26 11:00"),
+    case("in an hour", "2026-11-26 11:00", FROM_NOW),
     case("from 9 to 11", "2026-11-27 09:00", NO_DATE, AM, end="2026-11-27 11:00"),
     case("9am-11am", "2026-11-27 09:00", NO_DATE, end="2026-11-27 11:00"),
     case("between 2 and 4 pm", "2026-11-26 14:00", NO_DATE, end="2026-11-26 16:00"),
+    # Times as Peruvians write them (issue 13).
+    case("el lunes 10.30", "2026-11-30 10:30", AM),
+    case("15.30", "2026-11-26 15:30", NO_DATE),
+    case("15.30 h", "2026-11-26 15:30", NO_DATE),
+    case("mañana 15.30 hrs", "2026-11-27 15:30"),
+    case("a las 9 en punto", "2026-11-27 09:00", NO_DATE, AM),  # 9:00 today has gone
+    case("el viernes a las 8 en punto de la mañana", "2026-11-27 08:00"),
+    case("11 y 45", "2026-11-26 11:45", NO_DATE, AM),
+    case("las once y cuarenta y cinco", "2026-11-26 11:45", NO_DATE, AM),
+    case("mañana a las cuatro y treinta y cinco", "2026-11-27 16:35", PM),
+    case("10 y media", "2026-11-26 10:30", NO_DATE, AM),
+    case("3 y cuarto", "2026-11-26 15:15", NO_DATE, PM),
+    case("9 menos cuarto", "2026-11-27 08:45", NO_DATE, AM),
+    case("lunes a las 7", "2026-11-30 07:00", AM),  # school days start at 7-8
+    case("a las 10.05", "2026-11-26 10:05", NO_DATE, AM),
+    # "el próximo sábado" on a Thursday: this week's Saturday, said so (many mean next week's).
+    case("el próximo sábado", "2026-11-28 09:00", NO_TIME, THIS_WEEK),
+    case("el sábado que viene a las 10", "2026-11-28 10:00", AM, THIS_WEEK),
+    case("sábado a las 10", "2026-11-28 10:00", AM),  # no "próximo": no doubt
+    case("dentro de 3 horas", "2026-11-26 13:00", FROM_NOW),
+    case("ayer de noche", "2026-11-25 19:00", PART, PAST),
     # Read by dateparser, flagged as such.
     case("hace 2 días", "2026-11-24 09:00", FALLBACK, NO_TIME, PAST),
     case("in a fortnight", "2026-12-10 09:00", FALLBACK, NO_TIME),
@@ -230,6 +259,7 @@ NOT_UNDERSTOOD = (
     "mañana a las 2 de la noche",
     "mañana a las 9 en el colegio",
     "x" * 5000,
+    "10.05",  # 10:05 or 10 May? a dot with minutes 01-12 needs "a las"
 )
 
 
@@ -255,6 +285,75 @@ def test_phrase(expected: Case) -> None:
     assert result.end == (at(expected.end) if expected.end else None)
     assert result.flags == expected.flags
     assert result.start.tzinfo == LIMA
+
+
+def test_weekday_and_an_hour_or_a_day_offers_both_readings() -> None:
+    """'jueves 15' when no 15th in the next three months is a Thursday: 15:00 or the 15th?"""
+    result = parse_when("jueves 15", now=NOW)
+    assert result is not None and result.alternative is not None
+    assert (result.start, result.flags) == (at("2026-12-03 15:00"), {DAY_OR_HOUR})
+    other = result.alternative
+    assert other.start == at("2026-12-15 09:00")  # a Tuesday
+    assert other.flags == {DAY_OR_HOUR, MISMATCH, BARE, NO_TIME}
+    assert result.needs_confirmation and other.needs_confirmation
+
+
+def test_a_weekday_with_a_day_that_matches_has_one_reading() -> None:
+    for phrase in ("jueves 17", "el jueves 17", "lunes 30"):
+        result = parse_when(phrase, now=NOW)
+        assert result is not None and result.alternative is None, phrase
+
+
+# Several days: (phrase, start, end on the first day, last day, flags). Now is Thu 26 Nov 2026.
+SPANS = [
+    ("del 13 al 15 de julio", "2027-07-13 09:00", None, "2027-07-15", {NO_TIME, NEXT_YEAR}),
+    ("13 al 15 de julio", "2027-07-13 09:00", None, "2027-07-15", {NO_TIME, NEXT_YEAR}),
+    ("13-15/7", "2027-07-13 09:00", None, "2027-07-15", {NO_TIME, NEXT_YEAR}),
+    ("13 al 15/7", "2027-07-13 09:00", None, "2027-07-15", {NO_TIME, NEXT_YEAR}),
+    ("del lunes al miércoles", "2026-11-30 09:00", None, "2026-12-02", {NO_TIME}),
+    ("de lunes a viernes de 8 a 1", "2026-11-30 08:00", "2026-11-30 13:00", "2026-12-04", {AM}),
+    ("del 13 al 15 de julio de 9 a 13", "2027-07-13 09:00", "2027-07-13 13:00", "2027-07-15",
+     {AM, NEXT_YEAR}),
+    ("del 21 de diciembre al 6 de enero", "2026-12-21 09:00", None, "2027-01-06", {NO_TIME}),
+    ("del 28 al 30 de noviembre a las 8am", "2026-11-28 08:00", None, "2026-11-30", set()),
+    ("10 - 22 agosto 2027", "2027-08-10 09:00", None, "2027-08-22", {NO_TIME}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("phrase", "start", "end", "last", "flags"), SPANS)
+def test_spans_of_days(
+    phrase: str, start: str, end: str | None, last: str, flags: set[DateFlag]
+) -> None:
+    result = parse_when(phrase, now=NOW, spans=True)
+    assert result is not None
+    assert (result.start, result.flags) == (at(start), flags)
+    assert result.end == (at(end) if end else None)
+    assert result.last_day is not None and result.last_day.isoformat() == last
+    assert not result.too_long
+
+
+def test_a_span_over_31_days_is_read_but_marked_too_long() -> None:
+    result = parse_when("del 1 de marzo al 15 de abril de 2027", now=NOW, spans=True)
+    assert result is not None and result.span_days == 46 and result.too_long
+    month = parse_when("del 1 al 31 de marzo", now=NOW, spans=True)
+    assert month is not None and month.span_days == 31 and not month.too_long
+
+
+@pytest.mark.parametrize(
+    "phrase", ["del 15 al 13 de julio", "del lunes al lunes", "del 13 al 45 de julio"]
+)
+def test_impossible_spans_are_refused(phrase: str) -> None:
+    assert parse_when(phrase, now=NOW, spans=True) is None
+
+
+@pytest.mark.parametrize("phrase", [span[0] for span in SPANS])
+def test_a_caller_that_cannot_show_spans_never_gets_the_first_day_alone(phrase: str) -> None:
+    assert parse_when(phrase, now=NOW) is None
+
+
+def test_one_day_has_no_last_day() -> None:
+    result = parse_when("15 de julio", now=NOW)
+    assert result is not None and result.last_day is None and result.span_days == 1
 
 
 @pytest.mark.parametrize("phrase", NOT_UNDERSTOOD, ids=lambda p: p[:30] or "empty")
@@ -504,3 +603,50 @@ def test_word_soup_never_raises_nor_hides_a_guess(words: list[str], now: datetim
     result = parse_when(" ".join(words), now=now)
     if result is not None:
         check_invariants(result, now)
+
+
+# Issue 13, as it was tried: Saturday 5 December 2026, 10:00 in Lima. Every phrase it quotes.
+ISSUE_NOW = datetime(2026, 12, 5, 10, 0, tzinfo=LIMA)
+ISSUE_CASES: tuple[Case, ...] = (
+    case("el jueves 3 de diciembre a las 10", "2027-12-03 10:00", AM, NEXT_YEAR, MISMATCH),
+    case("mañana", "2026-12-06 09:00", NO_TIME),
+    case("el jueves", "2026-12-10 09:00", NO_TIME),
+    case("el 15", "2026-12-15 09:00", NO_TIME, BARE),
+    case("tomorrow", "2026-12-06 09:00", NO_TIME),
+    case("viernes por la tarde", "2026-12-11 15:00", PART),
+    case("el lunes a las 3", "2026-12-07 15:00", PM),
+    case("el lunes 10.30", "2026-12-07 10:30", AM),
+    case("15.30", "2026-12-05 15:30", NO_DATE),
+    case("15.30 h", "2026-12-05 15:30", NO_DATE),
+    case("a las 9 en punto", "2026-12-06 09:00", NO_DATE, AM),
+    case("11 y 45", "2026-12-05 11:45", NO_DATE, AM),
+    case("las once y cuarenta y cinco", "2026-12-05 11:45", NO_DATE, AM),
+    case("10 y media", "2026-12-05 10:30", NO_DATE, AM),
+    case("3 y cuarto", "2026-12-05 15:15", NO_DATE, PM),
+    case("9 menos cuarto", "2026-12-06 08:45", NO_DATE, AM),
+    case("jueves 15", "2026-12-10 15:00", DAY_OR_HOUR),
+    case("pasado mañana en la tarde", "2026-12-07 15:00", PART),
+    case("lunes a las 7", "2026-12-07 07:00", AM),
+    case("ayer 10am", "2026-12-04 10:00", PAST),
+)
+
+
+@pytest.mark.parametrize("expected", ISSUE_CASES, ids=lambda c: c.phrase)
+def test_the_issue_phrases(expected: Case) -> None:
+    result = parse_when(expected.phrase, now=ISSUE_NOW)
+    assert result is not None
+    assert (result.start, result.flags) == (at(expected.start), expected.flags)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "first", "last"),
+    [("del 13 al 15 de julio", "2027-07-13 09:00", "2027-07-15"),
+     ("13 al 15 de julio", "2027-07-13 09:00", "2027-07-15"),
+     ("13-15/7", "2027-07-13 09:00", "2027-07-15"),
+     ("del lunes al miércoles", "2026-12-07 09:00", "2026-12-09"),
+     ("del 13 al 15 de julio de 9 a 13", "2027-07-13 09:00", "2027-07-15")],
+)  # fmt: skip
+def test_the_issue_spans(phrase: str, first: str, last: str) -> None:
+    result = parse_when(phrase, now=ISSUE_NOW, spans=True)
+    assert result is not None and result.start == at(first)
+    assert result.last_day is not None and result.last_day.isoformat() == last

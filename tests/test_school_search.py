@@ -253,3 +253,55 @@ def _record(cod_mod: str, name: str) -> SchoolRecord:
         management=None, address=None, ubigeo="150101", region="Lima", province="Lima",
         district="Lima", ugel=None, latitude=None, longitude=None, active=True,
     )  # fmt: skip
+
+
+REALWORLD = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "realworld"
+
+
+def _drelm_records(count: int) -> list[SchoolRecord]:
+    """The first rows of the real DRELM padrón (read, never copied into the repository)."""
+    lines = (REALWORLD / "drelm_pages.psv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("|")
+    rows = [dict(zip(header, line.split("|"), strict=True)) for line in lines[1 : count + 1]]
+    return [_drelm_record(row) for row in rows]
+
+
+def _drelm_record(row: dict[str, str]) -> SchoolRecord:
+    return SchoolRecord(
+        cod_mod=row["COD_MOD"], anexo=row["ANEXO"], codlocal=row["CODLOCAL"],
+        name=row["CEN_EDU"], level=row["D_NIV_MOD"], management=row["D_GESTION"],
+        address=row["DIR_CEN"], ubigeo=row["CODGEO"], region="Lima", province="Lima",
+        district=row["D_DIST"], ugel=row["D_DREUGEL"], latitude=float(row["NLAT_IE"]),
+        longitude=float(row["NLONG_IE"]), active=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["código modular {}", "cod mod {}", "cód. modular: {}", "CM {}", "c.m. {}", "cod.mod. {}",
+     "Código Modular N° {}", "COD MOD: {}-0", "codigo {}", "cod modular:{}"],
+)  # fmt: skip
+async def test_a_label_before_a_real_codigo_modular_finds_the_school(
+    tmp_path: Path, label: str
+) -> None:
+    records = _drelm_records(20)
+    storage = Storage(tmp_path / "real.db")
+    await storage.open()
+    try:
+        await storage.schools.upsert_batch(records)
+        await storage.schools.refresh_search_terms()
+        for record in records[:5]:
+            found = await search_schools(storage, label.format(record.cod_mod))
+            assert found.matched_by == "code"
+            assert [school.cod_mod for school in found.schools] == [record.cod_mod]
+        codlocal = await search_schools(storage, f"código local {records[0].codlocal}")
+    finally:
+        await storage.close()
+    assert codlocal.matched_by == "codlocal"
+    assert records[0].cod_mod in {school.cod_mod for school in codlocal.schools}
+
+
+@in_module_loop
+async def test_a_label_without_a_code_is_searched_as_words(sample: Storage) -> None:
+    result = await search_schools(sample, "cm 2045 mariategui")
+    assert result.matched_by == "words"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.dates import LIMA, format_when
 from bot.views import callbacks as cb
 from bot.views.commands import COMMANDS, command_list, menu_entries
 from bot.views.texts import CATALOGS, Markup, language_of, placeholders, t
@@ -105,3 +108,12 @@ def test_every_text_is_html_telegram_accepts(lang: str, key: str) -> None:
 
     values = dict.fromkeys(placeholders(CATALOGS[lang][key]), "<b>&'\"x")
     format_text(t(lang, key, **values), "HTML", limit=4096, too_long="message is too long")
+
+
+def test_a_moment_at_the_end_of_a_sentence_has_one_period() -> None:
+    """ "9:00 a. m.." reads as a typo: a Spanish text ending in a moment adds no period."""
+    for hour in (9, 15):
+        when = format_when(datetime(2026, 12, 7, hour, tzinfo=LIMA), "es")
+        for key in ("reminder", "notification_created", "notification_updated"):
+            text = t("es", key, title="Taller", school="IE 2045", who="Ana", when=when)
+            assert ".." not in text and text.endswith(("a. m.", "p. m.")), text

@@ -47,6 +47,13 @@ PLACE_WEIGHTS = (1.0, 0.9, 0.85)  # district, province, region
 COVERAGE_WEIGHT = 0.1
 ACTIVE_BONUS = 0.05
 
+# What people write before a code: "código modular", "cod mod", "cód. modular:", "CM", "c.m.",
+# "código local"... Dropped before the code is matched, so the number alone decides.
+_CODE_LABEL = re.compile(
+    r"^\s*(?:c[oó]d(?:igo)?\.?\s*(?:(?:mod(?:ular)?|loc(?:al)?)\b\.?)?|c\.?\s*[ml]\b\.?)"
+    r"\s*(?:n[°ºo]?\.?\s*)?[:#=-]?\s*",
+    re.IGNORECASE,
+)
 # "0325753", "0325753-0", "0325753 / 1": a código modular, optionally with its anexo.
 _COD_MOD = re.compile(r"^\s*(\d{7})(?:\s*[-/ ]\s*([0-9a-z]))?\s*$", re.IGNORECASE)
 _CODLOCAL = re.compile(r"^\s*(\d{6})\s*$")
@@ -130,6 +137,7 @@ async def search_schools(
 
 async def _search_by_code(schools: Schools, text: str) -> tuple[list[SearchHit], str] | None:
     """Hits for a código modular (or a 6-digit CODLOCAL); None when `text` is not a code."""
+    text = without_code_label(text)
     code = _COD_MOD.match(text)
     if code:
         found = await schools.with_cod_mod(code[1])
@@ -142,6 +150,14 @@ async def _search_by_code(schools: Schools, text: str) -> tuple[list[SearchHit],
         # Six digits may also be a school's number ("IE 600123"): only a hit makes it a code.
         return ([SearchHit(school, 1.0) for school in found], "codlocal") if found else None
     return None
+
+
+def without_code_label(text: str) -> str:
+    """ "cod. mod.: 0325753" -> "0325753"; text without a label before a number is kept."""
+    label = _CODE_LABEL.match(text)
+    if label is None or not text[label.end() :].strip()[:1].isdigit():
+        return text
+    return text[label.end() :]
 
 
 def _page(hits: Sequence[SearchHit], limit: int, offset: int, matched_by: str) -> SearchResult:

@@ -17,7 +17,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.dates import format_when
 from bot.views import callbacks as cb
-from bot.views.activity_views import checkin_keyboard, date_language, who_did, who_of_member
+from bot.views.activity_views import (
+    activity_when,
+    checkin_keyboard,
+    date_language,
+    who_did,
+    who_of_member,
+)
 from bot.views.texts import Markup, label, t
 from storage.activities import Activity, NewActivity
 from storage.activity_events import Change
@@ -35,7 +41,7 @@ REMINDER, CHECKIN = "reminder", "checkin"
 
 
 def notification_text(activity: Activity, change: Change, lang: str, tz: ZoneInfo) -> Markup:
-    when = format_when(activity.starts_at, date_language(lang), tz=tz)
+    when = activity_when(activity, lang, tz)  # several days: all of them, in one message
     text = t(
         lang,
         f"notification_{change}",
@@ -93,7 +99,7 @@ def heads_up_item(
 def author_item(activity: Activity, kind: str, lang: str, tz: ZoneInfo) -> OutboxItem:
     """The reminder before an activity, or the check-in ("¿Se realizó?") after, to its author."""
     assert activity.author_id is not None  # only activities with an author fall due
-    when = format_when(activity.starts_at, date_language(lang), tz=tz)
+    when = activity_when(activity, lang, tz)  # a campaign: all its days
     text = t(lang, kind, title=activity.title, school=activity.school_name, when=when)
     markup = checkin_keyboard(activity.id, lang).to_dict() if kind == CHECKIN else None
     return OutboxItem(activity.author_id, str(text), markup)

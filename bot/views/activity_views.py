@@ -4,14 +4,23 @@ announce flow (categories, calendar, hours, durations). Pure rendering."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.dates import Language, format_when
+from bot.domain.announcing import DURATION_CODES
+from bot.domain.dates import (
+    DateFlag,
+    Language,
+    ParsedWhen,
+    format_clock,
+    format_days,
+    format_when,
+    weekday_and_month,
+)
 from bot.views import callbacks as cb
 from bot.views.texts import Markup, label, t
 from storage.activities import Activity, Category, OrganizationPresence
@@ -55,7 +64,6 @@ FIRST_HOUR, LAST_HOUR = 7, 18
 MAX_CLASHES_SHOWN = (
     5  # keeps the preview far under Telegram's 4096 characters  # school hours offered as buttons
 )
-DURATION_CODES = ("1h", "2h", "3h", "morning", "afternoon", "day")
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class ActivityFacts:
     ends_at: datetime
     who: str
     description: str | None
+    repeats_daily: bool = False  # several days, the same hours on each
 
 
 def facts_of(activity: Activity, lang: str) -> ActivityFacts:
@@ -80,6 +89,7 @@ def facts_of(activity: Activity, lang: str) -> ActivityFacts:
         activity.ends_at,
         who_did(activity, lang),
         activity.description,
+        activity.repeats_daily,
     )
 
 
@@ -109,30 +119,102 @@ def short_when(moment: datetime, lang: str, tz: ZoneInfo) -> str:
     return f"{weekday} {local:%d/%m} {local.hour}:{local:%M}"
 
 
-def clock_time(moment: datetime, tz: ZoneInfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local.hour}:{local:%M}"
+def activity_short_when(activity: Activity, lang: str, tz: ZoneInfo) -> str:
+    """ "lun 13/07–mié 15/07 9:00" for an activity over several days: one line, all its days."""
+    first, last = activity.starts_at.astimezone(tz), activity.ends_at.astimezone(tz)
+    if not activity.repeats_daily or first.date() == last.date():
+        return short_when(activity.starts_at, lang, tz)
+    weekdays = WEEKDAYS.get(lang, WEEKDAYS["es"])
+    days = f"{weekdays[first.weekday()]} {first:%d/%m}–{weekdays[last.weekday()]} {last:%d/%m}"
+    return f"{days} {first.hour}:{first:%M}"
 
 
 def end_text(facts: ActivityFacts, lang: str, tz: ZoneInfo) -> str:
-    """The end: just the time on the same day, spelled out when it is another day."""
+    """The end: just the time on the same day, spelled out when it is another day; on the
+    same 12-hour clock as the start ("3:00 p. m. – 5:00 p. m.", never "– 17:00")."""
     same_day = facts.starts_at.astimezone(tz).date() == facts.ends_at.astimezone(tz).date()
-    return (
-        clock_time(facts.ends_at, tz)
-        if same_day
-        else format_when(facts.ends_at, date_language(lang), tz=tz)
-    )
+    language = date_language(lang)
+    if same_day:
+        return format_clock(facts.ends_at, language, tz=tz)
+    return format_when(facts.ends_at, language, tz=tz)
+
+
+def span_when(facts: ActivityFacts, lang: str, tz: ZoneInfo) -> tuple[str, str]:
+    """(when, end) as the card shows them; several days read "del lunes 13 al miércoles 15 de
+    julio de 2027, 9:00 a. m." – "1:00 p. m. (cada día)"."""
+    language = date_language(lang)
+    first, last = facts.starts_at.astimezone(tz), facts.ends_at.astimezone(tz)
+    if not facts.repeats_daily or first.date() == last.date():
+        return format_when(facts.starts_at, language, tz=tz), end_text(facts, lang, tz)
+    days = format_days(first.date(), last.date(), language)
+    when = f"{days}, {format_clock(first, language, tz=tz)}"
+    return when, label(lang, "each_day", end=format_clock(last, language, tz=tz))
+
+
+# The guesses said in a note wherever a moment is shown for confirmation or in a preview. The
+# others are asked instead: NO_TIME and PART_OF_DAY ask the hour, IN_PAST goes to the calendar.
+NOTES = (
+    DateFlag.ASSUMED_PM,
+    DateFlag.ASSUMED_AM,
+    DateFlag.BARE_DAY,
+    DateFlag.NEXT_YEAR,
+    DateFlag.WEEKDAY_MISMATCH,
+    DateFlag.FAR_FUTURE,
+    DateFlag.FALLBACK,
+    DateFlag.DAY_OR_HOUR,
+    DateFlag.THIS_WEEK,
+    DateFlag.FROM_NOW,
+    DateFlag.NO_DATE,
+)
+
+
+def confirm_when_text(parsed: ParsedWhen, lang: str, tz: ZoneInfo) -> Markup:
+    """ "<b>viernes 3 de diciembre de 2027, 10:00 a. m.</b> — ¿correcto?" and a note per guess:
+    the same words on every path (guided, one line, an edit)."""
+    language = date_language(lang)
+    when = format_when(parsed.start, language, tz=tz)
+    if parsed.last_day is not None:  # "del martes 13 al jueves 15 de julio de 2027, 9:00 a. m."
+        days = format_days(parsed.start.astimezone(tz).date(), parsed.last_day, language)
+        when = f"{days}, {format_clock(parsed.start, language, tz=tz)}"
+    if parsed.end is not None:
+        when += f" – {format_clock(parsed.end, language, tz=tz)}"
+    notes = date_notes(parsed.flags, parsed.start, parsed.alternative, lang, tz)
+    return Markup("\n".join([t(lang, "confirm_when", when=when), *notes]))
+
+
+def date_notes(
+    flags: Collection[str],
+    start: datetime,
+    alternative: ParsedWhen | None,
+    lang: str,
+    tz: ZoneInfo,
+) -> list[Markup]:
+    """One note per guess, in NOTES order."""
+    weekday, month = weekday_and_month(start, date_language(lang), tz=tz)
+    facts = {
+        "day": start.astimezone(tz).day,
+        "month": month,
+        "weekday": weekday,
+        "number": alternative.start.day if alternative else "",
+    }
+    return [t(lang, f"note_{flag}", **facts) for flag in NOTES if flag in flags]
+
+
+def activity_when(activity: Activity, lang: str, tz: ZoneInfo) -> str:
+    """When an activity starts, its days said when there are several (notifications)."""
+    return span_when(facts_of(activity, lang), lang, tz)[0]
 
 
 def activity_text(facts: ActivityFacts, lang: str, tz: ZoneInfo) -> Markup:
+    when, end = span_when(facts, lang, tz)
     text = t(
         lang,
         "activity_full",
         title=facts.title,
         category=label(lang, f"category_{facts.category}"),
         school=facts.school_name,
-        when=format_when(facts.starts_at, date_language(lang), tz=tz),
-        end=end_text(facts, lang, tz),
+        when=when,
+        end=end,
         who=facts.who,
     )
     if facts.description:
@@ -152,8 +234,8 @@ def clash_text(clashes: Sequence[Activity], lang: str, tz: ZoneInfo) -> Markup:
                 who=who_did(other, lang),
                 title=other.title,
                 school=other.school_name,
-                start=clock_time(other.starts_at, tz),
-                end=clock_time(other.ends_at, tz),
+                start=format_clock(other.starts_at, date_language(lang), tz=tz),
+                end=format_clock(other.ends_at, date_language(lang), tz=tz),
             )
         )
     if len(clashes) > MAX_CLASHES_SHOWN:
@@ -172,6 +254,17 @@ def yes_change_keyboard(lang: str) -> InlineKeyboardMarkup:
             [
                 _button(label(lang, "btn_yes"), cb.WhenConfirm(True)),
                 _button(label(lang, "btn_change"), cb.WhenConfirm(False)),
+            ]
+        ]
+    )
+
+
+def edit_when_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(label(lang, "btn_yes"), cb.EditWhenConfirm(True)),
+                _button(label(lang, "btn_change"), cb.EditWhenConfirm(False)),
             ]
         ]
     )
@@ -207,20 +300,40 @@ def _shift_month(year: int, month: int, step: int, today: date) -> cb.Payload:
     return cb.CalendarMonth(target_year, target_month + 1)
 
 
-def hour_keyboard(lang: str) -> InlineKeyboardMarkup:
-    hours = [
-        _button(f"{hour}:00", cb.HourChoice(hour * 60)) for hour in range(FIRST_HOUR, LAST_HOUR + 1)
-    ]
-    rows = [hours[i : i + 4] for i in range(0, len(hours), 4)]
+# The hours a part of day offers: "pasado mañana en la tarde" shows the afternoon only.
+PART_HOURS = {"morning": range(7, 13), "afternoon": range(12, 19), "night": range(17, 22)}
+
+
+def start_hours(part: str | None = None, after: int | None = None) -> list[int]:
+    """The hours to offer: FIRST_HOUR to LAST_HOUR (or those of ``part``), and only those after
+    ``after`` (minutes since midnight) when the day is today."""
+    hours = PART_HOURS.get(part or "", range(FIRST_HOUR, LAST_HOUR + 1))
+    return [hour for hour in hours if after is None or hour * 60 > after]
+
+
+def hour_keyboard(lang: str, hours: Sequence[int] | None = None) -> InlineKeyboardMarkup:
+    chosen = range(FIRST_HOUR, LAST_HOUR + 1) if hours is None else hours
+    buttons = [_button(f"{hour}:00", cb.HourChoice(hour * 60)) for hour in chosen]
+    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
     return InlineKeyboardMarkup(
         [*rows, [_button(label(lang, "btn_change"), cb.WhenConfirm(False))]]
     )
 
 
-def duration_keyboard(lang: str) -> InlineKeyboardMarkup:
-    buttons = [
-        _button(label(lang, f"btn_{code}"), cb.DurationChoice(code)) for code in DURATION_CODES
-    ]
+def readings_keyboard(first: str, second: str, lang: str) -> InlineKeyboardMarkup:
+    """ "jueves 15": one button per reading, and "Cambiar"."""
+    return InlineKeyboardMarkup(
+        [
+            [_button(first, cb.WhenReading(False))],
+            [_button(second, cb.WhenReading(True))],
+            [_button(label(lang, "btn_change"), cb.WhenConfirm(False))],
+        ]
+    )
+
+
+def duration_keyboard(lang: str, codes: Sequence[str] = DURATION_CODES) -> InlineKeyboardMarkup:
+    """The durations; ``codes`` leaves out the blocks that end before the start."""
+    buttons = [_button(label(lang, f"btn_{code}"), cb.DurationChoice(code)) for code in codes]
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
 
 
@@ -230,8 +343,8 @@ def single_button(text: str, payload: cb.Payload) -> InlineKeyboardMarkup:
 
 def publish_keyboard(lang: str, has_clashes: bool) -> InlineKeyboardMarkup:
     rows = [[_button(label(lang, "btn_publish"), cb.PublishAnswer(True))]]
-    if has_clashes:
-        rows.append([_button(label(lang, "btn_change_time"), cb.WhenConfirm(False))])
+    change = "btn_change_time" if has_clashes else "btn_change_date"  # the rest is kept
+    rows.append([_button(label(lang, change), cb.WhenConfirm(False))])
     rows.append([_button(label(lang, "btn_discard"), cb.PublishAnswer(False))])
     return InlineKeyboardMarkup(rows)
 
@@ -244,7 +357,7 @@ def activities_keyboard(
         text = label(
             lang,
             "activity_button",
-            date=short_when(activity.starts_at, lang, tz),
+            date=activity_short_when(activity, lang, tz),
             title=activity.title,
         )
         rows.append([_button(text[:90], cb.ManageActivity(activity.id))])
@@ -287,7 +400,7 @@ def upcoming_lines(activities: Sequence[Activity], lang: str, tz: ZoneInfo) -> l
             t(
                 lang,
                 "card_upcoming_line",
-                when=short_when(activity.starts_at, lang, tz),
+                when=activity_short_when(activity, lang, tz),
                 title=activity.title,
                 who=who_did(activity, lang),
             )

@@ -209,6 +209,22 @@ class WhenConfirm(Payload):
 
 
 @dataclass(frozen=True)
+class WhenReading(Payload):
+    """ "jueves 15": the hour reading (Thursday at 15:00) or the other one (the 15th)."""
+
+    prefix = "ar"
+    alternative: bool
+
+
+@dataclass(frozen=True)
+class EditWhenConfirm(Payload):
+    """ "Sí" / "Cambiar" on the new moment of an edited activity, shown with its notes."""
+
+    prefix = "ew"
+    confirmed: bool
+
+
+@dataclass(frozen=True)
 class CalendarMonth(Payload):
     """Show another month of the date picker."""
 

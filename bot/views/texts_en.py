@@ -170,7 +170,7 @@ EN: dict[str, str] = {
     "confirm_when": "<b>{when}</b> — is that right?",
     "note_assumed_pm": "(I read the hour as p.m.)",
     "note_assumed_am": "(I read the hour as a.m.)",
-    "note_bare_day": "(I took the first coming day {day} of a month.)",
+    "note_bare_day": "(I took the next day {day}: the one in {month}.)",
     "note_next_year": "(That date has passed this year: I took next year.)",
     "note_weekday_mismatch": "(Note: the weekday does not match the date; I kept the date.)",
     "note_far_future": "(Note: that is more than a year away.)",
@@ -188,9 +188,9 @@ EN: dict[str, str] = {
     "btn_1h": "1 h",
     "btn_2h": "2 h",
     "btn_3h": "3 h",
-    "btn_morning": "Morning 8–13",
-    "btn_afternoon": "Afternoon 14–18",
-    "btn_day": "All day",
+    "btn_morning": "Until 1 PM",
+    "btn_afternoon": "Until 6 PM",
+    "btn_day": "All day (until 5 PM)",
     "duration_invalid": "I didn't understand until when. Type, for example, “until 12”, or pick "
     "a button.",
     "ask_description": "Would you like to add a description (up to 1000 characters)? Type it or "
@@ -211,9 +211,9 @@ EN: dict[str, str] = {
     "announce_discarded": "Done, I published nothing.",
     "heads_up": "👋 A note from Minka: {who} announced “{title}” at {school} ({when}), which "
     "overlaps with your activity “{mine}” ({mine_when}). You may want to coordinate.",
-    "oneline_usage": "Quick form:\n/announce code | title | when | duration\nFor example: "
-    "/announce 0325753 | Reading workshop | monday 10am | 2 h",
-    "oneline_school_unknown": "I found no school with code “{code}”.",
+    "oneline_usage": "Quick form:\n/announce school | title | when | duration | category "
+    "(optional)\nFor example: /announce 0325753 | Reading workshop | monday 10am | 2 h | reading",
+    "oneline_school_unknown": "I found no school “{code}”. Use its código modular or its name.",
     "oneline_when_unknown": "I didn't understand the date “{text}”. Try “monday 10am” or "
     "“15/12 9:00”.",
     "oneline_duration_unknown": "I didn't understand the duration “{text}”. Use, for example, "
@@ -389,6 +389,29 @@ EN: dict[str, str] = {
     "role_teacher": "Teacher",
     "role_ngo": "NGO or foundation",
     "role_institution": "Other institution",
+    # Dates, part two (issue 13): a note for every guess, the one-line form, spans of days
+    "note_day_or_hour": "(I read {number} as the hour. If you meant day {number}, pick it below.)",
+    "note_this_week": "(I took this week's {weekday}, not next week's.)",
+    "note_no_date": "(You gave no day: I took the nearest, {weekday} {day}.)",
+    "note_from_now": "(Counted from now.)",
+    "pick_hour_part": "<b>{day}</b>, {part}: what time does it start?",
+    "part_morning": "in the morning",
+    "part_afternoon": "in the afternoon",
+    "part_night": "in the evening",
+    "part_early": "early in the morning",
+    "no_hours_left": "There are no hours left to start that day. Pick another day, or type it:",
+    "ends_before_start": "That would be {end}, before it starts ({start}). Until what time does "
+    "it last?",
+    "oneline_category_unknown": "I don't know the category “{text}”. Use one of these: "
+    "{categories}.",
+    "oneline_school_ambiguous": "Several schools match “{text}”: {names}. Type its código "
+    "modular (/school shows it).",
+    "category_suggested": "(From the title, it looks like “{category}”.)",
+    "each_day": "{end} (each day)",
+    "btn_change_date": "Change the date",
+    "announce_replaced": "(I set aside the preview that was waiting for “Publish”: “{title}”.)",
+    "span_too_long": "An activity can last up to 31 days; “{text}” is {days}. Type other dates, or "
+    "pick the first day:",
     # Activity import (3W spreadsheets): handlers/imports.py, bot/views/import_views.py
     "import_not_allowed": "Only coordinators and administrators can import activity "
     "spreadsheets. If you coordinate a network or a UGEL, ask a Minka administrator for the role.",

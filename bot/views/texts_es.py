@@ -172,7 +172,7 @@ ES: dict[str, str] = {
     "confirm_when": "<b>{when}</b> — ¿correcto?",
     "note_assumed_pm": "(Entendí la hora como de la tarde.)",
     "note_assumed_am": "(Entendí la hora como de la mañana.)",
-    "note_bare_day": "(Entendí el día {day} del mes que viene primero.)",
+    "note_bare_day": "(Entendí el próximo día {day}: el de {month}.)",
     "note_next_year": "(Esa fecha ya pasó este año: entendí el año próximo.)",
     "note_weekday_mismatch": "(Ojo: el día de la semana no coincide con la fecha; tomé la fecha.)",
     "note_far_future": "(Ojo: es dentro de más de un año.)",
@@ -190,9 +190,9 @@ ES: dict[str, str] = {
     "btn_1h": "1 h",
     "btn_2h": "2 h",
     "btn_3h": "3 h",
-    "btn_morning": "Mañana 8–13",
-    "btn_afternoon": "Tarde 14–18",
-    "btn_day": "Todo el día",
+    "btn_morning": "Hasta la 1 p. m.",
+    "btn_afternoon": "Hasta las 6 p. m.",
+    "btn_day": "Todo el día (hasta las 5 p. m.)",
     "duration_invalid": "No entendí hasta qué hora. Escribe, por ejemplo, «hasta las 12», o "
     "elige un botón.",
     "ask_description": "¿Quieres agregar una descripción (hasta 1000 caracteres)? Escríbela o "
@@ -204,7 +204,7 @@ ES: dict[str, str] = {
     "activity_full": "📌 <b>{title}</b> · {category}\n🏫 {school}\n🗓 {when} – {end}\n👤 {who}",
     "activity_description": "\n📝 {description}",
     "clash_header": "⚠️ <b>Atención:</b>\n",
-    "clash_line": "• {who} tiene «{title}» en {school} ese mismo día de {start} a {end}.\n",
+    "clash_line": "• {who} tiene «{title}» en {school} ese mismo día, de {start} a {end}\n",
     "clash_more": "• … y {count} actividades más a esa hora.\n",
     "clash_footer": "Puedes publicar igual (les avisaré) o cambiar la hora.\n\n",
     "btn_publish": "Publicar",
@@ -214,9 +214,9 @@ ES: dict[str, str] = {
     "announce_discarded": "Listo, no publiqué nada.",
     "heads_up": "👋 Aviso de Minka: {who} anunció «{title}» en {school} ({when}), que se cruza "
     "con tu actividad «{mine}» ({mine_when}). Quizá quieran coordinar.",
-    "oneline_usage": "Formato rápido:\n/anunciar código | título | cuándo | duración\nPor "
-    "ejemplo: /anunciar 0325753 | Taller de lectura | lunes 10am | 2 h",
-    "oneline_school_unknown": "No encontré la escuela con código «{code}».",
+    "oneline_usage": "Formato rápido:\n/anunciar escuela | título | cuándo | duración | categoría "
+    "(opcional)\nPor ejemplo: /anunciar 0325753 | Taller de lectura | lunes 10am | 2 h | lectura",
+    "oneline_school_unknown": "No encontré la escuela «{code}». Usa su código modular o su nombre.",
     "oneline_when_unknown": "No entendí la fecha «{text}». Prueba con «lunes 10am» o «15/12 9:00».",
     "oneline_duration_unknown": "No entendí la duración «{text}». Usa, por ejemplo, «2 h» o "
     "«hasta las 12».",
@@ -249,7 +249,7 @@ ES: dict[str, str] = {
     "activity_cancelled": "❌ Cancelé «{title}». Ya no aparece en la ficha de la escuela.",
     "reason_invalid": "El motivo puede tener hasta 300 caracteres.",
     # Activities: reminders and check-ins
-    "reminder": "⏰ Recordatorio: «{title}» en {school} empieza el {when}.",
+    "reminder": "⏰ Recordatorio: «{title}» en {school} empieza el {when}",
     "checkin": "¿Se realizó «{title}» en {school} ({when})?",
     "btn_checkin_done": "Sí",
     "btn_checkin_not_held": "No",
@@ -306,8 +306,8 @@ ES: dict[str, str] = {
     "not_linked": "Este grupo no estaba vinculado a ninguna escuela.",
     "usage_link": "Escribe /vincular y el nombre o código de la escuela, por ejemplo "
     "«/vincular 0325753».",
-    "notification_created": "🆕 {who} anunció «{title}» en {school}: {when}.",
-    "notification_updated": "✏️ Cambió «{title}» en {school}: ahora es {when}.",
+    "notification_created": "🆕 {who} anunció «{title}» en {school}: {when}",
+    "notification_updated": "✏️ Cambió «{title}» en {school}: ahora es {when}",
     "notification_cancelled": "❌ Se canceló «{title}» en {school} ({when}).",
     "notification_reason": "Motivo: {reason}",
     "btn_view_school": "Ver escuela",
@@ -395,6 +395,28 @@ ES: dict[str, str] = {
     "role_teacher": "Docente",
     "role_ngo": "ONG o fundación",
     "role_institution": "Otra institución",
+    # Dates, part two (issue 13): a note for every guess, the one-line form, spans of days
+    "note_day_or_hour": "(Entendí {number} como la hora. Si es el día {number}, elígelo abajo.)",
+    "note_this_week": "(Entendí el {weekday} de esta semana, no el de la próxima.)",
+    "note_no_date": "(No dijiste el día: entendí el {weekday} {day}, el más cercano.)",
+    "note_from_now": "(Contado desde ahora.)",
+    "pick_hour_part": "<b>{day}</b>, {part}: ¿a qué hora empieza?",
+    "part_morning": "en la mañana",
+    "part_afternoon": "en la tarde",
+    "part_night": "en la noche",
+    "part_early": "en la madrugada",
+    "no_hours_left": "Ese día ya no quedan horas para empezar. Elige otro día, o escríbelo:",
+    "ends_before_start": "Eso sería a las {end}, antes de que empiece ({start}). ¿Hasta qué hora "
+    "dura?",
+    "oneline_category_unknown": "No conozco la categoría «{text}». Usa una de estas: {categories}.",
+    "oneline_school_ambiguous": "Hay varias escuelas para «{text}»: {names}. Escribe su código "
+    "modular (lo ves con /buscar).",
+    "category_suggested": "(Por el título, parece «{category}».)",
+    "each_day": "{end} (cada día)",
+    "btn_change_date": "Cambiar fecha",
+    "announce_replaced": "(Dejé de lado la vista previa que esperaba «Publicar»: «{title}».)",
+    "span_too_long": "Una actividad puede durar hasta 31 días; «{text}» son {days}. Escribe otras "
+    "fechas, o elige el primer día:",
     # Activity import (3W spreadsheets): handlers/imports.py, bot/views/import_views.py
     "import_not_allowed": "Solo los coordinadores y administradores pueden importar planillas de "
     "actividades. Si coordinas una red o una UGEL, pide el rol a un administrador de Minka.",
