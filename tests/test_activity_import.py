@@ -98,6 +98,8 @@ row = example_row
         ("del 3 al 5 de marzo de 2026", date(2026, 3, 3), date(2026, 3, 5)),
         ("03/03/2026 - 05/03/2026", date(2026, 3, 3), date(2026, 3, 5)),
         ("28 de febrero al 2 de marzo de 2026", date(2026, 2, 28), date(2026, 3, 2)),
+        ("21 de diciembre al 6 de enero de 2027", date(2026, 12, 21), date(2027, 1, 6)),
+        ("13-15/7/2026", date(2026, 7, 13), date(2026, 7, 15)),  # read by the dates package
     ],
 )
 def test_days_in_every_shape(cell: object, first: date, last: date) -> None:
@@ -114,6 +116,9 @@ def test_days_in_every_shape(cell: object, first: date, last: date) -> None:
         ("31/02/2026", DateProblem.UNREADABLE),
         ("03/15/2026", DateProblem.UNREADABLE),  # month first is not Peruvian
         ("pronto", DateProblem.UNREADABLE),
+        ("el lunes", DateProblem.UNREADABLE),  # the chat would ask which; a sheet cannot
+        ("13-15/7", DateProblem.UNREADABLE),  # no year: not guessed
+        ("13-15/07", DateProblem.UNREADABLE),  # "07" is the month, not a year
         (3, DateProblem.OUT_OF_RANGE),  # a serial of 1900
         ("15/03/1826", DateProblem.OUT_OF_RANGE),
     ],

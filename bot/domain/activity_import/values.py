@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.activity_import.reading import Cell, Formula
+from bot.domain.dates import LIMA, DateFlag, parse_when
 from storage.activities import Category
 from storage.normalize import fold
 
@@ -155,15 +156,44 @@ def _parse_text_days(text: str) -> DaySpan | DateProblem:
     if isinstance(single, date):
         return DaySpan(single, single)
     span = _SPAN.match(plain)
-    if span is None:
-        return single
-    last = parse_one_day(span[2])
+    found = _span_of(span[1], span[2]) if span else single
+    if found is DateProblem.UNREADABLE:
+        return _read_by_dates(text)
+    return found
+
+
+def _span_of(first_text: str, last_text: str) -> DaySpan | DateProblem:
+    """ "3 al 5 de marzo de 2026": the first day borrows what it lacks from the last; across a
+    new year ("21 de dic al 6 de ene de 2027") it is the year before."""
+    last = parse_one_day(last_text)
     if not isinstance(last, date):
         return last
-    first = parse_one_day(span[1], default=last)
+    first = parse_one_day(first_text, default=last)
     if not isinstance(first, date):
         return first
+    if first > last and not _YEAR.search(first_text):
+        first = first.replace(year=first.year - 1)
     return DaySpan(first, last)
+
+
+# A year written out: four digits, or the third part of a numeric date ("15/07/26").
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}([/.-])\d{1,2}\1\d{2}\b")
+# Guesses the dates package may make that a sheet's row cannot confirm with anyone.
+_NO_GUESSES = frozenset({DateFlag.NO_TIME, DateFlag.IN_PAST, DateFlag.FAR_FUTURE})
+_ANY_DAY = datetime(2026, 1, 1, 12, tzinfo=LIMA)  # only explicit years are accepted below
+
+
+def _read_by_dates(text: str) -> DaySpan | DateProblem:
+    """What this module's own shapes do not read ("13-15/7/2026"), the chat's date reader may,
+    with spans. Only text with its year written out, read without any guess, is accepted: a
+    sheet's "lunes" or "15 de marzo" has nobody to confirm which one."""
+    if not _YEAR.search(text):
+        return DateProblem.UNREADABLE
+    parsed = parse_when(text, now=_ANY_DAY, spans=True)
+    if parsed is None or parsed.flags - _NO_GUESSES:
+        return DateProblem.UNREADABLE
+    first = parsed.start.astimezone(LIMA).date()
+    return DaySpan(first, parsed.last_day or first)
 
 
 # --- school codes ---------------------------------------------------------------------------
