@@ -47,6 +47,7 @@ from bot.domain.activity_import.values import (
     parse_school_code,
 )
 from bot.domain.registry_import import import_registry, load_sample_schools
+from bot.views.activity_views import is_whole_days, whole_days_when
 from storage import Storage
 from storage.activities import ActivityStatus, Category
 from storage.activity_imports import ImportNotFound, ImportNotPending, ImportResult
@@ -479,3 +480,12 @@ async def test_the_importer_sees_and_erases_their_imports(registry: Storage) -> 
     assert source is not None and source.importer_id is None and not source.by_operator
     gone = await registry.activity_imports.get(waiting.id)
     assert gone is not None and gone.status.value == "cancelled" and gone.file_id is None
+
+
+def test_whole_days_are_shown_as_days_never_as_midnights() -> None:
+    first = datetime(2026, 12, 10, tzinfo=LIMA)
+    one = whole_days_when(first, datetime(2026, 12, 11, tzinfo=LIMA), "es", LIMA)
+    assert one == ("jueves 10 de diciembre de 2026", "todo el día")
+    two = whole_days_when(first, datetime(2026, 12, 12, tzinfo=LIMA), "en", LIMA)
+    assert two == ("Thursday 10 to Friday 11 December 2026", "whole days")
+    assert not is_whole_days(first, datetime(2026, 12, 10, 9, tzinfo=LIMA))

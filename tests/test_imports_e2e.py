@@ -174,6 +174,7 @@ async def test_an_imported_activity_shows_where_it_came_from(
     assert "Taller de lectura" in button
     shown = await tap(fake, LUIS, button)
     assert "Importada de «3w.xlsx», fila 5, por Elena" in shown.plain_text
+    assert "jueves 10 de diciembre de 2026 – todo el día" in shown.plain_text  # no midnights
     card = await say(fake, LUIS, "/start s_9000001_0")  # the school's card lists it by day
     assert "jue 10/12 — Taller de lectura" in card.plain_text, card.plain_text
     assert "0:00" not in card.plain_text

@@ -513,6 +513,8 @@ EN: dict[str, str] = {
     "import_source": "Imported from “{file}”, row {row}, by {who}, on {day}.",
     "import_operator": "a Minka operator",
     "import_forgotten": "someone no longer on Minka",
+    "all_day": "all day",
+    "whole_days": "whole days",
     "btn_import_problems": "See problems",
     "btn_import_run": "Import",
     "btn_import_cancel": "Cancel",

@@ -520,6 +520,8 @@ ES: dict[str, str] = {
     "import_source": "Importada de «{file}», fila {row}, por {who}, el {day}.",
     "import_operator": "un operador de Minka",
     "import_forgotten": "alguien que ya no usa Minka",
+    "all_day": "todo el día",
+    "whole_days": "días completos",
     "btn_import_problems": "Ver problemas",
     "btn_import_run": "Importar",
     "btn_import_cancel": "Cancelar",
