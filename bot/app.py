@@ -23,7 +23,7 @@ from bot.runtime.concurrency import PerPersonUpdateProcessor
 from bot.runtime.context import BotData, MinkaContext, UserData
 from bot.runtime.observed import ObservedApplication
 from bot.runtime.persistence import SQLiteConversationPersistence
-from bot.runtime.rate_limit import SharedRateLimiter
+from bot.runtime.questions import QuestionRecordingLimiter
 from bot.settings import Settings
 from bot.views import commands as cmd
 from handlers import errors, registry
@@ -56,7 +56,9 @@ def build_application(settings: Settings, storage: Storage) -> MinkaApplication:
             )
         )
         .rate_limiter(
-            SharedRateLimiter(background_per_second=settings.send_rate, reply_retries=REPLY_RETRIES)
+            QuestionRecordingLimiter(
+                storage, background_per_second=settings.send_rate, reply_retries=REPLY_RETRIES
+            )
         )
         .persistence(SQLiteConversationPersistence(storage))
         .concurrent_updates(PerPersonUpdateProcessor())

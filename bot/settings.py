@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     max_announcements_per_day: int = Field(default=10, ge=1, le=1000)
     max_broadcasts_per_hour: int = Field(default=3, ge=1, le=100)
     max_everyone_broadcasts_per_day: int = Field(default=1, ge=0, le=24)
+    # Messages one person may have relayed to other people ("Escribir a…") in 24 hours.
+    max_relays_per_day: int = Field(default=5, ge=1, le=100)
 
     @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
     @classmethod

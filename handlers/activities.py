@@ -85,11 +85,30 @@ async def list_activities(update: Update, context: MinkaContext) -> None:
         owner = member.organization.name
     else:
         upcoming, owner = await activities.upcoming_for_author(user.id, now), member.name or ""
+    upcoming = await with_orphans_in_scope(context, user.id, upcoming)
     if not upcoming:
         await send(update, t(lang, "activities_none"))
         return
     markup = activities_keyboard(upcoming, lang, context.settings.tz)
     await send(update, t(lang, "activities_list", owner=owner), reply_markup=markup)
+
+
+async def with_orphans_in_scope(
+    context: MinkaContext, user_id: int, listed: list[Activity]
+) -> list[Activity]:
+    """A coordinator also looks after the activities in her scope whose author used
+    /olvidarme: nobody else could edit or cancel them."""
+    permissions = await context.storage.roles.permissions(user_id, context.settings.admin_ids)
+    prefixes: set[str] = {""} if permissions.is_admin else set()
+    for scope in permissions.coordinator_scopes:
+        if scope.ubigeo is not None or scope.is_everywhere:
+            prefixes.add(scope.ubigeo or "")
+    found = {activity.id: activity for activity in listed}
+    for prefix in prefixes:
+        orphans = await context.storage.activities.upcoming_without_author(prefix, context.now())
+        for activity in orphans:
+            found.setdefault(activity.id, activity)
+    return sorted(found.values(), key=lambda activity: (activity.starts_at, activity.id))[:20]
 
 
 async def show_activity(update: Update, context: MinkaContext) -> None:

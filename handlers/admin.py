@@ -16,6 +16,7 @@ from bot.views.keyboards import Button, column
 from bot.views.texts import label, t
 from handlers.common import stale_button
 from handlers.conversations import Handler
+from storage.organizations import CannotVerifyOwn
 from storage.roles import InvalidScope, Permissions, RoleName
 
 log = logging.getLogger(__name__)
@@ -60,14 +61,15 @@ async def verify_command(update: Update, context: MinkaContext) -> None:
         await reply(update, t(lang, "usage_verify"))
         return
     found = await context.storage.organizations.find_similar(name, limit=6)
-    if len(found) == 1:
-        await verify(update, context, found[0].id)
-        return
     if not found:
         await reply(update, t(lang, "org_not_found", name=name))
         return
+    # Even one match is asked about: "UGEL 02" may be a part of another organization's name.
+    key = "verify_confirm" if len(found) == 1 else "verify_pick"
     buttons: list[Button] = [(org.name, cb.VerifyOrganization(org.id)) for org in found]
-    await message_of(update).reply_text(t(lang, "verify_pick"), reply_markup=column(buttons))
+    await message_of(update).reply_text(
+        t(lang, key, name=found[0].name), reply_markup=column(buttons)
+    )
 
 
 async def on_verify_button(update: Update, context: MinkaContext) -> None:
@@ -87,7 +89,11 @@ async def verify(update: Update, context: MinkaContext, org_id: int) -> None:
     if org is None:
         await chat_of(update).send_message(t(lang, "org_not_found", name=str(org_id)))
         return
-    await context.storage.organizations.verify(org.id, user_of(update).id)
+    try:
+        await context.storage.organizations.verify(org.id, user_of(update).id)
+    except CannotVerifyOwn:
+        await chat_of(update).send_message(t(lang, "verify_own", name=org.name))
+        return
     await chat_of(update).send_message(t(lang, "verified_done", name=org.name))
 
 

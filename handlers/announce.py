@@ -47,7 +47,7 @@ from bot.domain.dates import (
 )
 from bot.domain.school_search import search_schools
 from bot.outbox.hooks import tell_and_deliver
-from bot.outbox.notifications import clash_heads_ups
+from bot.outbox.notifications import clash_heads_ups, who_announces
 from bot.runtime.context import MinkaContext
 from bot.runtime.updates import chat_of, message_of, query_of, user_of
 from bot.views import callbacks as cb
@@ -67,7 +67,6 @@ from bot.views.activity_views import (
     readings_keyboard,
     single_button,
     start_hours,
-    who_of_member,
     yes_change_keyboard,
 )
 from bot.views.commands import ANNOUNCE
@@ -551,7 +550,7 @@ async def draft_facts(
         school.name,
         start,
         end,
-        who_of_member(member, lang),
+        await who_announces(context, member, school.id, lang),
         draft.get("description"),
         repeats_daily,
     )
@@ -631,7 +630,7 @@ async def one_line(update: Update, context: MinkaContext, arguments: str, lang: 
     try:
         parsed = parse_one_line(arguments, context.now(), context.settings.tz)
     except OneLineError as error:
-        await say_one_line_error(update, lang, error)
+        await say_one_line_error(update, context, lang, error)
         return END
     school = await one_line_school(update, context, parsed, lang)
     if school is None:
@@ -648,13 +647,16 @@ async def one_line(update: Update, context: MinkaContext, arguments: str, lang: 
     return await offer_when(update, context, parsed.when, parsed.when_text, always_confirm=False)
 
 
-async def say_one_line_error(update: Update, lang: str, error: OneLineError) -> None:
+async def say_one_line_error(
+    update: Update, context: MinkaContext, lang: str, error: OneLineError
+) -> None:
     if error.part == "category":
         names = ", ".join(label(lang, f"category_{c}") for c in Category)
         await send(update, t(lang, "oneline_category_unknown", text=error.text, categories=names))
         return
     key = "oneline_usage" if error.part == "usage" else "oneline_when_unknown"
-    await send(update, t(lang, key, text=error.text))
+    example = await context.storage.schools.example_code() or ""  # one the registry has
+    await send(update, t(lang, key, text=error.text, example=example))
 
 
 async def one_line_school(

@@ -18,6 +18,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.domain.audiences import offered_kinds
 from bot.domain.school_search import search_schools
 from bot.outbox.compose import copy_renderer, excerpt
 from bot.outbox.hooks import wake_delivery
@@ -27,7 +28,7 @@ from bot.views import callbacks as cb
 from bot.views.activity_views import short_when
 from bot.views.commands import BROADCAST, BROADCASTS
 from bot.views.keyboards import Button, column, keyboard
-from bot.views.school_views import display_place
+from bot.views.school_views import display_place, results_keyboard
 from bot.views.texts import Markup, escape, label, t
 from handlers.conversations import Handler, conversation
 from handlers.schools import picked_school, school_picker_handlers
@@ -54,7 +55,8 @@ END = ConversationHandler.END
 MAX_CHARS = 3500
 LANGS = ("es", "en")
 LEVEL_DIGITS = {AudienceKind.DISTRICT: 6, AudienceKind.PROVINCE: 4, AudienceKind.REGION: 2}
-PLACE_SEARCH_DEPTH = 40  # schools looked at to find the places a typed name may mean
+PLACE_SEARCH_DEPTH = 40
+SCHOOLS_OFFERED = 8  # schools looked at to find the places a typed name may mean
 
 
 async def permissions_of(update: Update, context: MinkaContext) -> Permissions:
@@ -87,11 +89,8 @@ async def start_broadcast(update: Update, context: MinkaContext) -> str | int:
         return END
     if await over_hourly_limit(update, context, lang):
         return END
-    kinds = [AudienceKind.SCHOOL, AudienceKind.DISTRICT, AudienceKind.PROVINCE, AudienceKind.REGION]
-    if member and member.organization and permissions.covers_organization(member.organization.id):
-        kinds.append(AudienceKind.ORGANIZATION)
-    if permissions.is_admin:
-        kinds.append(AudienceKind.EVERYONE)
+    own_org = member.organization.id if member and member.organization else None
+    kinds = offered_kinds(permissions, own_org)
     buttons: list[Button] = [
         (label(lang, f"audience_{kind}"), cb.AudienceChoice(kind.value)) for kind in kinds
     ]
@@ -155,6 +154,22 @@ async def on_school(update: Update, context: MinkaContext) -> str | int:
     return await set_audience(
         update, context, Audience(AudienceKind.SCHOOL, str(school.id)), school.name
     )
+
+
+async def offer_schools_in_scope(update: Update, context: MinkaContext) -> str:
+    """A typed school name: only the schools the coordinator may reach are offered (a list
+    of schools outside her scope, each refused once picked, was a dead end)."""
+    text = (message_of(update).text or "").strip()[:200]
+    lang = await context.language()
+    permissions = await permissions_of(update, context)
+    result = await search_schools(context.storage, text, limit=PLACE_SEARCH_DEPTH)
+    inside = [s for s in result.schools if permissions.covers_ubigeo(s.ubigeo or "")]
+    if not inside:
+        await send(update, t(lang, "broadcast_no_schools", text=text))
+        return SCHOOL
+    markup = results_keyboard(inside[:SCHOOLS_OFFERED], cb.BROADCAST, lang, None)
+    await send(update, t(lang, "pick_school"), reply_markup=markup)
+    return SCHOOL
 
 
 async def on_place_text(update: Update, context: MinkaContext) -> str:
@@ -255,7 +270,7 @@ async def on_ack_choice(update: Update, context: MinkaContext) -> str | int:
     draft = await remember(update, context, with_ack=choice.with_ack)
     lang = await context.language()
     audience = Audience(AudienceKind(draft["kind"]), draft["target"])
-    size = await context.storage.broadcasts.size(audience)
+    size = await context.storage.broadcasts.size(audience, user_of(update).id)
     if size.people + size.groups == 0:
         await send(update, t(lang, "broadcast_nobody"))
         return END
@@ -371,7 +386,10 @@ def handlers() -> list[Handler]:
     text = filters.TEXT & ~filters.COMMAND
     states: dict[object, list[Handler]] = {
         AUDIENCE: [CallbackQueryHandler(on_audience_kind, pattern=cb.AudienceChoice.matches())],
-        SCHOOL: school_picker_handlers(cb.BROADCAST, on_school),
+        SCHOOL: [
+            MessageHandler(filters.TEXT & ~filters.COMMAND, offer_schools_in_scope),
+            *school_picker_handlers(cb.BROADCAST, on_school),
+        ],
         PLACE: [
             MessageHandler(text, on_place_text),
             CallbackQueryHandler(on_place_choice, pattern=cb.PlaceChoice.matches()),

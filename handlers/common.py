@@ -16,19 +16,43 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.runtime.context import MinkaContext
 from bot.runtime.updates import message_of, query_of, user_of
 from bot.views import callbacks as cb
-from bot.views.commands import CANCEL, HELP, LANGUAGE, command_list
+from bot.views import commands as cmd
+from bot.views.commands import CANCEL, HELP, LANGUAGE, help_text
 from bot.views.keyboards import keyboard
 from bot.views.texts import LANGUAGES, Markup, label, t
-from storage.models import Member
+from storage.models import Member, Role
+from storage.normalize import fold
 
 LANGUAGE_LABELS = {"es": "Español", "en": "English"}
 
 log = logging.getLogger(__name__)
 
 
+ALL_WORDS = frozenset({"todo", "todos", "all", "everything"})
+
+
 async def show_help(update: Update, context: MinkaContext) -> None:
+    """/ayuda: what this person can use; "/ayuda todo" every command."""
+    member = await context.member()  # one read: it also settles the language
     lang = await context.language()
-    await message_of(update).reply_text(t(lang, "help", commands=command_list(lang)))
+    wants_all = any(fold(arg) in ALL_WORDS for arg in context.args or [])
+    audiences = None if wants_all else await audiences_of(update, context, member)
+    await message_of(update).reply_text(help_text(lang, audiences))
+
+
+async def audiences_of(
+    update: Update, context: MinkaContext, member: Member | None
+) -> frozenset[str]:
+    """Whose commands this person may use: everyone's, plus teachers', coordinators', admins'."""
+    permissions = await context.storage.roles.permissions(
+        user_of(update).id, context.settings.admin_ids
+    )
+    roles = {
+        cmd.TEACHERS: member is not None and member.role is Role.TEACHER,
+        cmd.COORDINATORS: permissions.can_broadcast,
+        cmd.ADMINS: permissions.is_admin,
+    }
+    return frozenset({cmd.EVERYONE, *(audience for audience, has in roles.items() if has)})
 
 
 async def registered_member(update: Update, context: MinkaContext) -> Member | None:

@@ -1,6 +1,14 @@
 """The conversation framework: every guided flow (onboarding, announcing, /perfil...) is built
 by `conversation()`, which adds Minka's standard behaviour on top of PTB's ConversationHandler:
-/cancelar from any step, guidance for off-script input, one flow at a time, idle expiry.
+/cancelar from any step, typed answers to button questions, the question asked again for
+off-script input, one flow at a time, idle expiry.
+
+Typed answers: while a step runs, the question it sends is recorded (bot.runtime.questions).
+When text arrives that no handler of the current step takes, and the pending question has
+buttons, the text is matched to their labels (bot.domain.choices: accents, case and a close
+spelling do not matter): the one it means is pressed, through the same handler a tap would
+reach. Otherwise the question is asked again with its buttons, which also serves a person
+coming back after a restart to a screen that no longer shows it.
 
 The one use of PTB's private API (ending another ConversationHandler's state) lives in
 `end_other_flows` and nowhere else.
@@ -14,7 +22,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
@@ -27,13 +35,16 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.domain.choices import exact_choice, match_choice
 from bot.runtime.context import MinkaContext
-from bot.runtime.updates import message_of
+from bot.runtime.questions import asking_flow
+from bot.runtime.updates import chat_of, message_of, user_of
 from bot.views import callbacks as cb
 from bot.views.commands import CANCEL
-from bot.views.texts import t
+from bot.views.texts import Markup, t
 from handlers.common import stale_button
 from storage.clock import from_db, to_db
+from storage.questions import PendingQuestion
 
 
 async def cancel(update: Update, context: MinkaContext) -> int:
@@ -41,13 +52,112 @@ async def cancel(update: Update, context: MinkaContext) -> int:
     context.user_data.start_payload = None
     lang = await context.language()
     await message_of(update).reply_text(t(lang, "cancelled"))
+    await _forget_question(update, context, None)
     return ConversationHandler.END
 
 
-async def off_script(update: Update, context: MinkaContext) -> None:
-    """Something we did not ask for arrived mid-conversation: say what we expect, keep the state."""
+def _off_script(flow: str) -> Callback:
+    async def off_script(update: Update, context: MinkaContext) -> None:
+        """Something the step does not take arrived: the button it means, or the question
+        again with its buttons. The state is kept either way."""
+        pending = await context.storage.questions.get(chat_of(update).id)
+        if pending is None or pending.flow != flow:
+            lang = await context.language()
+            await message_of(update).reply_text(t(lang, "off_script"))
+            return
+        if await _press_typed_answer(update, context, flow, pending, match_choice):
+            return
+        await _ask_again(update, context, flow, pending)
+
+    return off_script
+
+
+def _buttons_first(callback: Callback, flow: str) -> Callback:
+    """A step that takes typed text and also offers buttons ("Omitir", "Sí"): text that spells
+    a button out is that button; anything else is the step's own answer."""
+
+    async def text_step(update: Update, context: MinkaContext) -> Any:
+        pending = await context.storage.questions.get(chat_of(update).id)
+        if (
+            pending is not None
+            and pending.flow == flow
+            and pending.buttons
+            and await _press_typed_answer(update, context, flow, pending, exact_choice)
+        ):
+            return None  # the pressed button's handler moved the flow on
+        return await callback(update, context)
+
+    return text_step
+
+
+Matcher = Callable[[str, Sequence[str]], int | None]
+
+
+async def _press_typed_answer(
+    update: Update, context: MinkaContext, flow: str, pending: PendingQuestion, matcher: Matcher
+) -> bool:
+    """Press the button the typed text means, if exactly one; False if none was pressed."""
+    text = message_of(update).text
+    index = matcher(text, [label for label, _ in pending.buttons]) if text else None
+    if index is None:
+        return False
+    pressed = _typed_press(update, context, pending, pending.buttons[index][1])
+    conversation = next(c for c in context.bot_data.conversations if c.name == flow)
+    check = conversation.check_update(pressed)
+    if check is None or check is False:
+        return False  # a button of an earlier step: this step cannot take it
+    await conversation.handle_update(pressed, context.application, check, context)
+    return True
+
+
+class TypedPress(CallbackQuery):
+    """A button pressed by typing its label: no query to answer, the rest is a real press."""
+
+    __slots__ = ()
+
+    async def answer(self, *args: Any, **kwargs: Any) -> bool:
+        return True
+
+
+def _typed_press(
+    update: Update, context: MinkaContext, pending: PendingQuestion, data: str
+) -> Update:
+    question = Message(pending.message_id, message_of(update).date, chat_of(update))
+    question.set_bot(context.bot)
+    query = TypedPress(
+        f"typed-{update.update_id}", user_of(update), "typed", message=question, data=data
+    )
+    query.set_bot(context.bot)
+    return Update(update.update_id, callback_query=query)
+
+
+async def _ask_again(
+    update: Update, context: MinkaContext, flow: str, pending: PendingQuestion
+) -> None:
+    """The pending question again, as a new message with its buttons (it becomes the pending
+    one): whatever the screen shows now, the person sees what is asked and how to answer."""
     lang = await context.language()
-    await message_of(update).reply_text(t(lang, "off_script"))
+    typed = message_of(update).text
+    key = "ask_again_buttons" if pending.buttons else "ask_again"
+    intro = t(lang, key, text=typed[:60]) if typed else t(lang, "ask_again_not_text")
+    markup = (
+        InlineKeyboardMarkup.de_json(pending.reply_markup, context.bot)
+        if pending.reply_markup
+        else None
+    )
+    token = asking_flow.set(flow)
+    try:
+        await message_of(update).reply_text(
+            t(lang, "ask_again_question", intro=intro, question=Markup(pending.text)),
+            reply_markup=markup,
+        )
+    finally:
+        asking_flow.reset(token)
+
+
+async def _forget_question(update: Update, context: MinkaContext, flow: str | None) -> None:
+    if update.effective_chat is not None:
+        await context.storage.questions.forget(update.effective_chat.id, flow)
 
 
 Handler = BaseHandler[Update, MinkaContext, Any]
@@ -72,12 +182,14 @@ def conversation(
     fallbacks: list[Handler] = [
         CommandHandler(CANCEL.names, cancel),
         CallbackQueryHandler(stale_button, pattern=lambda data: _prefix(data) in prefixes),
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, off_script),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, _off_script(name)),
     ]
     for handler in entry_points:
         handler.callback = _as_entry(handler.callback, name, timeout)
     for handlers in states.values():
         for handler in handlers:
+            if isinstance(handler, MessageHandler):
+                handler.callback = _buttons_first(handler.callback, name)
             handler.callback = _as_step(handler.callback, name, timeout)
     if timeout is not None:
         states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, _on_timer(name))]
@@ -105,7 +217,7 @@ def _as_entry(callback: Callback, flow: str, timeout: timedelta | None) -> Callb
         if timeout is not None:  # a fresh start: nothing of an earlier run of this flow remains
             await _clear(update, context, flow)
             await _touch(update, context, flow)
-        return await callback(update, context)
+        return await _asking(callback, update, context, flow)
 
     return enter
 
@@ -116,9 +228,21 @@ def _as_step(callback: Callback, flow: str, timeout: timedelta | None) -> Callba
             if await _idle_too_long(update, context, flow, timeout):
                 return await expire_flow(update, context, flow)
             await _touch(update, context, flow)
-        return await callback(update, context)
+        return await _asking(callback, update, context, flow)
 
     return step
+
+
+async def _asking(callback: Callback, update: Update, context: MinkaContext, flow: str) -> Any:
+    """Run a step with its questions recorded; once the flow ends, nothing is pending."""
+    token = asking_flow.set(flow)
+    try:
+        state = await callback(update, context)
+    finally:
+        asking_flow.reset(token)
+    if state == ConversationHandler.END:
+        await _forget_question(update, context, flow)
+    return state
 
 
 async def _touch(update: Update, context: MinkaContext, flow: str) -> None:
@@ -155,6 +279,7 @@ def _on_timer(flow: str) -> Callback:
 async def expire_flow(update: Update, context: MinkaContext, flow: str) -> int:
     """Drop what the flow collected and say so, politely, in the person's language."""
     await _clear(update, context, flow)
+    await _forget_question(update, context, flow)
     chat = update.effective_chat
     if update.callback_query is not None:
         # When PTB's timer fires long after the last tap, that query is too old to answer.

@@ -24,7 +24,7 @@ from bot.runtime.updates import chat_of, message_of, my_chat_member_of, query_of
 from bot.views import callbacks as cb
 from bot.views.commands import LINK, SUBSCRIBE, SUBSCRIPTIONS, UNLINK
 from bot.views.keyboards import Button, column
-from bot.views.school_views import display_place
+from bot.views.places import display_place, place_name
 from bot.views.texts import Markup, label, t
 from handlers.common import stale_button
 from handlers.conversations import Handler
@@ -114,13 +114,19 @@ async def target_name(context: MinkaContext, toggle: cb.FollowToggle, lang: str)
         return school.name if school else None
     if kind is FollowKind.DISTRICT and len(toggle.target) == 6 and toggle.target.isdigit():
         found = await context.storage.schools.in_ubigeo_prefix(toggle.target, limit=1)
-        return (
-            label(lang, "district_name", name=display_place(found[0].district)) if found else None
-        )
+        return place_name(lang, "district", found[0].district) if found else None
     if kind is FollowKind.ORGANIZATION and toggle.target.isdigit():
         org = await context.storage.organizations.get(int(toggle.target))
         return org.name if org else None
     return None
+
+
+async def listed_name(context: MinkaContext, kind: FollowKind, target: str) -> str | None:
+    """A district beside its kind ("Distrito: Comas") is named bare, not "el distrito de…"."""
+    if kind is not FollowKind.DISTRICT or not target.isdigit():
+        return None
+    found = await context.storage.schools.in_ubigeo_prefix(target, limit=1)
+    return display_place(found[0].district) if found else None
 
 
 # /suscribir and /suscripciones -------------------------------------------------------------------
@@ -175,7 +181,8 @@ async def list_subscriptions(update: Update, context: MinkaContext) -> None:
         toggle = cb.FollowToggle(_code(follow.kind), follow.target, False)
         name = await target_name(context, toggle, lang) or follow.target
         kind = label(lang, f"follow_kind_{follow.kind}")
-        lines.append(t(lang, "subscription_line", kind=kind, name=name))
+        listed = await listed_name(context, follow.kind, follow.target) or name
+        lines.append(t(lang, "subscription_line", kind=kind, name=listed))
         buttons.append((label(lang, "btn_remove", name=name)[:60], toggle))
     mode = await context.storage.follows.mode_of(chat.id)
     other = FollowMode.DAILY if mode is FollowMode.INSTANT else FollowMode.INSTANT

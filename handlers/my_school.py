@@ -9,6 +9,7 @@ from bot.runtime.context import MinkaContext
 from bot.runtime.updates import message_of
 from bot.views import callbacks as cb
 from bot.views.commands import MY_SCHOOL
+from bot.views.places import school_name
 from bot.views.school_views import skip_keyboard
 from bot.views.texts import t
 from handlers.common import registered_member
@@ -38,7 +39,11 @@ async def ask_new_school(update: Update, context: MinkaContext) -> str | int:
     current = None
     if member.school_id is not None:
         current = await context.storage.schools.get_by_id(member.school_id)
-    text = t(lang, "myschool_current", name=current.name) if current else t(lang, "ask_school")
+    text = (
+        t(lang, "myschool_current", name=school_name(current, lang))
+        if current
+        else t(lang, "ask_school")
+    )
     await message.reply_text(text, reply_markup=skip_keyboard(lang))
     return PICK
 

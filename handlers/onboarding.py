@@ -37,6 +37,7 @@ from handlers.schools import (
 )
 from storage.members import InvalidName, clean_person_name
 from storage.models import Member, Role
+from storage.schools import School
 
 CONSENT, NAME, ROLE, ORG_NAME, ORG_PICK, SCHOOL = (
     "consent",
@@ -162,13 +163,22 @@ async def on_role(update: Update, context: MinkaContext) -> str | int:
     await context.storage.members.set_role(user.id, role)
     lang = await context.language()
     if role is Role.TEACHER:
-        return await ask_school(update, lang)
+        return await ask_school(update, context, lang)
     return await ask_org(update, lang)
 
 
-async def ask_school(update: Update, lang: str) -> str:
-    await chat_of(update).send_message(t(lang, "ask_school"), reply_markup=skip_keyboard(lang))
+async def ask_school(update: Update, context: MinkaContext, lang: str) -> str:
+    """Which school; a teacher who came by a school's link is offered that one first."""
+    linked = await linked_school(context, user_of(update).id)
+    text = t(lang, "ask_school_linked", school=linked.name) if linked else t(lang, "ask_school")
+    await chat_of(update).send_message(text, reply_markup=skip_keyboard(lang, linked))
     return SCHOOL
+
+
+async def linked_school(context: MinkaContext, user_id: int) -> School | None:
+    payload = (await context.storage.drafts.get(user_id, FLOW)).get("start_payload")
+    key = parse_school_payload(payload)
+    return await context.storage.schools.get(*key) if key else None
 
 
 async def on_school_picked(update: Update, context: MinkaContext) -> str | int:
@@ -241,7 +251,7 @@ async def resume(update: Update, context: MinkaContext, member: Member) -> str |
     if member.role is None:
         return await ask_role(update, member.language, member.name)
     if member.role is Role.TEACHER and member.school_id is None:
-        return await ask_school(update, member.language)
+        return await ask_school(update, context, member.language)
     if member.role is not Role.TEACHER and member.organization is None:
         return await ask_org(update, member.language)
     return await finish(update, context)

@@ -20,11 +20,13 @@ from handlers import (
     broadcasts,
     common,
     follows,
+    free_text,
     imports,
     my_school,
     onboarding,
     privacy,
     profile,
+    relay,
     schools,
 )
 from handlers.conversations import Handler
@@ -46,6 +48,7 @@ def handler_registry() -> list[Handler]:
         *profile.handlers(),
         *activities.handlers(),
         *broadcasts.handlers(),
+        *relay.handlers(),
         # 2. Following, linking groups, and the bot being added to a group or unblocked.
         *follows.handlers(),
         # 3. Commands and buttons that work anywhere, Spanish and English names alike; inline
@@ -55,12 +58,13 @@ def handler_registry() -> list[Handler]:
         *schools.handlers(),
         *privacy.handlers(),
         *common.handlers(),
-        # 4. Catch-alls: stale or tampered buttons, unknown commands; free text and shared
-        #    locations in a private chat are school searches.
+        # 4. Catch-alls: stale or tampered buttons, unknown commands; shared locations in a
+        #    private chat are school searches, free text is read for what it means
+        #    (a greeting, an action, or a school).
         CallbackQueryHandler(common.stale_button),
         MessageHandler(filters.COMMAND & private, common.unknown_command),
         MessageHandler(filters.LOCATION & private, schools.on_location),
-        MessageHandler(filters.TEXT & private, schools.on_plain_text),
+        MessageHandler(filters.TEXT & private, free_text.on_free_text),
     ]
 
 

@@ -1,5 +1,6 @@
 """Finding schools from a phone: search by text or location, the card, who works there, QR,
-inline mode. Any plain text outside a conversation is a search."""
+inline mode. Plain text outside a conversation that looks like a school is a search
+(handlers/free_text.py decides)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from telegram.ext import (
 )
 
 from bot.domain.school_life import load_follow_state, load_school_life, load_school_lives
-from bot.domain.school_search import search_schools
+from bot.domain.school_search import names_only_generic_words, search_schools
 from bot.runtime.context import MinkaContext
 from bot.runtime.updates import (
     chat_of,
@@ -40,6 +41,7 @@ from bot.runtime.updates import (
 from bot.views import callbacks as cb
 from bot.views.commands import QR, SEARCH, WHO
 from bot.views.deeplinks import school_link
+from bot.views.places import school_name
 from bot.views.qr import school_qr_png
 from bot.views.school_views import (
     SchoolLife,
@@ -75,10 +77,6 @@ async def search_command(update: Update, context: MinkaContext) -> None:
     await reply_with_results(update, context, query, cb.CARD)
 
 
-async def on_plain_text(update: Update, context: MinkaContext) -> None:
-    await reply_with_results(update, context, message_of(update).text or "", cb.CARD)
-
-
 async def reply_with_results(
     update: Update, context: MinkaContext, query: str, action: str
 ) -> None:
@@ -87,10 +85,21 @@ async def reply_with_results(
     lang = await context.language()
     query = query.strip()[:MAX_QUERY_CHARS]
     text, markup = await results_page(context, query, action, 0, lang)
-    # Nothing found for a newcomer: they may just be saying hello; show them the way in.
-    if markup is None and not await is_registered(update, context):
-        text = t(lang, "search_none_newcomer", query=query)
+    if markup is None:
+        text = await nothing_found(update, context, query, action, lang) or text
     await message.reply_text(text, reply_markup=markup)
+
+
+async def nothing_found(
+    update: Update, context: MinkaContext, query: str, action: str, lang: str
+) -> str | None:
+    """A better answer than "no schools" when there is one: "colegio" alone names no school;
+    a newcomer may just be saying hello; a plain search is offered the menu."""
+    if names_only_generic_words(query):
+        return t(lang, "search_generic", query=query)
+    if not await is_registered(update, context):
+        return t(lang, "search_none_newcomer", query=query)
+    return t(lang, "search_none_menu", query=query) if action == cb.CARD else None
 
 
 async def is_registered(update: Update, context: MinkaContext) -> bool:
@@ -104,11 +113,14 @@ async def results_page(
     result = await search_schools(context.storage, query, limit=PAGE_SIZE, offset=offset)
     if not result.schools:
         return t(lang, "search_none", query=query), None
-    more = None
+    more = back = None
     if result.has_more:
         more = cb.SearchMore.fitting(action, offset + PAGE_SIZE, fold(query))
+    if offset > 0:  # a way back to the page before
+        back = cb.SearchMore.fitting(action, max(offset - PAGE_SIZE, 0), fold(query))
     title = "search_results" if offset == 0 else "search_results_page"
-    return t(lang, title, query=query), results_keyboard(result.schools, action, lang, more)
+    markup = results_keyboard(result.schools, action, lang, more, back)
+    return t(lang, title, query=query), markup
 
 
 async def on_search_more(update: Update, context: MinkaContext) -> None:
@@ -174,7 +186,7 @@ async def send_who(message: Message, context: MinkaContext, school: School, lang
     life = await school_life(context, school)
     link = school_link(context.bot.username, school.cod_mod, school.anexo)
     text = who_text(school, life, link, lang, context.settings.tz)
-    await message.reply_text(text, reply_markup=who_keyboard(life, lang))
+    await message.reply_text(text, reply_markup=who_keyboard(life, lang, school.id))
 
 
 async def send_qr(message: Message, context: MinkaContext, school: School, lang: str) -> None:
@@ -197,8 +209,23 @@ async def qr_command(update: Update, context: MinkaContext) -> None:
 
 
 async def school_command(update: Update, context: MinkaContext, action: str, usage: str) -> None:
-    """/quien and /qr: act at once on an unambiguous school, else offer the matches."""
-    school = await school_from_arguments(update, context, action, usage)
+    """/quien and /qr: act at once on an unambiguous school, else offer the matches. /quien
+    alone is about the teacher's own school."""
+    query = " ".join(context.args or [])
+    member = await context.member()
+    if not query.strip() and action == cb.WHO and member and member.school_id:
+        own = await context.storage.schools.get_by_id(member.school_id)
+        if own is not None:
+            await send_who(message_of(update), context, own, await context.language())
+            return
+    await act_on_school(update, context, query, action, usage)
+
+
+async def act_on_school(
+    update: Update, context: MinkaContext, query: str, action: str, usage: str
+) -> None:
+    """Show `action` (card, who, QR) of the one school `query` names, else offer the matches."""
+    school = await school_from_query(update, context, query, action, usage)
     if school is not None:
         lang = await context.language()
         await SCHOOL_VIEWS[action](message_of(update), context, school, lang)
@@ -209,11 +236,19 @@ async def school_from_arguments(
 ) -> School | None:
     """The one school a command's arguments name. Otherwise the person is answered (usage, no
     match, or the matches as `action` buttons to pick from) and None is returned."""
+    query = " ".join(context.args or [])
+    return await school_from_query(update, context, query, action, usage)
+
+
+async def school_from_query(
+    update: Update, context: MinkaContext, query: str, action: str, usage: str
+) -> School | None:
+    """As `school_from_arguments`, for a query however it came."""
     message = message_of(update)
     lang = await context.language()
-    query = " ".join(context.args or []).strip()[:MAX_QUERY_CHARS]
+    query = query.strip()[:MAX_QUERY_CHARS]
     if not query:
-        await message.reply_text(t(lang, usage))
+        await ask_which_school(update, context, action, usage, lang)
         return None
     result = await search_schools(context.storage, query, limit=PAGE_SIZE)
     if len(result.schools) == 1 and not result.has_more:
@@ -225,6 +260,37 @@ async def school_from_arguments(
     markup = results_keyboard(result.schools, action, lang, more)
     await message.reply_text(t(lang, "pick_school"), reply_markup=markup)
     return None
+
+
+MAX_OFFERED = 5
+
+
+async def ask_which_school(
+    update: Update, context: MinkaContext, action: str, usage: str, lang: str
+) -> None:
+    """A command without a school starts instead of stopping: the person's own school and
+    the ones she announced for lately as buttons, and how to name another, with a code that
+    exists in the registry loaded."""
+    offered = await schools_to_offer(update, context)
+    example = offered[0].code if offered else await context.storage.schools.example_code()
+    text = t(lang, usage, example=example or "")
+    if not offered:
+        await message_of(update).reply_text(text)
+        return
+    markup = results_keyboard(offered, action, lang, None)
+    await message_of(update).reply_text(t(lang, "which_school", usage=text), reply_markup=markup)
+
+
+async def schools_to_offer(update: Update, context: MinkaContext) -> list[School]:
+    """Her school first, then those she announced for lately; none in a group."""
+    if chat_of(update).type != ChatType.PRIVATE:
+        return []
+    member = await context.member()
+    recent = await context.storage.activities.recent_schools_of_author(user_of(update).id)
+    ids = [member.school_id] if member and member.school_id else []
+    ids += [school_id for school_id in recent if school_id not in ids]
+    found = await context.storage.schools.by_ids(ids[:MAX_OFFERED])
+    return [found[school_id] for school_id in ids[:MAX_OFFERED] if school_id in found]
 
 
 async def skip_own_school(update: Update, context: MinkaContext) -> None:
@@ -240,7 +306,7 @@ async def save_own_school(update: Update, context: MinkaContext, school: School)
     """A teacher's school, chosen in onboarding or with /miescuela."""
     await context.storage.members.set_school(user_of(update).id, school.id)
     lang = await context.language()
-    await chat_of(update).send_message(t(lang, "school_set", name=school.name))
+    await chat_of(update).send_message(t(lang, "school_set", name=school_name(school, lang)))
 
 
 async def open_school_from_link(

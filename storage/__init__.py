@@ -20,6 +20,8 @@ from storage.moderation import Moderation
 from storage.organizations import Organizations
 from storage.outbox import Outbox
 from storage.privacy import PersonalData
+from storage.questions import PendingQuestions
+from storage.relays import Relays
 from storage.roles import Roles
 from storage.schools import Schools
 
@@ -47,6 +49,8 @@ class Storage:
         self.audit = AuditLog(self.db)
         self.moderation = Moderation(self.db)
         self.broadcasts = Broadcasts(self.db)
+        self.relays = Relays(self.db)
+        self.questions = PendingQuestions(self.db)
         self.activity_imports = ActivityImports(self.db)
 
     async def open(self) -> None:

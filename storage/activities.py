@@ -137,6 +137,10 @@ class Activity:
     updated_at: datetime
     organization_verified: bool = False
     repeats_daily: bool = False  # several days, the hours of starts_at-ends_at on each
+    # The author's own school (teachers): names a teacher's activity, and says when it is
+    # at a school that is not hers. None for organizations' staff and once the author is gone.
+    author_school_id: int | None = None
+    author_school_name: str | None = None
 
     @property
     def is_scheduled(self) -> bool:
@@ -237,10 +241,11 @@ def checked_outcome(status: ActivityStatus, participants: int | None) -> None:
 _SELECT = (
     "SELECT a.*, s.name AS school_name, s.codlocal AS codlocal,"
     " o.name AS organization_name, COALESCE(o.verified, 0) AS organization_verified,"
-    " m.name AS author_name"
+    " m.name AS author_name, m.school_id AS author_school_id, ms.name AS author_school_name"
     " FROM activities a JOIN schools s ON s.id = a.school_id"
     " LEFT JOIN organizations o ON o.id = a.organization_id"
     " LEFT JOIN members m ON m.user_id = a.author_id"
+    " LEFT JOIN schools ms ON ms.id = m.school_id"
 )
 
 # Scheduled, not over yet: what "upcoming" means everywhere.
@@ -272,6 +277,13 @@ _UPCOMING_OF_ORGANIZATION = (
     _SELECT + _UPCOMING + " AND a.organization_id = :owner" + _UPCOMING_ORDER
 )
 _UPCOMING_OF_AUTHOR = _SELECT + _UPCOMING + " AND a.author_id = :owner" + _UPCOMING_ORDER
+# Activities whose author used /olvidarme, at schools whose ubigeo starts with :owner.
+_UPCOMING_WITHOUT_AUTHOR = (
+    _SELECT
+    + _UPCOMING
+    + " AND a.author_id IS NULL AND s.ubigeo LIKE :owner || '%'"
+    + _UPCOMING_ORDER
+)
 
 
 def _time(text: str) -> datetime:
@@ -292,6 +304,7 @@ def row_to_activity(row: aiosqlite.Row) -> Activity:
         created_at=_time(row["created_at"]), updated_at=_time(row["updated_at"]),
         organization_verified=bool(row["organization_verified"]),
         repeats_daily=bool(row["repeats_daily"]),
+        author_school_id=row["author_school_id"], author_school_name=row["author_school_name"],
     )  # fmt: skip
 
 
@@ -444,7 +457,16 @@ class Activities:
     ) -> list[Activity]:
         return await self._upcoming(_UPCOMING_OF_AUTHOR, author_id, now, limit)
 
-    async def _upcoming(self, sql: str, owner: int, now: datetime, limit: int) -> list[Activity]:
+    async def upcoming_without_author(
+        self, ubigeo_prefix: str, now: datetime, limit: int = 20
+    ) -> list[Activity]:
+        """Upcoming activities whose author erased their data, at schools inside the place
+        (an ubigeo prefix; "" is everywhere): coordinators there look after them."""
+        return await self._upcoming(_UPCOMING_WITHOUT_AUTHOR, ubigeo_prefix, now, limit)
+
+    async def _upcoming(
+        self, sql: str, owner: int | str, now: datetime, limit: int
+    ) -> list[Activity]:
         rows = await self._db.fetchall(sql, {"now": to_db(now), "owner": owner, "limit": limit})
         return [row_to_activity(row) for row in rows]
 
@@ -483,6 +505,16 @@ class Activities:
                 params,
             )
         return SchoolActivityCounts(int(upcoming), int(organizations))
+
+    async def latest_with_author(self, organization_id: int, school_id: int) -> Activity | None:
+        """The organization's latest activity at the school whose author is still known: whom
+        "Escribir a <organización>" on /quien reaches."""
+        row = await self._db.fetchone(
+            _SELECT + " WHERE a.organization_id = ? AND a.school_id = ? AND a.author_id IS NOT NULL"
+            " ORDER BY a.starts_at DESC, a.id DESC LIMIT 1",
+            (organization_id, school_id),
+        )
+        return None if row is None else row_to_activity(row)
 
     async def recent_schools_of_author(self, author_id: int, limit: int = 5) -> list[int]:
         """Schools the person announced for lately, to offer them first for the next one."""

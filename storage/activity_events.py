@@ -11,7 +11,7 @@ UNIQUE (event_key, chat_id) would anyway.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -38,7 +38,8 @@ class Notice:
     change: Change
     actor_id: int | None
     at: datetime
-    heads_ups: Sequence[OutboxItem] = ()
+    # Ready-made, or made from the activity's id once written (a button that names it).
+    heads_ups: Sequence[OutboxItem] | Callable[[int], Sequence[OutboxItem]] = ()
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,9 @@ async def record(session: Session, activity_id: int, updated_at: datetime, notic
             to_db(notice.at),
         ),
     )
-    if notice.heads_ups:
-        await enqueue(session, f"heads-up:{activity_id}", notice.heads_ups)
+    items = notice.heads_ups(activity_id) if callable(notice.heads_ups) else notice.heads_ups
+    if items:
+        await enqueue(session, f"heads-up:{activity_id}", items)
 
 
 class ActivityEvents:

@@ -245,6 +245,7 @@ LEFT JOIN chats c ON c.id = k.chat_id
 LEFT JOIN members m ON m.user_id = k.chat_id
 WHERE (c.active = 1 OR (c.id IS NULL AND k.chat_id > 0))
   AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.user_id = k.chat_id)
+  AND k.chat_id IS NOT :sender
 """
 
 _AUDIENCE_SQL = {
@@ -261,9 +262,11 @@ def _query_key(audience: Audience) -> str:
     return "area" if audience.is_area else audience.kind
 
 
-def _audience_params(audience: Audience) -> dict[str, Any]:
+def _audience_params(audience: Audience, sender: int | None = None) -> dict[str, Any]:
+    """The statement's parameters; `sender` (the author) is left out of their own audience."""
     target = audience.target
     return {
+        "sender": sender,
         "target": target,
         "number": int(target) if _is_digits(target) else None,
         "low": target.ljust(6, "0"),
@@ -271,15 +274,20 @@ def _audience_params(audience: Audience) -> dict[str, Any]:
     }
 
 
-async def audience_chats_in(session: Session, audience: Audience) -> list[AudienceChat]:
-    rows = await session.fetchall(_AUDIENCE_SQL[_query_key(audience)], _audience_params(audience))
+async def audience_chats_in(
+    session: Session, audience: Audience, sender: int | None = None
+) -> list[AudienceChat]:
+    params = _audience_params(audience, sender)
+    rows = await session.fetchall(_AUDIENCE_SQL[_query_key(audience)], params)
     chats = [AudienceChat(row["chat_id"], row["chat_type"], row["language"]) for row in rows]
     return sorted(chats, key=lambda chat: chat.chat_id)
 
 
-async def audience_size_in(session: Session, audience: Audience) -> AudienceSize:
+async def audience_size_in(
+    session: Session, audience: Audience, sender: int | None = None
+) -> AudienceSize:
     row = await session.fetchone(
-        _AUDIENCE_SIZE_SQL[_query_key(audience)], _audience_params(audience)
+        _AUDIENCE_SIZE_SQL[_query_key(audience)], _audience_params(audience, sender)
     )
     assert row is not None  # an aggregate always returns a row
     total, people = int(row[0]), int(row[1])
@@ -440,15 +448,18 @@ class Broadcasts:
 
     # --- audiences ---
 
-    async def audience_chats(self, audience: Audience) -> list[AudienceChat]:
-        """The chats a broadcast to this audience would be sent to, by chat id."""
+    async def audience_chats(
+        self, audience: Audience, sender: int | None = None
+    ) -> list[AudienceChat]:
+        """The chats a broadcast to this audience would be sent to, by chat id; never the
+        `sender`'s own chat (an author does not receive their own notice)."""
         async with self._db.read() as session:
-            return await audience_chats_in(session, audience)
+            return await audience_chats_in(session, audience, sender)
 
-    async def size(self, audience: Audience) -> AudienceSize:
+    async def size(self, audience: Audience, sender: int | None = None) -> AudienceSize:
         """How many chats `audience_chats` returns (the same query, counted), for the preview."""
         async with self._db.read() as session:
-            return await audience_size_in(session, audience)
+            return await audience_size_in(session, audience, sender)
 
     async def allows(self, permissions: Permissions, audience: Audience) -> bool:
         async with self._db.read() as session:
@@ -484,7 +495,7 @@ class Broadcasts:
             broadcast = await self._insert(
                 session, author.user_id, organization_id, audience, cleaned, with_ack, moment
             )
-            chats = await audience_chats_in(session, audience)
+            chats = await audience_chats_in(session, audience, author.user_id)
             items = [_addressed(render(broadcast, chat), chat) for chat in chats]
             await enqueue(session, event_key(broadcast.id), items, now=moment)
             await session.execute(

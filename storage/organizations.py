@@ -27,6 +27,10 @@ class CannotMerge(StorageError):
     """An organization cannot be merged into itself."""
 
 
+class CannotVerifyOwn(StorageError):
+    """Nobody verifies (or unverifies) the organization they belong to."""
+
+
 @dataclass(frozen=True)
 class OrganizationMerge:
     """What `merge` moved from the dropped organization to the kept one."""
@@ -114,9 +118,16 @@ class Organizations:
     async def verify(
         self, org_id: int, actor_id: int | None, verified: bool = True
     ) -> Organization:
-        """Set (or clear) the verified mark; audited in the same transaction."""
+        """Set (or clear) the verified mark; audited in the same transaction. CannotVerifyOwn
+        when `actor_id` belongs to the organization (the operator, None, may)."""
         async with self._db.transaction() as session:
             org = await _require(session, org_id)
+            own = await session.fetchone(
+                "SELECT 1 FROM members WHERE user_id = ? AND organization_id = ?",
+                (actor_id, org_id),
+            )
+            if own is not None:
+                raise CannotVerifyOwn(f"{actor_id} belongs to organization {org_id}")
             await session.execute(
                 "UPDATE organizations SET verified = ? WHERE id = ?", (verified, org_id)
             )

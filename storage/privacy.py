@@ -38,7 +38,9 @@ class PersonalData:
             )
             coordination = await _coordination(session, user_id)
             coordination["spreadsheets_imported"] = await imports_of(session, user_id)
-        if not (member or drafts or created or activities or follows or any(coordination.values())):
+            relays = await _relays(session, user_id)
+        others = (drafts, created, activities, follows, *coordination.values(), *relays.values())
+        if not (member or any(others)):
             return None
         return {
             "profile": dict(member) if member is not None else None,
@@ -46,6 +48,7 @@ class PersonalData:
             "activities_announced": activities,
             "follows": [dict(row) for row in follows],
             **coordination,
+            **relays,
             "unfinished_steps": [
                 {"flow": row["flow"], "data": json.loads(row["data"]), "since": row["updated_at"]}
                 for row in drafts
@@ -57,6 +60,7 @@ class PersonalData:
         private_chat_key = json.dumps([user_id, user_id])
         async with self._db.transaction() as session:
             await session.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+            await session.execute("DELETE FROM pending_questions WHERE chat_id = ?", (user_id,))
             await session.execute(
                 "DELETE FROM conversation_states WHERE key = ?", (private_chat_key,)
             )
@@ -74,6 +78,7 @@ class PersonalData:
             await _forget_private_chat(session, user_id)
             await _forget_coordination(session, user_id)
             await forget_importer(session, user_id)
+            await _forget_relays(session, user_id)
             removed = await session.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
         return removed > 0
 
@@ -133,3 +138,36 @@ async def _forget_coordination(session: Session, user_id: int) -> None:
     await session.execute("DELETE FROM roles WHERE user_id = ?", (user_id,))
     await session.execute("UPDATE broadcasts SET author_id = NULL WHERE author_id = ?", (user_id,))
     await session.execute("DELETE FROM broadcast_acks WHERE chat_id = ?", (user_id,))
+
+
+async def _relays(session: Session, user_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Relayed messages the person sent and received, and whom they blocked. Who the other
+    side is stays a Telegram id: the export is the person's, not a way to learn the other's
+    name."""
+    sent = await session.fetchall(
+        "SELECT id, recipient_id, activity_id, reply_to, text, sent_at FROM relay_messages"
+        " WHERE sender_id = ? ORDER BY id",
+        (user_id,),
+    )
+    received = await session.fetchall(
+        "SELECT id, sender_id, activity_id, reply_to, text, sent_at FROM relay_messages"
+        " WHERE recipient_id = ? ORDER BY id",
+        (user_id,),
+    )
+    blocked = await session.fetchall(
+        "SELECT blocked_id, blocked_at FROM relay_blocks WHERE blocker_id = ?", (user_id,)
+    )
+    return {
+        "messages_relayed_sent": [dict(row) for row in sent],
+        "messages_relayed_received": [dict(row) for row in received],
+        "relays_blocked": [dict(row) for row in blocked],
+    }
+
+
+async def _forget_relays(session: Session, user_id: int) -> None:
+    """Messages to and from the person go (the other side keeps them in their own chat), and
+    so do the blocks they made. A block against them stays: it protects someone else."""
+    await session.execute(
+        "DELETE FROM relay_messages WHERE sender_id = ? OR recipient_id = ?", (user_id, user_id)
+    )
+    await session.execute("DELETE FROM relay_blocks WHERE blocker_id = ?", (user_id,))

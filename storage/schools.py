@@ -370,6 +370,14 @@ class Schools:
         )
         return [row_to_school(row) for row in rows]
 
+    async def example_code(self) -> str | None:
+        """A código modular that exists in the registry loaded, for the examples in help texts
+        (the sandbox's synthetic one, Peru's real one): the first active school imported."""
+        row = await self._db.fetchone(
+            "SELECT cod_mod FROM schools WHERE active = 1 ORDER BY id LIMIT 1"
+        )
+        return row["cod_mod"] if row is not None else None
+
     async def count(self, *, active_only: bool = False) -> int:
         sql = "SELECT count(*) FROM schools" + (" WHERE active = 1" if active_only else "")
         return int(await self._db.scalar(sql))

@@ -81,7 +81,7 @@ async def test_clash_is_shown_before_publishing_and_the_other_author_is_told(
 
     who = await say(fake, ANA, "/quien 9000001")
     assert "Organizaciones activas aquí" in who.plain_text
-    assert "Fundación Ayni (ONG o fundación): 1 actividades" in who.plain_text
+    assert "Fundación Ayni (ONG o fundación): 1 actividad" in who.plain_text
     assert "próxima: lun 30/11 9:00" in who.plain_text
     assert "lun 30/11 9:00 — Campaña de salud visual (Fundación Ayni)" in who.plain_text
 
@@ -292,7 +292,7 @@ async def test_daily_announcement_limit(fake: FakeTelegram, bot: MinkaApplicatio
     await say(fake, ANA, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h")
     await tap(fake, ANA, "Publicar")
     refused = await say(fake, ANA, "/anunciar")
-    assert "Ya anunciaste 1 actividades hoy" in refused.plain_text
+    assert "Ya anunciaste 1 actividad hoy" in refused.plain_text
 
 
 def test_a_long_digest_is_cut_with_a_count() -> None:

@@ -491,10 +491,11 @@ async def test_run_chat_shows_buttons_and_presses_them(bot: Bot, fake: FakeTeleg
         with contextlib.suppress(asyncio.CancelledError):
             await bot_task
     output = "\n".join(printed)
-    assert "bot: ¿Aceptas las normas?\n    [1] Acepto  [2] No acepto" in output
+    assert "bot: ¿Aceptas las normas?\n    [1] Acepto\n    [2] No acepto" in output
     assert "bot (notice): Anotado" in output
-    assert "You are now Carlos" in output and "Unknown user 'nadie'" in output
-    assert any(u.get("message", {}).get("text") == "7" for u in fake.updates)  # sent as text
+    assert "You are now Carlos" in output and "New user nadie (1100, es)" in output
+    typed_seven = [u["message"] for u in fake.updates if u.get("message", {}).get("text") == "7"]
+    assert typed_seven and typed_seven[0]["from"]["first_name"] == "nadie"  # sent as text
     presses = [u["callback_query"] for u in fake.updates if "callback_query" in u]
     assert presses[0]["data"] == "yes" and presses[0]["from"]["id"] == 1001
     assert fake.on_bot_message is None
@@ -530,6 +531,34 @@ def test_render_message_shows_files_and_buttons() -> None:
         filename="f.pdf",
     )
     assert render_message(message) == "[document: f.pdf, 4 bytes]\nFicha"
+
+
+async def test_run_chat_quotes_numeric_buttons_and_says_numbers(fake: FakeTelegram) -> None:
+    """A calendar's day "5" is button [7]: typing 7 presses it, /say 5 types the text 5."""
+    printed: list[str] = []
+    days = [[{"text": "◀", "callback_data": "p"}, {"text": "▶", "callback_data": "n"}]]
+    days.append([{"text": str(day), "callback_data": f"d{day}"} for day in range(1, 8)])
+
+    async def typed() -> AsyncIterator[str]:
+        await fake.handle_api_call(
+            TOKEN,
+            "sendMessage",
+            {"chat_id": 1001, "text": "Elige el día", "reply_markup": {"inline_keyboard": days}},
+        )
+        yield "/say 5"
+        yield "7"
+        yield "/as Lucía en"
+        yield "/as lucía"
+
+    await asyncio.wait_for(run_chat(fake, typed(), printed.append), 10)
+    output = "\n".join(printed)
+    assert "[1] ◀  [2] ▶\n    [3] «1»  [4] «2»" in output and "/say N" in output
+    texts = [u["message"]["text"] for u in fake.updates if "text" in u.get("message", {})]
+    assert texts == ["5"]
+    presses = [u["callback_query"]["data"] for u in fake.updates if "callback_query" in u]
+    assert presses == ["d5"]
+    assert output.count("New user Lucía (1100, en)") == 1
+    assert output.count("You are now Lucía") == 2
 
 
 async def test_a_user_sends_a_document_the_bot_downloads_it(

@@ -44,7 +44,7 @@ async def test_follow_and_unfollow_a_school_from_its_card(
     await register_teacher(fake, ROSA)
     await open_card(fake, ROSA)
     followed = await tap(fake, ROSA, "🔔 Seguir")
-    assert "te avisaré de las actividades de I.E. N° 2045" in followed.plain_text
+    assert "sigues I.E. N° 2045" in followed.plain_text
     again = await tap(fake, ROSA, "🔔 Seguir")  # the same (old) button pressed twice
     assert "Ya sigues" in again.plain_text
     await open_card(fake, ROSA)
@@ -68,7 +68,7 @@ async def test_one_message_per_chat_whatever_the_paths(
     await tap(fake, ANA, "Publicar")
     await fake.next_message(ROSA)  # Rosa already follows the school: the first notification
     who = await say(fake, ROSA, "/quien 9000001")
-    assert who.button_labels == ["🔔 Seguir a Fundación Ayni"]
+    assert who.button_labels == ["🔔 Seguir a Fundación Ayni", "✉️ Escribir a Fundación Ayni"]
     await tap(fake, ROSA, "🔔 Seguir a Fundación Ayni")
     subscribed = await say(fake, CARLOS, "/suscribir 9000001")
     assert "te avisaré" in subscribed.plain_text
@@ -115,7 +115,7 @@ async def test_each_follower_reads_the_news_in_their_language_with_their_own_unf
                             (CARLOS, "🔕 Unfollow"))
     }  # fmt: skip
     assert "Ya no sigues" in unfollowed[ROSA] and "I.E. N° 2045" in unfollowed[ROSA]
-    assert "Ya no sigues el distrito San Martín de Porres" in unfollowed[LUCIA]
+    assert "Ya no sigues el distrito de San Martín de Porres" in unfollowed[LUCIA]
     assert "You no longer follow the district of San Martín de Porres" in unfollowed[CARLOS]
     for user in (ROSA, CARLOS, LUCIA):
         assert await storage_of(bot).follows.of_chat(user) == []

@@ -371,7 +371,7 @@ async def test_scope_enforcement(
     assert await storage.broadcasts.allows(author, target) is allowed
     if allowed:
         created = await storage.broadcasts.create(author, None, target, "Aviso", False, render)
-        assert created.recipients == (await storage.broadcasts.size(target)).chats
+        assert created.recipients == (await storage.broadcasts.size(target, author.user_id)).chats
     else:
         with pytest.raises(BroadcastNotAllowed):
             await storage.broadcasts.create(author, None, target, "Aviso", False, render)
@@ -420,7 +420,7 @@ async def test_the_daily_cap_on_everyone_holds_for_admins_sending_at_once(
 
 async def test_create_enqueues_exactly_the_preview_once(storage: Storage, world: World) -> None:
     audience = Audience.area("1501")
-    preview = await storage.broadcasts.size(audience)
+    preview = await storage.broadcasts.size(audience, admin().user_id)
     created = await storage.broadcasts.create(
         admin(), world.ayni, audience, "  Reunión de\n\n directores \u200b", True, render
     )

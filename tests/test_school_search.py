@@ -163,9 +163,35 @@ async def test_pages_and_more(sample: Storage) -> None:
 
 @in_module_loop
 async def test_nothing_to_search_and_nothing_found(sample: Storage) -> None:
-    for text in ("", "   ", "colegio", "I.E. N°", "zzzqqqxxx wwwkkk"):
+    for text in ("", "   ", "zzzqqqxxx wwwkkk", "!!!"):
         result = await search_schools(sample, text)
         assert result.hits == () and not result.has_more, text
+        assert result.matched_by == "nothing", text
+
+
+@in_module_loop
+async def test_generic_words_alone_are_told_apart_from_nothing_found(sample: Storage) -> None:
+    """'colegio' says "a school", not which: the person is asked for a name, not told that no
+    school exists."""
+    for text in ("colegio", "Colegio", "la escuela", "I.E.", "IE N°", "institución educativa"):
+        result = await search_schools(sample, text)
+        assert result.hits == () and result.matched_by == "generic", text
+
+
+@pytest.mark.parametrize(
+    ("query", "district"),
+    [("san martin de porres", SMP), ("san juan de lurigancho", SJL), ("santa rosa", "Santa Rosa")],
+)
+@in_module_loop
+async def test_a_district_named_in_full_ranks_first(
+    sample: Storage, query: str, district: str
+) -> None:
+    """Schools named like the district exist elsewhere (San Martín de Porres in Ate, Juliaca,
+    SJL): the district's own schools come first."""
+    result = await search_schools(sample, query, limit=3)
+    assert result.schools and all(
+        fold(school.district or "") == fold(district) for school in result.schools[:2]
+    ), [(s.name, s.district) for s in result.schools]
 
 
 @in_module_loop

@@ -26,6 +26,11 @@ async def test_plain_text_search_lists_schools_and_pages(
     page = await fake.next_event(ROSA)
     assert page.kind == "edited" and "Más escuelas" in page.message.plain_text
     assert set(page.message.button_labels).isdisjoint(first_page[:-1])
+    # As found: "Más ▸" and no way back. The second page leads back to the first.
+    assert "◂ Anterior" in page.message.button_labels
+    await fake.press(ROSA, "◂ Anterior")
+    back = await fake.next_event(ROSA)
+    assert back.kind == "edited" and back.message.button_labels == first_page
 
 
 async def test_search_tolerates_typos_accents_and_place_words(
@@ -50,7 +55,7 @@ async def test_card_shows_the_registry_data(fake: FakeTelegram, bot: MinkaApplic
         "Carretera Niño Jesús 1062",
         "San Martín de Porres, Lima, Lima",
         "🏛 UGEL 02 Rímac",
-        "1 docentes registrados",
+        "1 docente registrado",
     ):
         assert expected in text
     assert card.button_labels == [

@@ -12,7 +12,12 @@ Pure Python over storage, no Telegram. Three steps:
    first, and only a hundred are ranked.
 3. Ranking, in Python: each word scores its best match (exact 1, one typo 0.75-0.85, two 0.65,
    prefix less), counted fully in the name and at 75% in the place (district over province over
-   region) or level; plus how much of the name the query covers, and active services first.
+   region) or level; plus how much of the name the query covers, a bonus when the query names
+   the school's whole district ("san martin de porres" is the district before it is any of the
+   schools of that name elsewhere), and active services first.
+
+A query of nothing but generic words ("colegio", "I.E. N°") names no school: it is reported as
+`matched_by="generic"` so the person is asked for a name rather than told nothing exists.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage import Storage
+from storage.normalize import fold
 from storage.schools import (
     NOISE_WORDS,
     Candidate,
@@ -45,6 +51,8 @@ PLACE_WEIGHT = 0.75  # a word found in the place counts less than one found in t
 LEVEL_WEIGHT = 0.7
 PLACE_WEIGHTS = (1.0, 0.9, 0.85)  # district, province, region
 COVERAGE_WEIGHT = 0.1
+DISTRICT_NAMED_BONUS = 0.1  # every word of the district typed: that district first
+NAMED_SIMILARITY = 0.75  # a word counts as typed within one typo
 ACTIVE_BONUS = 0.05
 
 # What people write before a code: "código modular", "cod mod", "cód. modular:", "CM", "c.m.",
@@ -69,7 +77,8 @@ class SearchHit:
 class SearchResult:
     hits: tuple[SearchHit, ...]
     has_more: bool  # more hits exist past offset + limit
-    matched_by: str  # "code", "codlocal", "words" or "nothing"
+    matched_by: str  # "code", "codlocal", "words", "generic" (only words such as "colegio") or
+    # "nothing"
 
     @property
     def schools(self) -> list[School]:
@@ -108,6 +117,7 @@ class WordMatch:
 
 
 EMPTY = SearchResult((), False, "nothing")
+GENERIC = SearchResult((), False, "generic")
 
 
 async def search_schools(
@@ -122,7 +132,7 @@ async def search_schools(
         return _page(by_code[0], limit, offset, by_code[1])
     words = list(dict.fromkeys(school_words(text)))[:MAX_QUERY_WORDS]
     if not words:
-        return EMPTY
+        return GENERIC if names_only_generic_words(text) else EMPTY
     matches = [match for match in await match_words(schools, words) if match.can_match]
     if not matches:
         return EMPTY
@@ -158,6 +168,12 @@ def without_code_label(text: str) -> str:
     if label is None or not text[label.end() :].strip()[:1].isdigit():
         return text
     return text[label.end() :]
+
+
+def names_only_generic_words(text: str) -> bool:
+    """'colegio', 'la escuela', 'I.E. N°': letters, but only words that say "a school" and
+    nothing about which (`school_words` dropped them all)."""
+    return not school_words(text) and re.search("[a-z]", fold(text)) is not None
 
 
 def _page(hits: Sequence[SearchHit], limit: int, offset: int, matched_by: str) -> SearchResult:
@@ -295,4 +311,15 @@ def score(candidate: Candidate, matches: Sequence[WordMatch]) -> float:
     # Numbers do not count: a query without one fits "N° 2045 Santa Rosa" as well as "Santa Rosa".
     name_words = {word for word in candidate.name_words if not word.isdigit()}
     coverage = len(covered & name_words) / len(name_words) if name_words else 0.0
-    return total / len(matches) + COVERAGE_WEIGHT * coverage + ACTIVE_BONUS * candidate.active
+    named = DISTRICT_NAMED_BONUS if names_whole_place(candidate.district, matches) else 0.0
+    return (
+        total / len(matches) + COVERAGE_WEIGHT * coverage + named + ACTIVE_BONUS * candidate.active
+    )
+
+
+def names_whole_place(place: str | None, matches: Sequence[WordMatch]) -> bool:
+    """Whether every word of `place` was typed (within a typo): "comas", "san martin de porres"."""
+    words = place_words(place)
+    return bool(words) and all(
+        any(match.similarity(word) >= NAMED_SIMILARITY for match in matches) for word in words
+    )

@@ -9,7 +9,7 @@ than it must.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,14 +22,13 @@ from bot.views.activity_views import (
     checkin_keyboard,
     date_language,
     who_did,
-    who_of_member,
 )
+from bot.views.relay_views import write_button
 from bot.views.texts import Markup, label, t
 from storage.activities import Activity, NewActivity
 from storage.activity_events import Change
 from storage.broadcasts import AudienceChat, Broadcast, BroadcastReport, Render
 from storage.follows import FollowKind, Recipient
-from storage.members import Member
 from storage.outbox import OutboxItem
 
 KIND_CODES = {FollowKind.SCHOOL: "s", FollowKind.DISTRICT: "d", FollowKind.ORGANIZATION: "o"}
@@ -75,22 +74,29 @@ def notification_buttons(
 
 
 def heads_up_item(
-    new: NewActivity, author: Member, school_name: str, other: Activity, lang: str, tz: ZoneInfo
-) -> OutboxItem:
-    """To the author of `other`: someone announced `new` at the same time and place."""
+    new: NewActivity, who: str, school_name: str, other: Activity, lang: str, tz: ZoneInfo
+) -> Callable[[int], OutboxItem]:
+    """To the author of `other`: `who` announced `new` at the same time and place; with
+    "✉️ Escribir a <who>" (handlers/relay.py), which needs the new activity's id."""
     assert other.author_id is not None
     dl = date_language(lang)
     text = t(
         lang,
         "heads_up",
-        who=who_of_member(author, lang),
+        who=who,
         title=new.title,
         school=school_name,
         when=format_when(new.starts_at, dl, tz=tz),
         mine=other.title,
         mine_when=format_when(other.starts_at, dl, tz=tz),
     )
-    return OutboxItem(other.author_id, str(text))
+    recipient = other.author_id
+
+    def item(activity_id: int) -> OutboxItem:
+        button = write_button(who, cb.RelayWrite(activity_id), lang)
+        return OutboxItem(recipient, str(text), InlineKeyboardMarkup([[button]]).to_dict())
+
+    return item
 
 
 # --- reminders and check-ins ---------------------------------------------------------------------

@@ -17,11 +17,13 @@ composed before the change (`clash_heads_ups`) and enqueued with it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.outbox.compose import heads_up_item, notification_buttons, notification_text
 from bot.runtime.context import MinkaContext
 from bot.settings import Settings
+from bot.views.activity_views import teacher_who, who_of_member
 from storage import Storage
 from storage.activities import Activity, NewActivity
 from storage.activity_events import Change, PendingEvent
@@ -90,9 +92,10 @@ class _Composer:
 
 async def clash_heads_ups(
     context: MinkaContext, new: NewActivity, author: Member, clashes: list[Activity]
-) -> list[OutboxItem]:
+) -> Callable[[int], list[OutboxItem]]:
     """One note per author of an overlapping activity (not the new one's author), in their
-    language. Read and composed before the activity is written."""
+    language. Read and composed before the activity is written; the new activity's id, for
+    their "Escribir a …" button, is filled in when it is (storage.activity_events.Notice)."""
     school = await context.storage.schools.get_by_id(new.school_id)
     first_clash: dict[int, Activity] = {}  # each author hears once, of their earliest clash
     for other in clashes:
@@ -100,10 +103,20 @@ async def clash_heads_ups(
             first_clash.setdefault(other.author_id, other)
     languages = await context.storage.members.languages(list(first_clash))
     settings, school_name = context.settings, school.name if school else ""
-    return [
-        heads_up_item(
-            new, author, school_name, other, languages.get(author_id, settings.default_language),
-            settings.tz,
+    items = []
+    for author_id, other in first_clash.items():
+        lang = languages.get(author_id, settings.default_language)
+        who = await who_announces(context, author, new.school_id, lang)
+        items.append(heads_up_item(new, who, school_name, other, lang, settings.tz))
+    return lambda activity_id: [item(activity_id) for item in items]
+
+
+async def who_announces(context: MinkaContext, member: Member, at: int, lang: str) -> str:
+    """The organization, or a teacher by her name and school (activity_views.teacher_who)."""
+    org = member.organization
+    if org is None and member.name:
+        own = (
+            await context.storage.schools.get_by_id(member.school_id) if member.school_id else None
         )
-        for author_id, other in first_clash.items()
-    ]  # fmt: skip
+        return teacher_who(member.name, (member.school_id, own.name if own else None), at, lang)
+    return who_of_member(member, lang)

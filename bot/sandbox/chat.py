@@ -1,7 +1,10 @@
 """A terminal chat with the bot through the fake Telegram server.
 
-A person types as one of a few test users; the bot's answers are printed as they arrive,
-HTML rendered as plain text and inline buttons numbered so that typing the number presses them.
+A person types as one of a few test users (Rosa, Carlos, Emma; `/as NAME` creates another);
+the bot's answers are printed as they arrive, HTML rendered as plain text and inline buttons
+numbered row by row so that typing the number presses them. Buttons whose label is itself a
+number (a calendar's days) are quoted, and `/say TEXT` sends a number as text, so "15" is
+never taken for the fifteenth of the month when it presses the fifteenth button.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 from bot.sandbox.fake_telegram import FakeTelegram, FakeUser, Params, SentMessage
+from bot.sandbox.fake_telegram.keyboards import inline_markup
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +28,20 @@ DEFAULT_USERS: tuple[tuple[int, str, str], ...] = (
 
 BANNER = """\
 Minka sandbox: chat with the bot as a test user. / Habla con el bot como usuario de prueba.
-  /as NAME       switch user / cambiar de usuario    /users  list users / ver usuarios
-  /loc LAT LON   share a location / compartir ubicación
-  /file PATH     send a file (a 3W spreadsheet) / enviar un archivo (una planilla 3W)
-  N              press button N / pulsar el botón N  /quit   exit / salir
+Users / usuarios: Rosa (es), Carlos (es), Emma (en).
+  /as NAME [es|en]  switch user, or create one / cambiar de usuario, o crearlo
+  /users            list users / ver usuarios
+  /loc LAT LON      share a location / compartir ubicación (e.g. /loc -11.9798 -77.0744)
+  /file PATH        send a file (a 3W spreadsheet) / enviar un archivo (una planilla 3W)
+  N                 press button [N] / pulsar el botón [N]
+  /say TEXT         send TEXT as typed, even a number / enviar TEXT tal cual, aunque sea un número
+  /quit             exit / salir
 Anything else is sent as a message. / Todo lo demás se envía como mensaje."""
+NUMBER_HINT = (
+    "    (N presses button [N]; /say N sends the text N / N pulsa el botón [N]; /say N envía N)"
+)
+LOCATION_EXAMPLE = "-11.9798 -77.0744"  # I.E. N° 2045, San Martín de Porres, Lima
+FIRST_NEW_USER_ID = 1100
 
 
 # The bot counts as done once nothing moved (no Bot API call, no update taken) for this long.
@@ -44,10 +57,25 @@ def render_message(message: SentMessage) -> str:
         lines.append(f"[{message.kind}: {message.filename or 'unnamed'}, {size} bytes]")
     if message.plain_text:
         lines.append(message.plain_text)
-    if message.button_labels:
-        numbered = (f"[{n}] {label}" for n, label in enumerate(message.button_labels, start=1))
-        lines.append("  ".join(numbered))
+    lines.extend(keyboard_lines(message))
     return "\n".join(lines)
+
+
+def keyboard_lines(message: SentMessage) -> list[str]:
+    """The inline keyboard row by row, each button with the number that presses it; a label
+    that is a number is quoted so "[12] «5»" cannot be read as button 5."""
+    rows = (inline_markup(message.reply_markup) or {}).get("inline_keyboard", [])
+    lines: list[str] = []
+    number, numeric = 0, False
+    for row in rows:
+        cells = []
+        for button in row:
+            number += 1
+            text = str(button.get("text", ""))
+            numeric = numeric or text.strip().isdigit()
+            cells.append(f"[{number}] «{text}»" if text.strip().isdigit() else f"[{number}] {text}")
+        lines.append("  ".join(cells))
+    return [*lines, NUMBER_HINT] if numeric else lines
 
 
 def _indent_continuation(text: str) -> str:
@@ -108,6 +136,8 @@ class _ChatSession:
             await self._share_location(argument)
         elif command == "/file":
             await self._send_file(argument.strip())
+        elif command == "/say" and argument.strip():
+            await self.fake.send_text(self.current.id, argument.strip())
         elif line.isdigit() and len(line) <= 2:
             await self._press(int(line))
         else:
@@ -133,20 +163,32 @@ class _ChatSession:
             marker = "  <- you" if user == self.current else ""
             self.out(f"  {user.first_name} ({user.id}, {user.language_code}){marker}")
 
-    def _switch_user(self, name: str) -> None:
-        found = _find_user(self.users, name)
-        if found is None:
-            self.out(f"Unknown user {name!r}. Users:")
+    def _switch_user(self, argument: str) -> None:
+        """`/as Rosa` switches; `/as Lucía en` creates Lucía (English) on first use."""
+        name, _, language = argument.rpartition(" ")
+        if language.lower() not in ("es", "en"):
+            name, language = argument, "es"
+        name = name.strip()
+        if not name:
+            self.out("Usage / Uso: /as NAME [es|en]   (e.g. /as Lucía)")
             self._list_users()
             return
+        found = _find_user(self.users, name) or self._create_user(name, language.lower())
         self.current = found
         self.out(f"You are now {found.first_name}. / Ahora eres {found.first_name}.")
+
+    def _create_user(self, name: str, language: str) -> FakeUser:
+        user_id = max([FIRST_NEW_USER_ID - 1, *(user.id for user in self.users)]) + 1
+        user = self.fake.user(user_id, name, language_code=language)
+        self.users.append(user)
+        self.out(f"New user {name} ({user_id}, {language}). / Nuevo usuario {name}.")
+        return user
 
     async def _share_location(self, argument: str) -> None:
         try:
             latitude, longitude = (float(part) for part in argument.split())
         except ValueError:
-            self.out("Usage / Uso: /loc LAT LON   (e.g. /loc 40.4168 -3.7038)")
+            self.out(f"Usage / Uso: /loc LAT LON   (e.g. /loc {LOCATION_EXAMPLE})")
             return
         await self.fake.share_location(self.current.id, latitude, longitude)
 

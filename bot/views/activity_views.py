@@ -102,7 +102,21 @@ def who_of(organization_name: str | None, lang: str, verified: bool = False) -> 
 
 
 def who_did(activity: Activity, lang: str) -> str:
+    if activity.organization_name is None and activity.author_name:
+        own = (activity.author_school_id, activity.author_school_name)
+        return teacher_who(activity.author_name, own, activity.school_id, lang)
     return who_of(activity.organization_name, lang, activity.organization_verified)
+
+
+def teacher_who(name: str, own_school: tuple[int | None, str | None], at: int, lang: str) -> str:
+    """A teacher as the privacy notice promises: her name, and her school. "Rosa Quispe,
+    docente de esta escuela"; at another school, which is hers ("…, docente de I.E. 2045")."""
+    school_id, school_name = own_school
+    if school_id == at:
+        return label(lang, "by_teacher_here", name=name)
+    if school_name:
+        return label(lang, "by_teacher_elsewhere", name=name, school=school_name)
+    return label(lang, "by_teacher", name=name)
 
 
 def who_of_member(member: Member, lang: str) -> str:

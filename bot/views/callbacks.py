@@ -381,6 +381,42 @@ class VerifyOrganization(Payload):
     org_id: int
 
 
+# Relayed messages ("Escribir a <organización>") -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelayWrite(Payload):
+    """Write to the author of an activity (from a clash warning)."""
+
+    prefix = "rw"
+    activity_id: int
+
+
+@dataclass(frozen=True)
+class RelayToOrganization(Payload):
+    """Write to whoever announced the organization's latest activity at a school (/quien)."""
+
+    prefix = "ro"
+    organization_id: int
+    school_id: int
+
+
+@dataclass(frozen=True)
+class RelayAnswer(Payload):
+    """Answer a relayed message; only its receiver may (checked in storage)."""
+
+    prefix = "ra"
+    message_id: int
+
+
+@dataclass(frozen=True)
+class RelayBlock(Payload):
+    """Receive no more relayed messages from the sender of this one."""
+
+    prefix = "rx"
+    message_id: int
+
+
 @dataclass(frozen=True)
 class ProfileEdit(Payload):
     """Correct one's name ("n") or organization ("o") from /perfil."""

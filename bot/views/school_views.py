@@ -10,25 +10,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.school_life import FollowState, SchoolLife
 from bot.views import callbacks as cb
 from bot.views.activity_views import organization_lines, upcoming_lines
+from bot.views.places import display_place
+from bot.views.relay_views import write_button
 from bot.views.texts import Markup, label, t
 from storage.schools import School
 
 MAX_CONTACTS_SHOWN = 25  # a big school's list stays far under Telegram's 4096 characters
 MAX_LABEL = 90  # longer registry names are cut on buttons; the card shows them whole
-
-
-_LOWER_PARTICLES = {"de", "del", "la", "las", "los", "y", "el"}
-
-
-def display_place(name: str | None) -> str:
-    """The registry writes places in capitals ("SAN MARTÍN DE PORRES"): show them as names."""
-    if not name or not name.isupper():
-        return name or ""
-    words = name.lower().split()
-    return " ".join(
-        word if index and word in _LOWER_PARTICLES else word.capitalize()
-        for index, word in enumerate(words)
-    )
 
 
 def place_of(school: School) -> str:
@@ -82,14 +70,15 @@ def card_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def who_keyboard(life: SchoolLife, lang: str) -> InlineKeyboardMarkup | None:
-    """ "Seguir" next to each organization working at the school."""
+def who_keyboard(life: SchoolLife, lang: str, school_id: int) -> InlineKeyboardMarkup | None:
+    """ "Seguir" and "Escribir a" next to each organization working at the school."""
     rows = [
         [
             _button(
                 label(lang, "btn_follow_org", org=p.name)[:60],
                 cb.FollowToggle("o", str(p.organization_id), True),
-            )
+            ),
+            write_button(p.name, cb.RelayToOrganization(p.organization_id, school_id), lang),
         ]
         for p in life.organizations[:8]
         if p.organization_id is not None and p.name
@@ -130,11 +119,21 @@ def school_button_label(school: School, lang: str) -> str:
 
 
 def results_keyboard(
-    schools: Sequence[School], action: str, lang: str, more: cb.SearchMore | None
+    schools: Sequence[School],
+    action: str,
+    lang: str,
+    more: cb.SearchMore | None,
+    back: cb.SearchMore | None = None,
 ) -> InlineKeyboardMarkup:
+    """One school per row; then "◂ Anterior" and "Más ▸" side by side when there are pages."""
     rows = [[_button(school_button_label(s, lang), cb.SchoolAction(action, s.id))] for s in schools]
-    if more is not None:
-        rows.append([_button(label(lang, "btn_more"), more)])
+    pages = [
+        _button(label(lang, key), page)
+        for key, page in (("btn_previous", back), ("btn_more", more))
+        if page is not None
+    ]
+    if pages:
+        rows.append(pages)
     return InlineKeyboardMarkup(rows + _skip_row(action, lang))
 
 
@@ -143,8 +142,13 @@ def _skip_row(action: str, lang: str) -> list[list[InlineKeyboardButton]]:
     return [[_button(label(lang, "btn_skip_school"), cb.SkipSchool())]] if action == cb.MINE else []
 
 
-def skip_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(_skip_row(cb.MINE, lang))
+def skip_keyboard(lang: str, offered: School | None = None) -> InlineKeyboardMarkup:
+    """ "Lo digo después", under the school whose link brought a new teacher, if any."""
+    rows = _skip_row(cb.MINE, lang)
+    if offered is not None:
+        pick = cb.SchoolAction(cb.MINE, offered.id)
+        rows = [[_button(school_button_label(offered, lang), pick)], *rows]
+    return InlineKeyboardMarkup(rows)
 
 
 def distance_label(km: float, lang: str) -> str:

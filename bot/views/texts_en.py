@@ -96,18 +96,18 @@ EN: dict[str, str] = {
     "card_address": "📍 {address}",
     "card_place": "{place}",
     "card_ugel": "🏛 {ugel}",
-    "card_people": "👥 On Minka: {teachers} registered teachers",
+    "card_people": "👥 On Minka: {teachers:# registered teacher|# registered teachers}",
     "btn_who": "Who works here?",
     "btn_qr": "📌 QR code",
     "who_title": "<b>Who works at {name}?</b>",
     "who_teachers": "👩‍🏫 Teachers registered on Minka: {count}",
     "who_contact": "• {name} (@{username})",
-    "who_more_contacts": "• … and {count} more people",
+    "who_more_contacts": "• … and {count:# more person|# more people}",
     "who_no_organizations": "No organization has registered activities here yet.",
     "who_invite": "Do you know someone who works here? Share this link: {link}",
     "school_gone": "That school is no longer in the registry. Please search for it again.",
-    "usage_who": "Send /who and the school's name or code, for example “/who 2045 ate”.",
-    "usage_qr": "Send /qr and the school's name or code, for example “/qr 0325753”.",
+    "usage_who": "Send /who and the school's name or code, for example “/who {example}”.",
+    "usage_qr": "Send /qr and the school's name or code, for example “/qr {example}”.",
     "pick_school": "Which of these schools?",
     "qr_caption": "{name}\nScan the code to see this school on Minka.",
     "qr_footer": "Scan to see who works here",
@@ -196,13 +196,14 @@ EN: dict[str, str] = {
     "ask_description": "Would you like to add a description (up to 1000 characters)? Type it or "
     "tap “Skip”.",
     "btn_skip": "Skip",
-    "description_invalid": "The description can have up to 1000 characters; yours has {length}.",
+    "description_invalid": "The description can have up to 1000 characters; yours has "
+    "{length:# character|# characters}.",
     "preview": "<b>Preview</b>\n\n{activity}\n\n{clashes}Shall I publish it?",
     "activity_full": "📌 <b>{title}</b> · {category}\n🏫 {school}\n🗓 {when} – {end}\n👤 {who}",
     "activity_description": "\n📝 {description}",
     "clash_header": "⚠️ <b>Heads-up:</b>\n",
     "clash_line": "• {who} has “{title}” at {school} that same day from {start} to {end}.\n",
-    "clash_more": "• … and {count} more activities at that time.\n",
+    "clash_more": "• … and {count:# more activity|# more activities} at that time.\n",
     "clash_footer": "You can publish anyway (I'll let them know) or change the time.\n\n",
     "btn_publish": "Publish",
     "btn_change_time": "Change the time",
@@ -210,9 +211,10 @@ EN: dict[str, str] = {
     "published": "✅ Published. It shows on the card of {school}.",
     "announce_discarded": "Done, I published nothing.",
     "heads_up": "👋 A note from Minka: {who} announced “{title}” at {school} ({when}), which "
-    "overlaps with your activity “{mine}” ({mine_when}). You may want to coordinate.",
+    "overlaps with your activity “{mine}” ({mine_when}). To coordinate, write to them with the "
+    "button below.",
     "oneline_usage": "Quick form:\n/announce school | title | when | duration | category "
-    "(optional)\nFor example: /announce 0325753 | Reading workshop | monday 10am | 2 h | reading",
+    "(optional)\nFor example: /announce {example} | Reading workshop | monday 10am | 2 h | reading",
     "oneline_school_unknown": "I found no school “{code}”. Use its código modular or its name.",
     "oneline_when_unknown": "I didn't understand the date “{text}”. Try “monday 10am” or "
     "“15/12 9:00”.",
@@ -260,7 +262,8 @@ EN: dict[str, str] = {
     "card_upcoming_line": "• {when} — {title} ({who})",
     "card_organizations": "🤝 Organizations with activities: {count}",
     "who_organizations_header": "<b>Organizations active here</b>",
-    "who_organization_line": "• <b>{name}</b>{verified} ({kind}): {count} activities; last: "
+    "who_organization_line": "• <b>{name}</b>{verified} ({kind}): "
+    "{count:# activity|# activities}; last: "
     "{last}; next: {next}",
     "kind_ngo": "NGO or foundation",
     "kind_institution": "institution",
@@ -271,11 +274,10 @@ EN: dict[str, str] = {
     "btn_unfollow": "🔕 Unfollow",
     "btn_follow_district": "🔔 Follow district {district}",
     "btn_follow_org": "🔔 Follow {org}",
-    "followed": "🔔 Done: I'll tell you about the activities of {name}.",
+    "followed": "🔔 Done: you follow {name}; I'll tell you about its activities.",
     "already_following": "You already follow {name}.",
     "unfollowed": "🔕 You no longer follow {name}.",
     "not_following": "You were not following {name}; there was nothing to remove.",
-    "district_name": "the district of {name}",
     "subscriptions_none": "You don't follow anything yet. Open a school's card and tap “🔔 "
     "Follow”, or send /subscribe and a school's name.",
     "subscriptions": "<b>What you follow</b>\n{lines}\n\nMode: {mode}. Tap an item to unfollow it.",
@@ -288,9 +290,9 @@ EN: dict[str, str] = {
     "btn_mode_daily": "⏰ Switch to a daily summary",
     "btn_mode_instant": "⚡ Switch to instant",
     "btn_remove": "✖ {name}",
-    "mode_set": "Done: {mode} mode.",
+    "mode_set": "Done: mode set to {mode}.",
     "usage_subscribe": "Send /subscribe and the school's name or code, for example "
-    "“/subscribe 0325753”.",
+    "“/subscribe {example}”.",
     "group_greeting": "Hi! I'm Minka 👋 I tell about the activities at schools. A group "
     "administrator can link this group to its school with /link and the school's name or code.",
     "link_admins_only": "Only the group's administrators can link or unlink it.",
@@ -299,14 +301,15 @@ EN: dict[str, str] = {
     "linked": "✅ This group will receive the updates of {name}.",
     "unlinked": "Done: this group will no longer receive school updates.",
     "not_linked": "This group was not linked to any school.",
-    "usage_link": "Send /link and the school's name or code, for example “/link 0325753”.",
+    "usage_link": "Send /link and the school's name or code, for example “/link {example}”.",
     "notification_created": "🆕 {who} announced “{title}” at {school}: {when}.",
     "notification_updated": "✏️ “{title}” at {school} changed: it is now {when}.",
     "notification_cancelled": "❌ “{title}” at {school} ({when}) was cancelled.",
     "notification_reason": "Reason: {reason}",
     "btn_view_school": "See school",
     "digest_header": "<b>Your daily Minka summary</b>",
-    "digest_more": "… and {count} more updates. Send /subscriptions to adjust what you follow.",
+    "digest_more": "… and {count:# more update|# more updates}. Send /subscriptions to adjust "
+    "what you follow.",
     "cmd_subscribe": "Follow a school",
     "cmd_subscriptions": "See and change what you follow",
     "cmd_link": "Link this group to a school",
@@ -335,26 +338,29 @@ EN: dict[str, str] = {
     "another name.",
     "broadcast_out_of_scope": "That audience is outside what you coordinate.",
     "broadcast_ask_text": "Audience: <b>{audience}</b>.\nType the notice (up to 3500 characters).",
-    "broadcast_text_invalid": "The notice must have 1 to 3500 characters; yours has {length}.",
+    "broadcast_text_invalid": "The notice must have 1 to 3500 characters; yours has "
+    "{length:# character|# characters}.",
     "broadcast_ask_ack": "Shall I add a “Received ✅” button to know who read it?",
     "btn_with_ack": "Yes, with “Received ✅”",
     "btn_without_ack": "No, no button",
     "broadcast_header": "📢 <b>Notice from {name}</b>{organization}",
     "broadcast_header_org": " ({organization})",
     "broadcast_preview": "<b>This is what they will see:</b>\n\n{message}\n\n──────\nIt will "
-    "reach {people} people and {groups} groups. Shall I send it?",
+    "reach {people:# person|# people} and {groups:# group|# groups}. Shall I send it?",
     "broadcast_nobody": "That audience has nobody on Minka yet; there is no one to send to.",
     "btn_send": "Send",
     "btn_received": "Received ✅",
-    "broadcast_sending": "📤 Sending to {count} chats. I'll tell you when it's done.",
+    "broadcast_sending": "📤 Sending to {count:# chat|# chats}. I'll tell you when it's done.",
     "broadcast_discarded": "Done, I sent nothing.",
     "broadcast_report": "📢 Your notice “{excerpt}”: delivered to {delivered}; {blocked} "
     "blocked the bot; {failed} failed; {acknowledged} marked Received ✅.",
-    "broadcast_limit_hour": "You already sent {count} notices in the last hour, the maximum. "
+    "broadcast_limit_hour": "You already sent {count:# notice|# notices} in the last hour, the "
+    "maximum. "
     "Please wait a little before the next one.",
     "broadcast_limit_everyone": "A notice to everyone was already sent today; that is the daily "
     "maximum.",
-    "announce_limit_day": "You already announced {count} activities today, the daily maximum. "
+    "announce_limit_day": "You already announced {count:# activity|# activities} today, the daily "
+    "maximum. "
     "You can announce more tomorrow.",
     "ack_thanks": "Thank you! Marked as received.",
     "ack_already": "You had already marked it as received.",
@@ -412,6 +418,77 @@ EN: dict[str, str] = {
     "announce_replaced": "(I set aside the preview that was waiting for “Publish”: “{title}”.)",
     "span_too_long": "An activity can last up to 31 days; “{text}” is {days}. Type other dates, or "
     "pick the first day:",
+    # No dead ends: one way to name a place (bot/views/places.py)
+    "place_district": "the district of {name}",
+    "place_province": "the province of {name}",
+    "place_region": "the {name} region",
+    "place_school": "{name}",
+    "place_organization": "{name}",
+    "school_with_level": "{name} ({level})",
+    # No dead ends: typed answers and the question asked again (handlers/conversations.py)
+    "ask_again_buttons": "“{text}” is not one of the options. Tap a button or type one of "
+    "them; /cancel to leave.",
+    "ask_again": "I did not understand “{text}”. Here is the question again; /cancel to leave.",
+    "ask_again_not_text": "That does not answer the question. Here it is again; /cancel to leave.",
+    "ask_again_question": "{intro}\n\n{question}",
+    # No dead ends: free text outside a flow (handlers/free_text.py)
+    "intent_announce": "📣 Would you like to announce an activity? Tap /announce and I will ask "
+    "what I need step by step.",
+    "intent_follow": "🔔 To follow a school, tap /subscribe or send /subscribe and its name. What "
+    "you already follow is in /subscriptions.",
+    "intent_who": "👥 Tap /who to see who works at your school, or send /who and the name or "
+    "code of another one.",
+    "search_generic": "“{query}” says you are looking for a school, but not which one. Type its "
+    "name, number or código modular, and the district if you like (for example “2045 san martin "
+    "de porres”), or share your location 📍.",
+    "search_none_menu": "I found no schools for “{query}”. Try fewer words, the código modular "
+    "(7 digits) or the district. If you meant something else, /start shows the menu.",
+    # No dead ends: a way back through search pages (bot/views/school_views.py)
+    "btn_previous": "◂ Back",
+    # No dead ends: /ayuda shows what this person can use (bot/views/commands.py)
+    "help_others": "There {count:is # more command|are # more commands} for other roles "
+    "(coordinators, administrators, groups): /help all shows them.",
+    # No dead ends: relayed messages, "Escribir a <organización>" (handlers/relay.py)
+    "btn_relay_write": "✉️ Write to {org}",
+    "btn_relay_answer": "↩️ Answer",
+    "btn_relay_block": "🚫 No more from {who}",
+    "relay_person": "{name} ({org})",
+    "relay_someone": "Someone on Minka",
+    "relay_ask": "✉️ Type your message for {who} (up to 500 characters). It will arrive with "
+    "your name and organization, without your Telegram account. /cancel to send nothing.",
+    "relay_ask_answer": "↩️ Type your answer for {who} (up to 500 characters). /cancel to send "
+    "nothing.",
+    "relay_received": "✉️ <b>Message from {who}</b>{about}:\n\n{text}\n\n<i>Minka passes it "
+    "on without showing their Telegram account or yours.</i>",
+    "relay_answer_received": "↩️ <b>Answer from {who}</b>{about}:\n\n{text}",
+    "relay_about": " about “{title}”",
+    "relay_sent": "✅ Sent to {who}. If they answer, it will arrive here.",
+    "relay_not_delivered": "I could not deliver your message to {who}; nothing was sent.",
+    "relay_limit": "You already sent {count:# message|# messages} in the last 24 hours, the "
+    "maximum. You can write again tomorrow.",
+    "relay_text_invalid": "The message must have 1 to 500 characters; yours has "
+    "{length:# character|# characters}. Type it again, or /cancel.",
+    "relay_nobody": "There is no one to write to any more: whoever announced that activity "
+    "erased their data.",
+    "relay_own": "That activity is yours: no need to write to yourself.",
+    "relay_blocked": "🚫 Done: you will get no more messages from {who}. I will not tell them.",
+    # No dead ends: a teacher's activities carry her name and school (bot/views/activity_views.py)
+    "by_teacher_here": "{name}, a teacher at this school",
+    "by_teacher_elsewhere": "{name}, a teacher at {school} (not this school)",
+    "by_teacher": "{name}, a teacher",
+    # No dead ends: a teacher who came by a school's link is offered it (handlers/onboarding.py)
+    "ask_school_linked": "Do you teach at <b>{school}</b>? Tap it below, or type your school's "
+    "name or código modular, or share your location 📍.",
+    # No dead ends: /verificar asks first, and never one's own organization (handlers/admin.py)
+    "verify_confirm": "Shall I verify “{name}”? Tap it to confirm; if it is not that one, send "
+    "/verify and its full name.",
+    "verify_own": "You cannot verify {name}: it is your own organization. Ask another "
+    "coordinator or an administrator.",
+    # No dead ends: /difundir offers only what the coordinator's scope reaches
+    "broadcast_no_schools": "I found no schools for “{text}” within what you coordinate. Try "
+    "another name or the código modular.",
+    # No dead ends: a command without a school asks which (handlers/schools.py)
+    "which_school": "Which school? Tap one of these, or: {usage}",
     # Activity import (3W spreadsheets): handlers/imports.py, bot/views/import_views.py
     "import_not_allowed": "Only coordinators and administrators can import activity "
     "spreadsheets. If you coordinate a network or a UGEL, ask a Minka administrator for the role.",

@@ -96,19 +96,19 @@ ES: dict[str, str] = {
     "card_address": "📍 {address}",
     "card_place": "{place}",
     "card_ugel": "🏛 {ugel}",
-    "card_people": "👥 En Minka: {teachers} docentes registrados",
+    "card_people": "👥 En Minka: {teachers:# docente registrado|# docentes registrados}",
     "btn_who": "¿Quién trabaja aquí?",
     "btn_qr": "📌 Código QR",
     "who_title": "<b>¿Quién trabaja en {name}?</b>",
     "who_teachers": "👩‍🏫 Docentes registrados en Minka: {count}",
     "who_contact": "• {name} (@{username})",
-    "who_more_contacts": "• … y {count} personas más",
+    "who_more_contacts": "• … y {count:# persona|# personas} más",
     "who_no_organizations": "Todavía no hay organizaciones con actividades registradas aquí.",
     "who_invite": "¿Conoces a alguien que trabaja aquí? Comparte este enlace: {link}",
     "school_gone": "Esa escuela ya no está en el registro. Búscala de nuevo.",
     "usage_who": "Escribe /quien y el nombre o código de la escuela, por ejemplo "
-    "«/quien 2045 ate».",
-    "usage_qr": "Escribe /qr y el nombre o código de la escuela, por ejemplo «/qr 0325753».",
+    "«/quien {example}».",
+    "usage_qr": "Escribe /qr y el nombre o código de la escuela, por ejemplo «/qr {example}».",
     "pick_school": "¿Cuál de estas escuelas?",
     "qr_caption": "{name}\nEscanea el código para ver esta escuela en Minka.",
     "qr_footer": "Escanea para ver quién trabaja aquí",
@@ -199,13 +199,13 @@ ES: dict[str, str] = {
     "toca «Omitir».",
     "btn_skip": "Omitir",
     "description_invalid": "La descripción puede tener hasta 1000 caracteres; la tuya tiene "
-    "{length}.",
+    "{length:# carácter|# caracteres}.",
     "preview": "<b>Vista previa</b>\n\n{activity}\n\n{clashes}¿La publico?",
     "activity_full": "📌 <b>{title}</b> · {category}\n🏫 {school}\n🗓 {when} – {end}\n👤 {who}",
     "activity_description": "\n📝 {description}",
     "clash_header": "⚠️ <b>Atención:</b>\n",
     "clash_line": "• {who} tiene «{title}» en {school} ese mismo día, de {start} a {end}\n",
-    "clash_more": "• … y {count} actividades más a esa hora.\n",
+    "clash_more": "• … y {count:# actividad|# actividades} más a esa hora.\n",
     "clash_footer": "Puedes publicar igual (les avisaré) o cambiar la hora.\n\n",
     "btn_publish": "Publicar",
     "btn_change_time": "Cambiar la hora",
@@ -213,9 +213,10 @@ ES: dict[str, str] = {
     "published": "✅ Publicado. Aparece en la ficha de {school}.",
     "announce_discarded": "Listo, no publiqué nada.",
     "heads_up": "👋 Aviso de Minka: {who} anunció «{title}» en {school} ({when}), que se cruza "
-    "con tu actividad «{mine}» ({mine_when}). Quizá quieran coordinar.",
+    "con tu actividad «{mine}» ({mine_when}). Si quieren coordinarse, escríbele con el botón de "
+    "abajo.",
     "oneline_usage": "Formato rápido:\n/anunciar escuela | título | cuándo | duración | categoría "
-    "(opcional)\nPor ejemplo: /anunciar 0325753 | Taller de lectura | lunes 10am | 2 h | lectura",
+    "(opcional)\nPor ejemplo: /anunciar {example} | Taller de lectura | lunes 10am | 2 h | lectura",
     "oneline_school_unknown": "No encontré la escuela «{code}». Usa su código modular o su nombre.",
     "oneline_when_unknown": "No entendí la fecha «{text}». Prueba con «lunes 10am» o «15/12 9:00».",
     "oneline_duration_unknown": "No entendí la duración «{text}». Usa, por ejemplo, «2 h» o "
@@ -263,7 +264,8 @@ ES: dict[str, str] = {
     "card_upcoming_line": "• {when} — {title} ({who})",
     "card_organizations": "🤝 Organizaciones con actividades: {count}",
     "who_organizations_header": "<b>Organizaciones activas aquí</b>",
-    "who_organization_line": "• <b>{name}</b>{verified} ({kind}): {count} actividades; última: "
+    "who_organization_line": "• <b>{name}</b>{verified} ({kind}): "
+    "{count:# actividad|# actividades}; última: "
     "{last}; próxima: {next}",
     "kind_ngo": "ONG o fundación",
     "kind_institution": "institución",
@@ -274,11 +276,10 @@ ES: dict[str, str] = {
     "btn_unfollow": "🔕 Dejar de seguir",
     "btn_follow_district": "🔔 Seguir distrito {district}",
     "btn_follow_org": "🔔 Seguir a {org}",
-    "followed": "🔔 Listo: te avisaré de las actividades de {name}.",
+    "followed": "🔔 Listo: sigues {name}; te avisaré de sus actividades.",
     "already_following": "Ya sigues {name}.",
     "unfollowed": "🔕 Ya no sigues {name}.",
     "not_following": "No seguías {name}; no había nada que quitar.",
-    "district_name": "el distrito {name}",
     "subscriptions_none": "No sigues nada todavía. Abre la ficha de una escuela y toca «🔔 "
     "Seguir», o escribe /suscribir y el nombre de una escuela.",
     "subscriptions": "<b>Lo que sigues</b>\n{lines}\n\nModo: {mode}. Toca un elemento para dejar "
@@ -294,7 +295,7 @@ ES: dict[str, str] = {
     "btn_remove": "✖ {name}",
     "mode_set": "Listo: modo {mode}.",
     "usage_subscribe": "Escribe /suscribir y el nombre o código de la escuela, por ejemplo "
-    "«/suscribir 0325753».",
+    "«/suscribir {example}».",
     "group_greeting": "¡Hola! Soy Minka 👋 Aviso de las actividades en las escuelas. Un "
     "administrador del grupo puede vincularlo a su escuela con /vincular y el nombre o código "
     "de la escuela.",
@@ -305,14 +306,15 @@ ES: dict[str, str] = {
     "unlinked": "Listo: este grupo ya no recibirá novedades de escuelas.",
     "not_linked": "Este grupo no estaba vinculado a ninguna escuela.",
     "usage_link": "Escribe /vincular y el nombre o código de la escuela, por ejemplo "
-    "«/vincular 0325753».",
+    "«/vincular {example}».",
     "notification_created": "🆕 {who} anunció «{title}» en {school}: {when}",
     "notification_updated": "✏️ Cambió «{title}» en {school}: ahora es {when}",
     "notification_cancelled": "❌ Se canceló «{title}» en {school} ({when}).",
     "notification_reason": "Motivo: {reason}",
     "btn_view_school": "Ver escuela",
     "digest_header": "<b>Tu resumen diario de Minka</b>",
-    "digest_more": "… y {count} novedades más. Escribe /suscripciones para ajustar lo que sigues.",
+    "digest_more": "… y {count:# novedad|# novedades} más. Escribe /suscripciones para ajustar lo "
+    "que sigues.",
     "cmd_subscribe": "Seguir una escuela",
     "cmd_subscriptions": "Ver y cambiar lo que sigues",
     "cmd_link": "Vincular este grupo a una escuela",
@@ -342,32 +344,37 @@ ES: dict[str, str] = {
     "broadcast_out_of_scope": "Ese público está fuera de lo que coordinas.",
     "broadcast_ask_text": "Destino: <b>{audience}</b>.\nEscribe el aviso (hasta 3500 caracteres).",
     "broadcast_text_invalid": "El aviso debe tener entre 1 y 3500 caracteres; el tuyo tiene "
-    "{length}.",
+    "{length:# carácter|# caracteres}.",
     "broadcast_ask_ack": "¿Agrego un botón «Recibido ✅» para saber quién lo leyó?",
     "btn_with_ack": "Sí, con «Recibido ✅»",
     "btn_without_ack": "No, sin botón",
     "broadcast_header": "📢 <b>Aviso de {name}</b>{organization}",
     "broadcast_header_org": " ({organization})",
-    "broadcast_preview": "<b>Así lo verán:</b>\n\n{message}\n\n──────\nSe enviará a {people} "
-    "personas y {groups} grupos. ¿Lo envío?",
+    "broadcast_preview": "<b>Así lo verán:</b>\n\n{message}\n\n──────\nSe enviará a "
+    "{people:# persona|# personas} y {groups:# grupo|# grupos}. ¿Lo envío?",
     "broadcast_nobody": "Ese público todavía no tiene a nadie en Minka; no hay a quién enviar.",
     "btn_send": "Enviar",
     "btn_received": "Recibido ✅",
-    "broadcast_sending": "📤 Enviando a {count} chats. Te aviso cuando termine.",
+    "broadcast_sending": "📤 Enviando a {count:# chat|# chats}. Te aviso cuando termine.",
     "broadcast_discarded": "Listo, no envié nada.",
-    "broadcast_report": "📢 Tu aviso «{excerpt}»: entregado a {delivered}; {blocked} "
-    "bloquearon el bot; {failed} falló; {acknowledged} marcaron Recibido ✅.",
-    "broadcast_limit_hour": "Ya enviaste {count} avisos en la última hora, el máximo. Espera "
+    "broadcast_report": "📢 Tu aviso «{excerpt}»: entregado a {delivered}; "
+    "{blocked:# bloqueó|# bloquearon} el bot; {failed:# falló|# fallaron}; "
+    "{acknowledged:# marcó|# marcaron} Recibido ✅.",
+    "broadcast_limit_hour": "Ya enviaste {count:# aviso|# avisos} en la última hora, el máximo. "
+    "Espera "
     "un poco antes del siguiente.",
     "broadcast_limit_everyone": "Ya se envió un aviso a todos hoy; es el máximo por día.",
-    "announce_limit_day": "Ya anunciaste {count} actividades hoy, el máximo por día. Mañana "
+    "announce_limit_day": "Ya anunciaste {count:# actividad|# actividades} hoy, el máximo por "
+    "día. Mañana "
     "podrás anunciar más.",
     "ack_thanks": "¡Gracias! Marcado como recibido.",
     "ack_already": "Ya lo habías marcado como recibido.",
     "broadcasts_none": "Todavía no difundiste avisos.",
     "broadcasts_list": "<b>Tus avisos</b>\n{lines}",
-    "broadcast_line": "• {date} — «{excerpt}» ({audience}): {delivered}/{recipients} entregados, "
-    "{blocked} bloquearon, {failed} fallaron, {acknowledged} ✅, {pending} pendientes",
+    "broadcast_line": "• {date} — «{excerpt}» ({audience}): "
+    "{delivered}/{recipients:# entregado|# entregados}, "
+    "{blocked:# bloqueó|# bloquearon}, {failed:# falló|# fallaron}, {acknowledged} ✅, "
+    "{pending:# pendiente|# pendientes}",
     "usage_verify": "Escribe /verificar y el nombre de la organización.",
     "verify_pick": "¿Cuál organización verifico?",
     "verified_done": "✔️ {name} ahora aparece como verificada.",
@@ -417,6 +424,77 @@ ES: dict[str, str] = {
     "announce_replaced": "(Dejé de lado la vista previa que esperaba «Publicar»: «{title}».)",
     "span_too_long": "Una actividad puede durar hasta 31 días; «{text}» son {days}. Escribe otras "
     "fechas, o elige el primer día:",
+    # No dead ends: one way to name a place (bot/views/places.py)
+    "place_district": "el distrito de {name}",
+    "place_province": "la provincia de {name}",
+    "place_region": "la región {name}",
+    "place_school": "{name}",
+    "place_organization": "{name}",
+    "school_with_level": "{name} ({level})",
+    # No dead ends: typed answers and the question asked again (handlers/conversations.py)
+    "ask_again_buttons": "No encontré «{text}» entre las opciones. Toca un botón o escribe una "
+    "de ellas; /cancelar para salir.",
+    "ask_again": "No entendí «{text}». Te vuelvo a preguntar; /cancelar para salir.",
+    "ask_again_not_text": "Eso no responde a la pregunta. Te la vuelvo a hacer; /cancelar para "
+    "salir.",
+    "ask_again_question": "{intro}\n\n{question}",
+    # No dead ends: free text outside a flow (handlers/free_text.py)
+    "intent_announce": "📣 ¿Quieres anunciar una actividad? Toca /anunciar y te pregunto lo "
+    "necesario paso a paso.",
+    "intent_follow": "🔔 Para seguir una escuela, toca /suscribir o escribe /suscribir y su "
+    "nombre. Lo que ya sigues está en /suscripciones.",
+    "intent_who": "👥 Toca /quien para ver quién trabaja en tu escuela, o escribe /quien y el "
+    "nombre o código de otra.",
+    "search_generic": "«{query}» dice que buscas una escuela, pero no cuál. Escribe su nombre, "
+    "su número o su código modular, y si quieres el distrito (por ejemplo «2045 san martin de "
+    "porres»), o comparte tu ubicación 📍.",
+    "search_none_menu": "No encontré escuelas para «{query}». Prueba con menos palabras, el "
+    "código modular (7 dígitos) o el distrito. Si buscabas otra cosa, /start te muestra el menú.",
+    # No dead ends: a way back through search pages (bot/views/school_views.py)
+    "btn_previous": "◂ Anterior",
+    # No dead ends: /ayuda shows what this person can use (bot/views/commands.py)
+    "help_others": "Hay {count:# comando más|# comandos más} para otros perfiles (coordinadores, "
+    "administradores, grupos): /ayuda todo los muestra.",
+    # No dead ends: relayed messages, "Escribir a <organización>" (handlers/relay.py)
+    "btn_relay_write": "✉️ Escribir a {org}",
+    "btn_relay_answer": "↩️ Responder",
+    "btn_relay_block": "🚫 No recibir más de {who}",
+    "relay_person": "{name} ({org})",
+    "relay_someone": "Alguien de Minka",
+    "relay_ask": "✉️ Escribe tu mensaje para {who} (hasta 500 caracteres). Le llegará con tu "
+    "nombre y tu organización, sin tu cuenta de Telegram. /cancelar para no enviar nada.",
+    "relay_ask_answer": "↩️ Escribe tu respuesta para {who} (hasta 500 caracteres). "
+    "/cancelar para no enviar nada.",
+    "relay_received": "✉️ <b>Mensaje de {who}</b>{about}:\n\n{text}\n\n<i>Minka te lo hace "
+    "llegar sin mostrar su cuenta de Telegram ni la tuya.</i>",
+    "relay_answer_received": "↩️ <b>Respuesta de {who}</b>{about}:\n\n{text}",
+    "relay_about": " sobre «{title}»",
+    "relay_sent": "✅ Enviado a {who}. Si responde, te llegará aquí.",
+    "relay_not_delivered": "No pude entregar tu mensaje a {who}; no se envió nada.",
+    "relay_limit": "Ya enviaste {count:# mensaje|# mensajes} en las últimas 24 horas, el "
+    "máximo. Podrás escribir de nuevo mañana.",
+    "relay_text_invalid": "El mensaje debe tener entre 1 y 500 caracteres; el tuyo tiene "
+    "{length:# carácter|# caracteres}. Escríbelo de nuevo, o /cancelar.",
+    "relay_nobody": "Ya no hay a quién escribir: quien anunció esa actividad borró sus datos.",
+    "relay_own": "Esa actividad es tuya: no hace falta escribirte.",
+    "relay_blocked": "🚫 Listo: no recibirás más mensajes de {who}. No se lo diré.",
+    # No dead ends: a teacher's activities carry her name and school (bot/views/activity_views.py)
+    "by_teacher_here": "{name}, docente de esta escuela",
+    "by_teacher_elsewhere": "{name}, docente de {school} (no de esta escuela)",
+    "by_teacher": "{name}, docente",
+    # No dead ends: a teacher who came by a school's link is offered it (handlers/onboarding.py)
+    "ask_school_linked": "¿Enseñas en <b>{school}</b>? Tócala abajo, o escribe el nombre o "
+    "código modular de tu escuela, o comparte tu ubicación 📍.",
+    # No dead ends: /verificar asks first, and never one's own organization (handlers/admin.py)
+    "verify_confirm": "¿Verifico «{name}»? Tócala para confirmar; si no es esa, escribe "
+    "/verificar y su nombre completo.",
+    "verify_own": "No puedes verificar {name}: es tu propia organización. Pídeselo a otro "
+    "coordinador o a un administrador.",
+    # No dead ends: /difundir offers only what the coordinator's scope reaches
+    "broadcast_no_schools": "No encontré escuelas para «{text}» dentro de lo que coordinas. "
+    "Prueba con otro nombre o el código modular.",
+    # No dead ends: a command without a school asks which (handlers/schools.py)
+    "which_school": "¿De qué escuela? Toca una de estas, o: {usage}",
     # Activity import (3W spreadsheets): handlers/imports.py, bot/views/import_views.py
     "import_not_allowed": "Solo los coordinadores y administradores pueden importar planillas de "
     "actividades. Si coordinas una red o una UGEL, pide el rol a un administrador de Minka.",
