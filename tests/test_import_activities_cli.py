@@ -57,19 +57,19 @@ async def test_dry_run_import_reimport_and_correction(database: Path, tmp_path: 
     sheet.write_bytes(write_xlsx(SHEET))
     dry = minka(database, "import-activities", str(sheet), "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert "3 filas: 2 actividades reconocidas en 1 escuelas" in dry.stdout
+    assert "3 filas: 2 actividades reconocidas en 1 escuela de tu ámbito" in dry.stdout
     assert "1 fecha con solo el mes" in dry.stdout
     assert "fila 7: «marzo 2026» — solo el mes: falta el día" in dry.stdout
     assert "Si importas: 2 nuevas, 0 actualizadas, 0 sin cambios." in dry.stdout
     assert await count_activities(database) == 0
 
     done = minka(database, "import-activities", str(sheet))
-    assert "2 nuevas, 0 actualizadas, 0 sin cambios, 1 filas omitidas" in done.stdout
+    assert "2 nuevas, 0 actualizadas, 0 sin cambios, 1 fila omitida" in done.stdout
     again = minka(database, "import-activities", str(sheet))
     assert "0 nuevas, 0 actualizadas, 2 sin cambios" in again.stdout
     sheet.write_bytes(write_xlsx([replace(SHEET[0], reached=55, end="16/06/2026"), *SHEET[1:]]))
     fixed = minka(database, "import-activities", str(sheet))
-    assert "0 nuevas, 1 actualizadas, 1 sin cambios" in fixed.stdout
+    assert "0 nuevas, 1 actualizada, 1 sin cambios" in fixed.stdout
     assert await count_activities(database) == 2
 
 

@@ -114,9 +114,9 @@ async def test_preview_problems_import_resend_and_correction(
 
     corrected = [replace(rows[0], reached=77, end="12/12/2026"), *rows[1:]]
     fixed_preview = await send_file(fake, COORDINATOR, "3w-corregido.xlsx", write_xlsx(corrected))
-    assert f"0 nuevas, 1 actualizadas, {new - 1} sin cambios" in fixed_preview.plain_text
+    assert f"0 nuevas, 1 actualizada, {new - 1} sin cambios" in fixed_preview.plain_text
     fixed = await tap(fake, COORDINATOR, "Importar")
-    assert f"0 nuevas, 1 actualizadas, {new - 1} sin cambios" in fixed.plain_text
+    assert f"0 nuevas, 1 actualizada, {new - 1} sin cambios" in fixed.plain_text
     await fake.wait_until(lambda: len(summaries(fake)) == 2 and not outbox_busy(bot), timeout=20)
     assert "Taller de lectura" in summaries(fake)[-1].plain_text  # only the changed row
 
@@ -192,9 +192,9 @@ async def test_importar_works_after_a_restart(fake: FakeTelegram, settings: Sett
     async with running(settings) as first:
         set_clock(first, NOW)
         preview = await send_file(fake, COORDINATOR, "3w.xlsx", write_xlsx([example_row()]))
-        assert "Si importas: 1 nuevas" in preview.plain_text
+        assert "Si importas: 1 nueva," in preview.plain_text
     async with running(settings) as second:
         set_clock(second, NOW)
         done = await tap(fake, COORDINATOR, "Importar")
-        assert "Importé «3w.xlsx»: 1 nuevas" in done.plain_text
+        assert "Importé «3w.xlsx»: 1 nueva," in done.plain_text
         assert await storage_of(second).db.scalar("SELECT count(*) FROM activities") == 1

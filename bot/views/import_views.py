@@ -38,13 +38,10 @@ def missing_columns_text(plan: ImportPlan, lang: str) -> Markup:
     return t(lang, "import_missing_columns", file=plan.file_name, columns=names)
 
 
-def _problem_counts(plan: ImportPlan, lang: str) -> str:
+def _problem_counts(plan: ImportPlan, lang: str) -> Markup:
     counts = plan.problem_counts()
-    parts = [
-        label(lang, f"import_count_{'one_' if n == 1 else ''}{reason.value}", count=n)
-        for reason, n in counts.items()
-    ]
-    return "".join(f"; {part}" for part in parts)
+    parts = [t(lang, f"import_count_{reason.value}", count=n) for reason, n in counts.items()]
+    return Markup("".join(f"; {part}" for part in parts))
 
 
 def preview_text(plan: ImportPlan, lang: str) -> Markup:

@@ -493,11 +493,13 @@ EN: dict[str, str] = {
     "import_not_allowed": "Only coordinators and administrators can import activity "
     "spreadsheets. If you coordinate a network or a UGEL, ask a Minka administrator for the role.",
     "import_reading": "Reading “{file}”…",
-    "import_preview": "<b>{file}</b>{sheet}: {rows} rows: {activities} activities recognised at "
-    "{schools} schools in your scope{problems}; {new_orgs} new organizations (not verified).\n"
-    "If you import: {inserted} new, {updated} updated, {unchanged} unchanged.",
+    "import_preview": "<b>{file}</b>{sheet}: {rows:# row|# rows}: {activities:# activity|# "
+    "activities} recognised at {schools:# school|# schools} in your scope{problems}; {new_orgs:# "
+    "new organization|# new organizations} (not verified).\nIf you import: {inserted} new, "
+    "{updated} updated, {unchanged} unchanged.",
     "import_preview_sheet": " (sheet “{sheet}”)",
-    "import_preview_merged": "\nI filled {count} merged cells with the value of their first cell.",
+    "import_preview_merged": "\nI filled {count:# merged cell|# merged cells} with the value of "
+    "their first cell.",
     "import_nothing_to_import": "\nThere are no rows that can be imported: check the problems.",
     "import_missing_columns": "In “{file}” I found no columns for: {columns}. Add a header row "
     "(for example Organization, School code, Activity, Start date) or HXL tags (#org, "
@@ -506,36 +508,25 @@ EN: dict[str, str] = {
     "import_column_school_name": "school (código modular or name)",
     "import_column_activity": "activity",
     "import_column_start": "date",
-    "import_count_no_school": "{count} rows without a school",
-    "import_count_school_not_found": "{count} schools not found",
-    "import_count_school_unclear": "{count} unclear schools",
-    "import_count_code_unknown": "{count} códigos modulares that do not exist",
-    "import_count_out_of_scope": "{count} rows outside your scope",
-    "import_count_no_organization": "{count} rows without an organization",
-    "import_count_organization_too_long": "{count} organization names too long",
-    "import_count_no_title": "{count} rows without an activity",
-    "import_count_no_date": "{count} rows without a date",
-    "import_count_bad_date": "{count} dates I cannot read",
-    "import_count_no_year": "{count} dates without a year",
-    "import_count_only_month": "{count} dates with only the month",
-    "import_count_end_before_start": "{count} rows ending before they start",
-    "import_count_formula": "{count} rows with formulas",
-    "import_count_duplicate": "{count} repeated rows",
-    "import_count_one_no_school": "1 row without a school",
-    "import_count_one_school_not_found": "1 school not found",
-    "import_count_one_school_unclear": "1 unclear school",
-    "import_count_one_code_unknown": "1 código modular that does not exist",
-    "import_count_one_out_of_scope": "1 row outside your scope",
-    "import_count_one_no_organization": "1 row without an organization",
-    "import_count_one_organization_too_long": "1 organization name too long",
-    "import_count_one_no_title": "1 row without an activity",
-    "import_count_one_no_date": "1 row without a date",
-    "import_count_one_bad_date": "1 date I cannot read",
-    "import_count_one_no_year": "1 date without a year",
-    "import_count_one_only_month": "1 date with only the month",
-    "import_count_one_end_before_start": "1 row ending before it starts",
-    "import_count_one_formula": "1 row with formulas",
-    "import_count_one_duplicate": "1 repeated row",
+    "import_count_no_school": "{count:# row without a school|# rows without a school}",
+    "import_count_school_not_found": "{count:# school not found|# schools not found}",
+    "import_count_school_unclear": "{count:# unclear school|# unclear schools}",
+    "import_count_code_unknown": "{count:# código modular that does not exist|# códigos modulares "
+    "that do not exist}",
+    "import_count_out_of_scope": "{count:# row outside your scope|# rows outside your scope}",
+    "import_count_no_organization": "{count:# row without an organization|# rows without an "
+    "organization}",
+    "import_count_organization_too_long": "{count:# organization name too long|# organization "
+    "names too long}",
+    "import_count_no_title": "{count:# row without an activity|# rows without an activity}",
+    "import_count_no_date": "{count:# row without a date|# rows without a date}",
+    "import_count_bad_date": "{count:# date I cannot read|# dates I cannot read}",
+    "import_count_no_year": "{count:# date without a year|# dates without a year}",
+    "import_count_only_month": "{count:# date with only the month|# dates with only the month}",
+    "import_count_end_before_start": "{count:# row ending before it starts|# rows ending before "
+    "they start}",
+    "import_count_formula": "{count:# row with formulas|# rows with formulas}",
+    "import_count_duplicate": "{count:# repeated row|# repeated rows}",
     "import_reason_no_school": "no school",
     "import_reason_school_not_found": "school not found",
     "import_reason_school_unclear": "unclear school",
@@ -551,8 +542,8 @@ EN: dict[str, str] = {
     "import_reason_end_before_start": "ends before it starts",
     "import_reason_formula": "holds a formula: paste values only",
     "import_reason_duplicate": "repeats row",
-    "import_count_code_elsewhere": "{count} códigos modulares of schools elsewhere",
-    "import_count_one_code_elsewhere": "1 código modular of a school elsewhere",
+    "import_count_code_elsewhere": "{count:# código modular of a school elsewhere|# códigos "
+    "modulares of schools elsewhere}",
     "import_reason_code_elsewhere": "that código modular is of a school elsewhere",
     "import_problem_line": "row {row}: “{value}” — {reason}",
     "import_problem_guess": " — {code} {name}, {district}?",
@@ -560,7 +551,8 @@ EN: dict[str, str] = {
     "import_problems_more": "… and {count} more. Fix them in the spreadsheet and send it again.",
     "import_problems_none": "No problems: every row was recognised.",
     "import_done": "Imported “{file}”: {inserted} new, {updated} updated, {unchanged} unchanged, "
-    "{skipped} rows skipped; {new_orgs} new organizations (not verified).",
+    "{skipped:# row skipped|# rows skipped}; {new_orgs:# new organization|# new organizations} "
+    "(not verified).",
     "import_cancelled": "Done, I did not import “{file}”.",
     "import_already_imported": "That spreadsheet was already imported.",
     "import_already_cancelled": "That import was already cancelled. Send the spreadsheet again if "
@@ -583,8 +575,8 @@ EN: dict[str, str] = {
     "import_sheet_empty": "“{file}” is empty.",
     "import_sheet_no_header": "In “{file}” I found no header row of a 3W matrix (Organization, "
     "School code or School name, Activity, Start date…).",
-    "import_followers_summary": "📥 {who} imported {count} upcoming activities in what you "
-    "follow:\n{lines}",
+    "import_followers_summary": "📥 {who} imported {count:# upcoming activity|# upcoming "
+    "activities} in what you follow:\n{lines}",
     "import_followers_line": "• {title} — {school} — {day}",
     "import_followers_more": "… and {count} more.",
     "import_source": "Imported from “{file}”, row {row}, by {who}, on {day}.",

@@ -499,13 +499,14 @@ ES: dict[str, str] = {
     "import_not_allowed": "Solo los coordinadores y administradores pueden importar planillas de "
     "actividades. Si coordinas una red o una UGEL, pide el rol a un administrador de Minka.",
     "import_reading": "Leyendo «{file}»…",
-    "import_preview": "<b>{file}</b>{sheet}: {rows} filas: {activities} actividades reconocidas "
-    "en {schools} escuelas de tu ámbito{problems}; {new_orgs} organizaciones nuevas (no "
-    "verificadas).\nSi importas: {inserted} nuevas, {updated} actualizadas, {unchanged} sin "
-    "cambios.",
+    "import_preview": "<b>{file}</b>{sheet}: {rows:# fila|# filas}: {activities:# actividad "
+    "reconocida|# actividades reconocidas} en {schools:# escuela|# escuelas} de tu "
+    "ámbito{problems}; {new_orgs:# organización nueva (no verificada)|# organizaciones nuevas (no "
+    "verificadas)}.\nSi importas: {inserted:# nueva|# nuevas}, {updated:# actualizada|# "
+    "actualizadas}, {unchanged} sin cambios.",
     "import_preview_sheet": " (hoja «{sheet}»)",
-    "import_preview_merged": "\nRellené {count} celdas combinadas con el valor de su primera "
-    "celda.",
+    "import_preview_merged": "\nRellené {count:# celda combinada|# celdas combinadas} con el valor "
+    "de su primera celda.",
     "import_nothing_to_import": "\nNo hay filas que se puedan importar: revisa los problemas.",
     "import_missing_columns": "En «{file}» no encontré columnas para: {columns}. Pon una fila de "
     "títulos (por ejemplo Organización, Código modular, Actividad, Fecha inicio) o las etiquetas "
@@ -514,36 +515,24 @@ ES: dict[str, str] = {
     "import_column_school_name": "escuela (código modular o nombre)",
     "import_column_activity": "actividad",
     "import_column_start": "fecha",
-    "import_count_no_school": "{count} filas sin escuela",
-    "import_count_school_not_found": "{count} escuelas no encontradas",
-    "import_count_school_unclear": "{count} escuelas dudosas",
-    "import_count_code_unknown": "{count} códigos modulares que no existen",
-    "import_count_out_of_scope": "{count} filas fuera de tu ámbito",
-    "import_count_no_organization": "{count} filas sin organización",
-    "import_count_organization_too_long": "{count} nombres de organización demasiado largos",
-    "import_count_no_title": "{count} filas sin actividad",
-    "import_count_no_date": "{count} filas sin fecha",
-    "import_count_bad_date": "{count} fechas que no entiendo",
-    "import_count_no_year": "{count} fechas sin año",
-    "import_count_only_month": "{count} fechas con solo el mes",
-    "import_count_end_before_start": "{count} filas que terminan antes de empezar",
-    "import_count_formula": "{count} filas con fórmulas",
-    "import_count_duplicate": "{count} filas repetidas",
-    "import_count_one_no_school": "1 fila sin escuela",
-    "import_count_one_school_not_found": "1 escuela no encontrada",
-    "import_count_one_school_unclear": "1 escuela dudosa",
-    "import_count_one_code_unknown": "1 código modular que no existe",
-    "import_count_one_out_of_scope": "1 fila fuera de tu ámbito",
-    "import_count_one_no_organization": "1 fila sin organización",
-    "import_count_one_organization_too_long": "1 nombre de organización demasiado largo",
-    "import_count_one_no_title": "1 fila sin actividad",
-    "import_count_one_no_date": "1 fila sin fecha",
-    "import_count_one_bad_date": "1 fecha que no entiendo",
-    "import_count_one_no_year": "1 fecha sin año",
-    "import_count_one_only_month": "1 fecha con solo el mes",
-    "import_count_one_end_before_start": "1 fila que termina antes de empezar",
-    "import_count_one_formula": "1 fila con fórmulas",
-    "import_count_one_duplicate": "1 fila repetida",
+    "import_count_no_school": "{count:# fila sin escuela|# filas sin escuela}",
+    "import_count_school_not_found": "{count:# escuela no encontrada|# escuelas no encontradas}",
+    "import_count_school_unclear": "{count:# escuela dudosa|# escuelas dudosas}",
+    "import_count_code_unknown": "{count:# código modular que no existe|# códigos modulares que "
+    "no existen}",
+    "import_count_out_of_scope": "{count:# fila fuera de tu ámbito|# filas fuera de tu ámbito}",
+    "import_count_no_organization": "{count:# fila sin organización|# filas sin organización}",
+    "import_count_organization_too_long": "{count:# nombre de organización demasiado largo|# "
+    "nombres de organización demasiado largos}",
+    "import_count_no_title": "{count:# fila sin actividad|# filas sin actividad}",
+    "import_count_no_date": "{count:# fila sin fecha|# filas sin fecha}",
+    "import_count_bad_date": "{count:# fecha que no entiendo|# fechas que no entiendo}",
+    "import_count_no_year": "{count:# fecha sin año|# fechas sin año}",
+    "import_count_only_month": "{count:# fecha con solo el mes|# fechas con solo el mes}",
+    "import_count_end_before_start": "{count:# fila que termina antes de empezar|# filas que "
+    "terminan antes de empezar}",
+    "import_count_formula": "{count:# fila con fórmulas|# filas con fórmulas}",
+    "import_count_duplicate": "{count:# fila repetida|# filas repetidas}",
     "import_reason_no_school": "sin escuela",
     "import_reason_school_not_found": "escuela no encontrada",
     "import_reason_school_unclear": "escuela dudosa",
@@ -559,16 +548,17 @@ ES: dict[str, str] = {
     "import_reason_end_before_start": "termina antes de empezar",
     "import_reason_formula": "tiene una fórmula: pega solo los valores",
     "import_reason_duplicate": "repite la fila",
-    "import_count_code_elsewhere": "{count} códigos modulares de escuelas de otro lugar",
-    "import_count_one_code_elsewhere": "1 código modular de una escuela de otro lugar",
+    "import_count_code_elsewhere": "{count:# código modular de una escuela de otro lugar|# "
+    "códigos modulares de escuelas de otro lugar}",
     "import_reason_code_elsewhere": "ese código modular es de una escuela de otro lugar",
     "import_problem_line": "fila {row}: «{value}» — {reason}",
     "import_problem_guess": " — ¿{code} {name}, {district}?",
     "import_problems_title": "<b>Problemas de «{file}»</b> ({count})",
     "import_problems_more": "… y {count} más. Corrígelos en la planilla y envíala de nuevo.",
     "import_problems_none": "No hay problemas: todas las filas se reconocieron.",
-    "import_done": "Importé «{file}»: {inserted} nuevas, {updated} actualizadas, {unchanged} sin "
-    "cambios, {skipped} filas omitidas; {new_orgs} organizaciones nuevas (no verificadas).",
+    "import_done": "Importé «{file}»: {inserted:# nueva|# nuevas}, {updated:# actualizada|# "
+    "actualizadas}, {unchanged} sin cambios, {skipped:# fila omitida|# filas omitidas}; "
+    "{new_orgs:# organización nueva (no verificada)|# organizaciones nuevas (no verificadas)}.",
     "import_cancelled": "Listo, no importé «{file}».",
     "import_already_imported": "Esa planilla ya se importó.",
     "import_already_cancelled": "Esa importación ya estaba cancelada. Envía la planilla de nuevo "
@@ -591,8 +581,8 @@ ES: dict[str, str] = {
     "import_sheet_empty": "«{file}» está vacía.",
     "import_sheet_no_header": "En «{file}» no encontré una fila de títulos de una matriz 3W "
     "(Organización, Código modular o Institución educativa, Actividad, Fecha inicio…).",
-    "import_followers_summary": "📥 {who} importó {count} actividades próximas en lo que sigues:"
-    "\n{lines}",
+    "import_followers_summary": "📥 {who} importó {count:# actividad próxima|# actividades "
+    "próximas} en lo que sigues:\n{lines}",
     "import_followers_line": "• {title} — {school} — {day}",
     "import_followers_more": "… y {count} más.",
     "import_source": "Importada de «{file}», fila {row}, por {who}, el {day}.",
