@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -16,6 +16,7 @@ from bot.domain.announcing import (
     end_for,
     parse_one_line,
     really_clashes,
+    typed_end,
 )
 from bot.domain.dates import LIMA
 from storage.activities import Activity, ActivityStatus, Category
@@ -107,3 +108,15 @@ def test_a_daily_campaign_clashes_on_its_hours_of_any_day_only() -> None:
     assert not really_clashes(at(20, day=14), at(22, day=14), False, campaign_activity, LIMA)
     plain = (at(10, day=15), at(11, day=15), False)
     assert really_clashes(*plain, _activity(at(9, day=14), at(13, day=16), daily=True), LIMA)
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [("tres horas", 180), ("una hora", 60), ("hora y media", 90), ("dos horas y media", 150),
+     ("media hora", 30), ("two hours", 120), ("Tres Horas", 180), ("2 h", 120), ("90 min", 90)],
+)  # fmt: skip
+def test_a_duration_in_words_is_a_duration_never_an_end_time(typed: str, minutes: int) -> None:
+    """As found: "tres horas" after a 9:00 start was read as "hasta las 3" (ends before it
+    starts)."""
+    start = datetime(2026, 11, 30, 9, 0, tzinfo=LIMA)
+    assert typed_end(typed, start, LIMA) == start + timedelta(minutes=minutes)

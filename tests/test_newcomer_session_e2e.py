@@ -36,8 +36,8 @@ SCRIPT: list[tuple[str, str]] = [
     ("salud", "¿Cuándo empieza?"),
     ("el próximo lunes a las 9", "¿correcto?"),
     ("si", "¿Cuánto dura?"),
-    ("tres horas", "elige un botón"),  # the step's own answer to a duration it cannot read
-    ("3 h", "descripción"),
+    ("un rato", "elige un botón"),  # the step's own answer to a duration it cannot read
+    ("tres horas", "descripción"),  # a duration in words, never "hasta las 3"
     ("omitir", "¿La publico?"),
     ("publicar", "Publicado"),
     ("gracias", "¿Qué quieres hacer?"),

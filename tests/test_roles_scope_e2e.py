@@ -101,10 +101,10 @@ async def test_after_olvidarme_the_organization_and_coordinators_keep_the_activi
     set_clock(bot, NOW)
     await register_ngo(fake, ANA_AGAIN, "Ana", "Fundación Ayni")
     await register_ngo(fake, BETO, "Beto", "Fundación Ayni")  # the same organization
-    await say(fake, ANA_AGAIN, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h")
+    await say(fake, ANA_AGAIN, "/anunciar 9000001 | Taller de lectura | lunes 10am | 2 h | lectura")
     await tap(fake, ANA_AGAIN, "Publicar")
     await register_teacher(fake, ROSA, school_query="9000001")
-    await say(fake, ROSA, "/anunciar 9000001 | Feria de ciencias | martes 10am | 2 h")
+    await say(fake, ROSA, "/anunciar 9000001 | Feria de ciencias | martes 10am | 2 h | otro")
     await tap(fake, ROSA, "Publicar")
     for person in (ANA_AGAIN, ROSA):
         await say(fake, person, "/olvidarme")

@@ -32,6 +32,35 @@ _TYPED_DURATION = re.compile(
     r"|^\s*(?P<m>\d{2,3})\s*(?:min|mins|minutos|minutes)\s*$",
     re.IGNORECASE,
 )
+# Durations in words, "tres horas", "una hora y media", "media hora", "two hours": read as the
+# digits _TYPED_DURATION takes, so they are never mistaken for an end time ("hasta las 3").
+_HOUR_WORDS = {
+    "un": "1", "una": "1", "one": "1", "an": "1", "a": "1", "dos": "2", "two": "2", "tres": "3",
+    "three": "3", "cuatro": "4", "four": "4", "cinco": "5", "five": "5", "seis": "6", "six": "6",
+    "siete": "7", "seven": "7", "ocho": "8", "eight": "8", "nueve": "9", "nine": "9",
+    "diez": "10", "ten": "10",
+}  # fmt: skip
+_WORDED_HOURS = re.compile(
+    r"^(?:(?P<n>[a-z]+|\d{1,2})\s+)?(?:hora|horas|hour|hours)"
+    r"(?P<half>\s+(?:y|and)\s+(?:media|a half))?$"
+)
+_HALF_HOUR = re.compile(r"^(?:media hora|half an hour)$")
+
+
+def digits_for_worded_duration(text: str) -> str:
+    """ "tres horas" -> "3 h", "hora y media" -> "1.5 h", "media hora" -> "30 min"; other text
+    is returned as it came."""
+    folded = " ".join(fold(text).split())
+    if _HALF_HOUR.match(folded):
+        return "30 min"
+    match = _WORDED_HOURS.match(folded)
+    if match is None:
+        return text
+    number = match["n"] or "1"
+    hours = number if number.isdigit() else _HOUR_WORDS.get(number)
+    if hours is None:
+        return text
+    return f"{hours}.5 h" if match["half"] else f"{hours} h"
 
 
 def apply_duration(start: datetime, code: str, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
@@ -63,8 +92,8 @@ def end_before_start(text: str, start: datetime, tz: ZoneInfo) -> datetime | Non
 
 
 def typed_end(text: str, start: datetime, tz: ZoneInfo) -> datetime | None:
-    """The end from typed text: "2 h", "90 min", or "hasta las 12" / "until 5pm"."""
-    match = _TYPED_DURATION.match(text)
+    """The end from typed text: "2 h", "90 min", "tres horas", or "hasta las 12" / "until 5pm"."""
+    match = _TYPED_DURATION.match(digits_for_worded_duration(text))
     if match and match["n"]:
         hours = float(match["n"].replace(",", "."))
         return start + timedelta(hours=hours) if 0 < hours <= 24 else None
