@@ -105,6 +105,15 @@ BENCHMARKS = [
         ],
     ),
     Benchmark(
+        "import",
+        ["-m", "bench.bench_import", "--database", "{db}", "--now", "{now}"],
+        [
+            Figure("import: preview 5,000 rows", r"^preview: ([\d.]+) s", "s", "< 5 s", _under(5)),
+            Figure("import: import 5,000 rows", r"^import: ([\d.]+) s", "s", "< 10 s", _under(10)),
+            Figure("import: re-import (unchanged)", r"^re-import: ([\d.]+) s", "s", "-", None),
+        ],
+    ),
+    Benchmark(
         "storage",
         ["-m", "bench.bench_storage", "--database", "{db}", "--samples", "1000", "--now", "{now}"],
         [

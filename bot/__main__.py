@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from bot.cli.activities import add_import_activities_parser, run_import_activities
 from bot.cli.admin import COMMANDS as ADMIN_COMMANDS
 from bot.cli.admin import add_admin_parsers, run_admin
 from bot.cli.backup import add_backup_parsers, run_backup, run_restore
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--database", help="SQLite file (default: minka-sandbox.db)")
     add_import_parser(sub)
+    add_import_activities_parser(sub)
     sub.add_parser(
         "status",
         help="show the delivery queue: pending, sent and failed in the last hour, inactive chats",
@@ -125,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sandbox(settings, args.database)
         if args.command == "import-schools":
             return asyncio.run(run_import(settings, args))
+        if args.command == "import-activities":
+            return asyncio.run(run_import_activities(settings, args))
         if args.command == "status":
             return run_status(settings)
         if args.command == "backup":

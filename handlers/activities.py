@@ -34,7 +34,8 @@ from bot.views.activity_views import (
     single_button,
 )
 from bot.views.commands import ACTIVITIES
-from bot.views.texts import label, t
+from bot.views.import_views import source_text
+from bot.views.texts import Markup, label, t
 from handlers.common import registered_member
 from handlers.conversations import Handler, conversation
 from storage.activities import (
@@ -120,6 +121,9 @@ async def show_activity(update: Update, context: MinkaContext) -> None:
     await query.answer()
     lang = await context.language()
     text = activity_text(facts_of(activity, lang), lang, context.settings.tz)
+    source = await context.storage.activity_imports.source_of(activity.id)
+    if source is not None:  # brought in from a 3W spreadsheet: say which file and row
+        text = Markup(text + "\n" + source_text(source, lang, context.settings.tz))
     await send(update, text, reply_markup=manage_keyboard(activity.id, lang))
 
 

@@ -23,6 +23,7 @@ from handlers import (
     exports,
     follows,
     free_text,
+    imports,
     my_school,
     onboarding,
     panel,
@@ -61,6 +62,7 @@ def handler_registry() -> list[Handler]:
         # 4. Commands and buttons that work anywhere, Spanish and English names alike; inline
         #    mode ("@bot santa rosa" in any chat) comes with schools.
         *admin.handlers(),
+        *imports.handlers(),
         *schools.handlers(),
         *privacy.handlers(),
         *common.handlers(),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from storage.activities import Activities
 from storage.activity_events import ActivityEvents
+from storage.activity_imports import ActivityImports
 from storage.audit import AuditLog
 from storage.broadcasts import Broadcasts
 from storage.calendar_feeds import CalendarFeeds
@@ -58,6 +59,7 @@ class Storage:
         self.calendar_feeds = CalendarFeeds(self.db)
         self.relays = Relays(self.db)
         self.questions = PendingQuestions(self.db)
+        self.activity_imports = ActivityImports(self.db)
 
     async def open(self) -> None:
         """Open the connection and bring the schema up to date (idempotent)."""

@@ -11,6 +11,7 @@ transaction: claimed means queued, so a restart loses nothing and nothing is cla
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -333,6 +334,15 @@ async def _fetch(session: Session, activity_id: int) -> Activity:
     return row_to_activity(row)
 
 
+async def fetch_many(session: Session, activity_ids: Sequence[int]) -> list[Activity]:
+    """Activities by id inside the caller's transaction (an import's summary to followers)."""
+    rows = await session.fetchall(
+        _SELECT + " WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.starts_at, a.id",
+        (json.dumps(list(activity_ids)),),
+    )
+    return [row_to_activity(row) for row in rows]
+
+
 async def _require_status(
     session: Session, activity_id: int, allowed: frozenset[ActivityStatus]
 ) -> aiosqlite.Row:
@@ -401,6 +411,11 @@ class Activities:
             await session.scalar("SELECT 1 FROM organizations WHERE id = ?", (org_id,)) is None
         ):
             raise InvalidActivity(InvalidReason.UNKNOWN_ORGANIZATION, org_id)
+
+    async def many(self, activity_ids: Sequence[int]) -> list[Activity]:
+        """Activities by id, soonest first (what an import changed, for its followers)."""
+        async with self._db.read() as session:
+            return await fetch_many(session, activity_ids)
 
     async def get(self, activity_id: int) -> Activity | None:
         row = await self._db.fetchone(_SELECT + " WHERE a.id = ?", (activity_id,))

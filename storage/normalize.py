@@ -24,6 +24,8 @@ def fold(text: str) -> str:
 def clean_text(text: str, *, keep_newlines: bool = False) -> str:
     """User-typed text as we store it: NFC, no control or invisible characters, tidy spaces."""
     normal = unicodedata.normalize("NFC", text).replace("\r\n", "\n")
+    if normal.isprintable():  # no control, invisible or odd space characters: the fast path
+        return " ".join(normal.split())
     kept = "".join(_kept_char(char, keep_newlines) for char in normal)
     if not keep_newlines:
         return " ".join(kept.split())

@@ -66,6 +66,12 @@ class Organizations:
         row = await self._db.fetchone("SELECT * FROM organizations WHERE id = ?", (org_id,))
         return None if row is None else row_to_organization(row)
 
+    async def every(self) -> list[Organization]:
+        """All organizations, by name: what a spreadsheet's names are matched against (a few
+        thousand at most, so one read beats a query per row)."""
+        rows = await self._db.fetchall("SELECT * FROM organizations ORDER BY name_key")
+        return [row_to_organization(row) for row in rows]
+
     async def find_similar(self, name: str, limit: int = 5) -> list[Organization]:
         """Organizations whose folded name contains every folded word typed, exact match first."""
         key = fold(name)
@@ -90,7 +96,7 @@ class Organizations:
 
     @staticmethod
     async def create_in(
-        session: Session, name: str, kind: OrgKind, created_by: int
+        session: Session, name: str, kind: OrgKind, created_by: int | None
     ) -> Organization:
         key = fold(name)
         await session.execute(

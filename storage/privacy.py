@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from storage.activity_imports import forget_importer, imports_of
 from storage.db import Database, Session
 from storage.panel_access import end_all_in as end_panel_access
 
@@ -47,6 +48,7 @@ class PersonalData:
                 " ORDER BY created_at",
                 (user_id,),
             )
+            coordination["spreadsheets_imported"] = await imports_of(session, user_id)
             relays = await _relays(session, user_id)
         others = (
             drafts, created, activities, follows, feeds, web_sessions,
@@ -94,6 +96,7 @@ class PersonalData:
             # Her calendar links stop working: revoked ones too go, nothing of her is kept.
             await session.execute("DELETE FROM calendar_feeds WHERE owner_id = ?", (user_id,))
             await end_panel_access(session, user_id)  # her web overview closes at once
+            await forget_importer(session, user_id)
             await _forget_relays(session, user_id)
             removed = await session.execute("DELETE FROM members WHERE user_id = ?", (user_id,))
         return removed > 0

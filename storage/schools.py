@@ -9,6 +9,7 @@ for spelling correction, which `refresh_search_terms()` brings up to date after 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 import unicodedata
@@ -507,6 +508,17 @@ class Schools:
              not active_only),
         )  # fmt: skip
         return [(row[0], row[1], row[2]) for row in rows]
+
+    async def with_cod_mods(self, cod_mods: Collection[str]) -> list[School]:
+        """Every anexo of these códigos modulares, in one query (a spreadsheet's thousands of
+        codes would exceed SQLite's parameter limit as `?` marks, so they go as one JSON array)."""
+        if not cod_mods:
+            return []
+        rows = await self._db.fetchall(
+            "SELECT * FROM schools WHERE cod_mod IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(cod_mods)),),
+        )
+        return [row_to_school(row) for row in rows]
 
     async def by_ids(self, ids: Sequence[int]) -> dict[int, School]:
         if not ids:

@@ -70,6 +70,7 @@ LARGEST_TEXT: dict[str, Iterable[str] | None] = {
     "CalendarRenew.target": (str(SQLITE_MAX_ID), ""),
     "CalendarShow.feed": cb.FEED_CODES,
     "CalendarShow.target": (str(SQLITE_MAX_ID), ""),
+    "ImportAction.action": cb.IMPORT_ACTIONS,
 }
 
 

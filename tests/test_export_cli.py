@@ -60,7 +60,7 @@ def test_xlsx_and_csv_of_a_province(database: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert str(out) in result.stdout
     rows = list(openpyxl.load_workbook(out)["Actividades"].iter_rows(min_row=3, values_only=True))
-    assert sorted(row[5] for row in rows) == ["Taller 9000001", "Taller 9000002"]
+    assert sorted(str(row[5]) for row in rows) == ["Taller 9000001", "Taller 9000002"]
     csv_out = database.parent / "lima.csv"
     result = minka(database, "export", "--scope", "1501", "--from", "2027-03-01",
                    "--to", "2027-03-31", "--format", "csv", "--language", "en",

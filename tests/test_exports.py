@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import hxl
 import openpyxl
 import pytest
+from openpyxl.cell.cell import Cell
 
 from bot.domain.exports import (
     InvalidPeriod,
@@ -139,7 +140,9 @@ async def test_dates_are_excel_dates_in_lima_time(
     start, end, reached = (header.index(n) for n in ("Inicio", "Fin", "Participantes"))
     by_id = {row[0].value: row for row in sheet.iter_rows(min_row=3)}
     first = by_id[seeded["smp_a"]]
-    assert first[start].is_date and first[start].value == datetime(2027, 3, 2, 9, 0)
+    first_start = first[start]
+    assert isinstance(first_start, Cell) and first_start.is_date
+    assert first_start.value == datetime(2027, 3, 2, 9, 0)
     assert first[end].value == datetime(2027, 3, 2, 11, 0)
     assert first[reached].value == 35
     assert by_id[seeded["span"]][end].value == datetime(2027, 3, 2, 8, 0)

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -558,3 +559,29 @@ async def test_run_chat_quotes_numeric_buttons_and_says_numbers(fake: FakeTelegr
     assert presses == ["d5"]
     assert output.count("New user Lucía (1100, en)") == 1
     assert output.count("You are now Lucía") == 2
+
+
+async def test_a_user_sends_a_document_the_bot_downloads_it(
+    bot: Bot, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """send_document as a person sends a file; getFile and the file URL give its bytes back,
+    as Telegram does; over 20 MB getFile refuses (the Bot API's download limit)."""
+    sheet = tmp_path / "matriz.csv"
+    sheet.write_bytes("Organización;Actividad\nAyni;Taller\n".encode())
+    printed: list[str] = []
+
+    async def typed() -> AsyncIterator[str]:
+        yield f"/file {sheet}"
+        yield "/file /no/such/file.xlsx"
+
+    await asyncio.wait_for(run_chat(fake, typed(), printed.append), 10)
+    assert any("Usage / Uso: /file PATH" in line for line in printed)
+    (update,) = [u for u in fake.updates if "document" in u.get("message", {})]
+    document = update["message"]["document"]
+    assert document["file_name"] == "matriz.csv" and document["file_size"] == sheet.stat().st_size
+    downloaded = await (await bot.get_file(document["file_id"])).download_as_bytearray()
+    assert bytes(downloaded) == sheet.read_bytes()
+    await fake.send_document(ROSA, "enorme.xlsx", b"x" * (20 * 1024 * 1024 + 1))
+    big = fake.updates[-1]["message"]["document"]["file_id"]
+    with pytest.raises(BadRequest, match="too big"):
+        await bot.get_file(big)

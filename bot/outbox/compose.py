@@ -9,7 +9,7 @@ than it must.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -172,3 +172,29 @@ def report_item(broadcast: Broadcast, report: BroadcastReport, lang: str) -> Out
 def excerpt(text: str, length: int = 40) -> str:
     one_line = " ".join(text.split())
     return one_line if len(one_line) <= length else one_line[: length - 1] + "…"
+
+
+# --- a 3W import's summary to followers ---------------------------------------------------------
+
+MAX_IMPORT_LINES = 5  # activities named in a follower's summary of an import
+
+
+def import_summary_text(
+    who: str, activities: Sequence[Activity], lang: str, tz: ZoneInfo
+) -> Markup:
+    """One message per chat and import: the new or changed upcoming activities it follows.
+    Imported activities are whole days: the date alone, never a made-up hour."""
+    lines = [
+        t(
+            lang,
+            "import_followers_line",
+            title=activity.title,
+            school=activity.school_name,
+            day=f"{activity.starts_at.astimezone(tz):%d/%m/%Y}",
+        )
+        for activity in activities[:MAX_IMPORT_LINES]
+    ]
+    if len(activities) > MAX_IMPORT_LINES:
+        lines.append(t(lang, "import_followers_more", count=len(activities) - MAX_IMPORT_LINES))
+    summary = Markup("\n".join(lines))
+    return t(lang, "import_followers_summary", who=who, count=len(activities), lines=summary)

@@ -15,6 +15,7 @@ from telegram import (
     CallbackQuery,
     Chat,
     ChatMemberUpdated,
+    Document,
     InlineQuery,
     Location,
     Message,
@@ -62,6 +63,11 @@ def my_chat_member_of(update: Update) -> ChatMemberUpdated:
 def location_of(update: Update) -> Location:
     """The location a person shared."""
     return _required(message_of(update).location, "location", update)
+
+
+def document_of(update: Update) -> Document:
+    """The file a person sent (a spreadsheet to import)."""
+    return _required(message_of(update).document, "document", update)
 
 
 def _required(part: T | None, what: str, update: Update) -> T:

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 
 from bot.sandbox.fake_telegram import FakeTelegram, FakeUser, Params, SentMessage
 from bot.sandbox.fake_telegram.keyboards import inline_markup
@@ -31,6 +32,7 @@ Users / usuarios: Rosa (es), Carlos (es), Emma (en).
   /as NAME [es|en]  switch user, or create one / cambiar de usuario, o crearlo
   /users            list users / ver usuarios
   /loc LAT LON      share a location / compartir ubicación (e.g. /loc -11.9798 -77.0744)
+  /file PATH        send a file (a 3W spreadsheet) / enviar un archivo (una planilla 3W)
   N                 press button [N] / pulsar el botón [N]
   /say TEXT         send TEXT as typed, even a number / enviar TEXT tal cual, aunque sea un número
   /quit             exit / salir
@@ -132,6 +134,8 @@ class _ChatSession:
             self._switch_user(argument.strip())
         elif command == "/loc":
             await self._share_location(argument)
+        elif command == "/file":
+            await self._send_file(argument.strip())
         elif command == "/say" and argument.strip():
             await self.fake.send_text(self.current.id, argument.strip())
         elif line.isdigit() and len(line) <= 2:
@@ -188,6 +192,15 @@ class _ChatSession:
             return
         await self.fake.share_location(self.current.id, latitude, longitude)
 
+    async def _send_file(self, argument: str) -> None:
+        """Send a local file as a document (coordinators import spreadsheets this way; set
+        ADMIN_IDS to a test user's id to try it as an admin)."""
+        found = await asyncio.to_thread(_read_local_file, argument)
+        if found is None:
+            self.out("Usage / Uso: /file PATH   (e.g. /file matriz-3w.xlsx)")
+            return
+        await self.fake.send_document(self.current.id, *found)
+
     async def _press(self, number: int) -> None:
         try:
             await self.fake.press(self.current.id, number)
@@ -196,6 +209,11 @@ class _ChatSession:
             await self.fake.send_text(self.current.id, str(number))
         except ValueError as error:  # a URL or other non-callback button
             self.out(f"(button {number} does not send anything to the bot: {error})")
+
+
+def _read_local_file(argument: str) -> tuple[str, bytes] | None:
+    path = Path(argument).expanduser()
+    return (path.name, path.read_bytes()) if argument and path.is_file() else None
 
 
 def _find_user(users: Sequence[FakeUser], name: str) -> FakeUser | None:

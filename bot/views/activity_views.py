@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -17,6 +17,7 @@ from bot.domain.dates import (
     Language,
     ParsedWhen,
     format_clock,
+    format_day,
     format_days,
     format_when,
     weekday_and_month,
@@ -128,6 +129,8 @@ def short_when(moment: datetime, lang: str, tz: ZoneInfo) -> str:
     """ "lun 30/11 9:00": compact enough for buttons and lists."""
     local = moment.astimezone(tz)
     weekday = WEEKDAYS.get(lang, WEEKDAYS["es"])[local.weekday()]
+    if (local.hour, local.minute) == (0, 0):  # a whole day (imported from a 3W): no made-up hour
+        return f"{weekday} {local:%d/%m}"
     return f"{weekday} {local:%d/%m} {local.hour}:{local:%M}"
 
 
@@ -156,11 +159,28 @@ def span_when(facts: ActivityFacts, lang: str, tz: ZoneInfo) -> tuple[str, str]:
     julio de 2027, 9:00 a. m." – "1:00 p. m. (cada día)"."""
     language = date_language(lang)
     first, last = facts.starts_at.astimezone(tz), facts.ends_at.astimezone(tz)
+    if is_whole_days(first, last):
+        return whole_days_when(first, last, lang, tz)
     if not facts.repeats_daily or first.date() == last.date():
         return format_when(facts.starts_at, language, tz=tz), end_text(facts, lang, tz)
     days = format_days(first.date(), last.date(), language)
     when = f"{days}, {format_clock(first, language, tz=tz)}"
     return when, label(lang, "each_day", end=format_clock(last, language, tz=tz))
+
+
+def is_whole_days(first: datetime, last: datetime) -> bool:
+    """From one local midnight to another: days without hours, as a 3W import gives them."""
+    return first.time() == last.time() == time(0, 0) and last > first
+
+
+def whole_days_when(first: datetime, last: datetime, lang: str, tz: ZoneInfo) -> tuple[str, str]:
+    """(when, end) for whole days: "jueves 10 de diciembre de 2026" – "todo el día"; never the
+    midnights as hours nobody gave."""
+    language = date_language(lang)
+    last_day = (last - timedelta(days=1)).date()
+    if last_day == first.date():
+        return format_day(first, language, tz=tz), label(lang, "all_day")
+    return format_days(first.date(), last_day, language), label(lang, "whole_days")
 
 
 # The guesses said in a note wherever a moment is shown for confirmation or in a preview. The

@@ -481,3 +481,18 @@ class CalendarShow(Payload):
     prefix = "ks"
     feed: str  # FEED_CODES key
     target: str
+
+
+# Activity import (3W spreadsheets) -------------------------------------------------------------
+
+IMPORT_PROBLEMS, IMPORT_RUN, IMPORT_CANCEL = "p", "i", "c"
+IMPORT_ACTIONS = (IMPORT_PROBLEMS, IMPORT_RUN, IMPORT_CANCEL)
+
+
+@dataclass(frozen=True)
+class ImportAction(Payload):
+    """Under an import preview: see the problems ("p"), import ("i") or cancel ("c")."""
+
+    prefix = "im"
+    import_id: int
+    action: str

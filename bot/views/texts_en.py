@@ -666,4 +666,102 @@ EN: dict[str, str] = {
     "another name or the código modular.",
     # No dead ends: a command without a school asks which (handlers/schools.py)
     "which_school": "Which school? Tap one of these, or: {usage}",
+    # Activity import (3W spreadsheets): handlers/imports.py, bot/views/import_views.py
+    "import_not_allowed": "Only coordinators and administrators can import activity "
+    "spreadsheets. If you coordinate a network or a UGEL, ask a Minka administrator for the role.",
+    "import_reading": "Reading “{file}”…",
+    "import_preview": "<b>{file}</b>{sheet}: {rows:# row|# rows}: {activities:# activity|# "
+    "activities} recognised at {schools:# school|# schools} in your scope{problems}; {new_orgs:# "
+    "new organization|# new organizations} (not verified).\nIf you import: {inserted} new, "
+    "{updated} updated, {unchanged} unchanged.",
+    "import_preview_sheet": " (sheet “{sheet}”)",
+    "import_preview_merged": "\nI filled {count:# merged cell|# merged cells} with the value of "
+    "their first cell.",
+    "import_nothing_to_import": "\nThere are no rows that can be imported: check the problems.",
+    "import_missing_columns": "In “{file}” I found no columns for: {columns}. Add a header row "
+    "(for example Organization, School code, Activity, Start date) or HXL tags (#org, "
+    "#loc+code, #activity, #date+start).",
+    "import_column_organization": "organization",
+    "import_column_school_name": "school (código modular or name)",
+    "import_column_activity": "activity",
+    "import_column_start": "date",
+    "import_count_no_school": "{count:# row without a school|# rows without a school}",
+    "import_count_school_not_found": "{count:# school not found|# schools not found}",
+    "import_count_school_unclear": "{count:# unclear school|# unclear schools}",
+    "import_count_code_unknown": "{count:# código modular that does not exist|# códigos modulares "
+    "that do not exist}",
+    "import_count_out_of_scope": "{count:# row outside your scope|# rows outside your scope}",
+    "import_count_no_organization": "{count:# row without an organization|# rows without an "
+    "organization}",
+    "import_count_organization_too_long": "{count:# organization name too long|# organization "
+    "names too long}",
+    "import_count_no_title": "{count:# row without an activity|# rows without an activity}",
+    "import_count_no_date": "{count:# row without a date|# rows without a date}",
+    "import_count_bad_date": "{count:# date I cannot read|# dates I cannot read}",
+    "import_count_no_year": "{count:# date without a year|# dates without a year}",
+    "import_count_only_month": "{count:# date with only the month|# dates with only the month}",
+    "import_count_end_before_start": "{count:# row ending before it starts|# rows ending before "
+    "they start}",
+    "import_count_formula": "{count:# row with formulas|# rows with formulas}",
+    "import_count_duplicate": "{count:# repeated row|# repeated rows}",
+    "import_reason_no_school": "no school",
+    "import_reason_school_not_found": "school not found",
+    "import_reason_school_unclear": "unclear school",
+    "import_reason_code_unknown": "that código modular does not exist",
+    "import_reason_out_of_scope": "outside your scope",
+    "import_reason_no_organization": "no organization",
+    "import_reason_organization_too_long": "organization name too long (max. 100)",
+    "import_reason_no_title": "no activity",
+    "import_reason_no_date": "no date",
+    "import_reason_bad_date": "a date I cannot read (use dd/mm/yyyy)",
+    "import_reason_no_year": "a date without a year",
+    "import_reason_only_month": "only the month: the day is missing",
+    "import_reason_end_before_start": "ends before it starts",
+    "import_reason_formula": "holds a formula: paste values only",
+    "import_reason_duplicate": "repeats row",
+    "import_count_code_elsewhere": "{count:# código modular of a school elsewhere|# códigos "
+    "modulares of schools elsewhere}",
+    "import_reason_code_elsewhere": "that código modular is of a school elsewhere",
+    "import_problem_line": "row {row}: “{value}” — {reason}",
+    "import_problem_guess": " — {code} {name}, {district}?",
+    "import_problems_title": "<b>Problems in “{file}”</b> ({count})",
+    "import_problems_more": "… and {count} more. Fix them in the spreadsheet and send it again.",
+    "import_problems_none": "No problems: every row was recognised.",
+    "import_done": "Imported “{file}”: {inserted} new, {updated} updated, {unchanged} unchanged, "
+    "{skipped:# row skipped|# rows skipped}; {new_orgs:# new organization|# new organizations} "
+    "(not verified).",
+    "import_cancelled": "Done, I did not import “{file}”.",
+    "import_already_imported": "That spreadsheet was already imported.",
+    "import_already_cancelled": "That import was already cancelled. Send the spreadsheet again if "
+    "you want to import it.",
+    "import_gone": "I could not find that import. Send the spreadsheet again.",
+    "import_download_failed": "I could not download “{file}” from Telegram. Send it again.",
+    "import_file_changed": "I could not read the same spreadsheet again. Send it again.",
+    "import_sheet_too_big": "“{file}” is larger than 10 MB. Split it or remove the sheets that "
+    "are not activities.",
+    "import_sheet_too_many_rows": "“{file}” has more than 20,000 rows. Split it into parts of up "
+    "to 20,000 rows and send them one by one.",
+    "import_sheet_protected": "“{file}” is password-protected. Save it without a password and "
+    "send it again.",
+    "import_sheet_old_xls": "“{file}” is an old Excel file (.xls). Save it as .xlsx or .csv and "
+    "send it again.",
+    "import_sheet_unsupported": "I only read .xlsx and .csv spreadsheets. Save “{file}” in one of "
+    "those formats.",
+    "import_sheet_corrupt": "I could not open “{file}”: the file looks damaged. Open it in Excel, "
+    "save it again and send it.",
+    "import_sheet_empty": "“{file}” is empty.",
+    "import_sheet_no_header": "In “{file}” I found no header row of a 3W matrix (Organization, "
+    "School code or School name, Activity, Start date…).",
+    "import_followers_summary": "📥 {who} imported {count:# upcoming activity|# upcoming "
+    "activities} in what you follow:\n{lines}",
+    "import_followers_line": "• {title} — {school} — {day}",
+    "import_followers_more": "… and {count} more.",
+    "import_source": "Imported from “{file}”, row {row}, by {who}, on {day}.",
+    "import_operator": "a Minka operator",
+    "import_forgotten": "someone no longer on Minka",
+    "all_day": "all day",
+    "whole_days": "whole days",
+    "btn_import_problems": "See problems",
+    "btn_import_run": "Import",
+    "btn_import_cancel": "Cancel",
 }

@@ -674,4 +674,102 @@ ES: dict[str, str] = {
     "Prueba con otro nombre o el código modular.",
     # No dead ends: a command without a school asks which (handlers/schools.py)
     "which_school": "¿De qué escuela? Toca una de estas, o: {usage}",
+    # Activity import (3W spreadsheets): handlers/imports.py, bot/views/import_views.py
+    "import_not_allowed": "Solo los coordinadores y administradores pueden importar planillas de "
+    "actividades. Si coordinas una red o una UGEL, pide el rol a un administrador de Minka.",
+    "import_reading": "Leyendo «{file}»…",
+    "import_preview": "<b>{file}</b>{sheet}: {rows:# fila|# filas}: {activities:# actividad "
+    "reconocida|# actividades reconocidas} en {schools:# escuela|# escuelas} de tu "
+    "ámbito{problems}; {new_orgs:# organización nueva (no verificada)|# organizaciones nuevas (no "
+    "verificadas)}.\nSi importas: {inserted:# nueva|# nuevas}, {updated:# actualizada|# "
+    "actualizadas}, {unchanged} sin cambios.",
+    "import_preview_sheet": " (hoja «{sheet}»)",
+    "import_preview_merged": "\nRellené {count:# celda combinada|# celdas combinadas} con el valor "
+    "de su primera celda.",
+    "import_nothing_to_import": "\nNo hay filas que se puedan importar: revisa los problemas.",
+    "import_missing_columns": "En «{file}» no encontré columnas para: {columns}. Pon una fila de "
+    "títulos (por ejemplo Organización, Código modular, Actividad, Fecha inicio) o las etiquetas "
+    "HXL (#org, #loc+code, #activity, #date+start).",
+    "import_column_organization": "organización",
+    "import_column_school_name": "escuela (código modular o nombre)",
+    "import_column_activity": "actividad",
+    "import_column_start": "fecha",
+    "import_count_no_school": "{count:# fila sin escuela|# filas sin escuela}",
+    "import_count_school_not_found": "{count:# escuela no encontrada|# escuelas no encontradas}",
+    "import_count_school_unclear": "{count:# escuela dudosa|# escuelas dudosas}",
+    "import_count_code_unknown": "{count:# código modular que no existe|# códigos modulares que "
+    "no existen}",
+    "import_count_out_of_scope": "{count:# fila fuera de tu ámbito|# filas fuera de tu ámbito}",
+    "import_count_no_organization": "{count:# fila sin organización|# filas sin organización}",
+    "import_count_organization_too_long": "{count:# nombre de organización demasiado largo|# "
+    "nombres de organización demasiado largos}",
+    "import_count_no_title": "{count:# fila sin actividad|# filas sin actividad}",
+    "import_count_no_date": "{count:# fila sin fecha|# filas sin fecha}",
+    "import_count_bad_date": "{count:# fecha que no entiendo|# fechas que no entiendo}",
+    "import_count_no_year": "{count:# fecha sin año|# fechas sin año}",
+    "import_count_only_month": "{count:# fecha con solo el mes|# fechas con solo el mes}",
+    "import_count_end_before_start": "{count:# fila que termina antes de empezar|# filas que "
+    "terminan antes de empezar}",
+    "import_count_formula": "{count:# fila con fórmulas|# filas con fórmulas}",
+    "import_count_duplicate": "{count:# fila repetida|# filas repetidas}",
+    "import_reason_no_school": "sin escuela",
+    "import_reason_school_not_found": "escuela no encontrada",
+    "import_reason_school_unclear": "escuela dudosa",
+    "import_reason_code_unknown": "ese código modular no existe",
+    "import_reason_out_of_scope": "fuera de tu ámbito",
+    "import_reason_no_organization": "sin organización",
+    "import_reason_organization_too_long": "nombre de organización demasiado largo (máx. 100)",
+    "import_reason_no_title": "sin actividad",
+    "import_reason_no_date": "sin fecha",
+    "import_reason_bad_date": "fecha que no entiendo (usa dd/mm/aaaa)",
+    "import_reason_no_year": "fecha sin año",
+    "import_reason_only_month": "solo el mes: falta el día",
+    "import_reason_end_before_start": "termina antes de empezar",
+    "import_reason_formula": "tiene una fórmula: pega solo los valores",
+    "import_reason_duplicate": "repite la fila",
+    "import_count_code_elsewhere": "{count:# código modular de una escuela de otro lugar|# "
+    "códigos modulares de escuelas de otro lugar}",
+    "import_reason_code_elsewhere": "ese código modular es de una escuela de otro lugar",
+    "import_problem_line": "fila {row}: «{value}» — {reason}",
+    "import_problem_guess": " — ¿{code} {name}, {district}?",
+    "import_problems_title": "<b>Problemas de «{file}»</b> ({count})",
+    "import_problems_more": "… y {count} más. Corrígelos en la planilla y envíala de nuevo.",
+    "import_problems_none": "No hay problemas: todas las filas se reconocieron.",
+    "import_done": "Importé «{file}»: {inserted:# nueva|# nuevas}, {updated:# actualizada|# "
+    "actualizadas}, {unchanged} sin cambios, {skipped:# fila omitida|# filas omitidas}; "
+    "{new_orgs:# organización nueva (no verificada)|# organizaciones nuevas (no verificadas)}.",
+    "import_cancelled": "Listo, no importé «{file}».",
+    "import_already_imported": "Esa planilla ya se importó.",
+    "import_already_cancelled": "Esa importación ya estaba cancelada. Envía la planilla de nuevo "
+    "si quieres importarla.",
+    "import_gone": "No encontré esa importación. Envía la planilla de nuevo.",
+    "import_download_failed": "No pude descargar «{file}» de Telegram. Envíalo de nuevo.",
+    "import_file_changed": "No pude volver a leer la misma planilla. Envíala de nuevo.",
+    "import_sheet_too_big": "«{file}» pesa más de 10 MB. Divide la planilla o quita las hojas "
+    "que no son de actividades.",
+    "import_sheet_too_many_rows": "«{file}» tiene más de 20 000 filas. Divídela en partes de "
+    "hasta 20 000 filas y envíalas una por una.",
+    "import_sheet_protected": "«{file}» está protegida con contraseña. Guárdala sin contraseña y "
+    "envíala de nuevo.",
+    "import_sheet_old_xls": "«{file}» es un Excel antiguo (.xls). Guárdala como .xlsx o .csv y "
+    "envíala de nuevo.",
+    "import_sheet_unsupported": "Solo leo planillas .xlsx y .csv. Guarda «{file}» en uno de esos "
+    "formatos.",
+    "import_sheet_corrupt": "No pude abrir «{file}»: el archivo parece dañado. Ábrelo en Excel, "
+    "guárdalo de nuevo y envíalo.",
+    "import_sheet_empty": "«{file}» está vacía.",
+    "import_sheet_no_header": "En «{file}» no encontré una fila de títulos de una matriz 3W "
+    "(Organización, Código modular o Institución educativa, Actividad, Fecha inicio…).",
+    "import_followers_summary": "📥 {who} importó {count:# actividad próxima|# actividades "
+    "próximas} en lo que sigues:\n{lines}",
+    "import_followers_line": "• {title} — {school} — {day}",
+    "import_followers_more": "… y {count} más.",
+    "import_source": "Importada de «{file}», fila {row}, por {who}, el {day}.",
+    "import_operator": "un operador de Minka",
+    "import_forgotten": "alguien que ya no usa Minka",
+    "all_day": "todo el día",
+    "whole_days": "días completos",
+    "btn_import_problems": "Ver problemas",
+    "btn_import_run": "Importar",
+    "btn_import_cancel": "Cancelar",
 }

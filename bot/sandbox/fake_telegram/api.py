@@ -17,6 +17,7 @@ MAX_INLINE_BUTTONS = 100
 MAX_INLINE_RESULTS = 50
 MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_UPLOAD_BYTES = {"document": 50 * 1024 * 1024, "photo": 10 * 1024 * 1024}
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files (Bot API limit)
 
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "

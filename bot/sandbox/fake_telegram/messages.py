@@ -8,6 +8,7 @@ from typing import Any
 from bot.sandbox.fake_telegram.api import (
     CHAT_ACTIONS,
     MAX_CAPTION_LENGTH,
+    MAX_DOWNLOAD_BYTES,
     MAX_TEXT_LENGTH,
     MAX_UPLOAD_BYTES,
     NOT_MODIFIED,
@@ -187,6 +188,8 @@ class MessageMethods(FakeState):
         upload = self._files.get(file_id)
         if upload is None:
             raise bad_request("invalid file_id")
+        if len(upload.content) > MAX_DOWNLOAD_BYTES:
+            raise bad_request("file is too big")
         return {
             "file_id": file_id,
             "file_unique_id": f"u{file_id}",

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import secrets
 from collections.abc import Callable, Iterable
 from typing import Any, Self
 
@@ -127,6 +128,28 @@ class FakeTelegram(UpdateMethods, MessageMethods, QueryMethods):
     ) -> JSONDict:
         location = {"latitude": latitude, "longitude": longitude}
         message = self._user_message(user_id, chat_id, location=location)
+        return await self._push_user_update("message", message, message["chat"]["id"])
+
+    async def send_document(
+        self,
+        user_id: int,
+        file_name: str,
+        content: bytes,
+        mime_type: str = "application/octet-stream",
+        *,
+        chat_id: int | None = None,
+    ) -> JSONDict:
+        """The user sends a file; the bot can fetch it with getFile and the file URL."""
+        file_id = f"user-document-{len(self._files) + 1}-{secrets.token_hex(4)}"
+        self._files[file_id] = UploadedFile(file_name, content, mime_type)
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(content),
+        }
+        message = self._user_message(user_id, chat_id, document=document)
         return await self._push_user_update("message", message, message["chat"]["id"])
 
     async def press_button(
