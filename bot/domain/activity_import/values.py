@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from bot.domain.activity_import.reading import Cell, Formula
 from bot.domain.dates import LIMA, DateFlag, parse_when
+from bot.domain.dates.vocabulary import MONTH_NUMBERS
 from storage.activities import Category
 from storage.normalize import fold
 
@@ -38,20 +39,7 @@ class DaySpan:
     last: date
 
 
-MONTHS = {
-    "enero": 1, "ene": 1, "january": 1, "jan": 1,
-    "febrero": 2, "feb": 2, "february": 2,
-    "marzo": 3, "mar": 3, "march": 3,
-    "abril": 4, "abr": 4, "april": 4, "apr": 4,
-    "mayo": 5, "may": 5,
-    "junio": 6, "jun": 6, "june": 6,
-    "julio": 7, "jul": 7, "july": 7,
-    "agosto": 8, "ago": 8, "august": 8, "aug": 8,
-    "septiembre": 9, "setiembre": 9, "set": 9, "sep": 9, "sept": 9, "september": 9,
-    "octubre": 10, "oct": 10, "october": 10,
-    "noviembre": 11, "nov": 11, "november": 11,
-    "diciembre": 12, "dic": 12, "december": 12, "dec": 12,
-}  # fmt: skip
+MONTHS = MONTH_NUMBERS  # the dates package's month names, Spanish and English
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")

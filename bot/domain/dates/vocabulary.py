@@ -35,6 +35,9 @@ _MONTHS: Final[Mapping[str, int]] = {
     "diciembre": 12, "dic": 12, "december": 12, "dec": 12,
 }  # fmt: skip
 
+# Public for the 3W import, which reads month names in spreadsheet cells the same way.
+MONTH_NUMBERS: Final = _MONTHS
+
 _SIMPLE_NUMBER_WORDS: Final[Mapping[str, int]] = {
     "un": 1, "uno": 1, "una": 1, "primero": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
     "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13,
