@@ -47,6 +47,7 @@ from bot.web.panel_views import (
     STATIC,
     environment,
     local,
+    matrix_rows,
     matrix_table,
     school_rows,
     scope_name,
@@ -285,9 +286,13 @@ class PanelSite:
             keys = sorted({c.key or "" for c in by_district})
             districts = matrix_table(by_district, keys)
             names = await self.storage.overview.district_names(keys)
+        lang, query = asked.viewer.language, asked.query()
+        own = label(lang, "web_own_teachers")
         return self._render(
-            "matrix.html", asked.viewer.language, **await self._frame(asked, "matrix"),
+            "matrix.html", lang, **await self._frame(asked, "matrix"),
             categories=categories, districts=districts,
+            category_rows=matrix_rows(categories, "category", query, own),
+            district_rows=matrix_rows(districts, "district", query, own) if districts else "",
             category_names={c.value: label(asked.viewer.language, f"category_{c.value}")
                             for c in Category},
             district_names=names if districts else {},
