@@ -61,6 +61,15 @@ def school_rows(markers: Sequence[SchoolMarker], query: str) -> Markup:
     return Markup("".join(_school_row(m, place(m.district), link) for m in markers))
 
 
+def _escaped(text: str) -> str:
+    """markupsafe.escape's output for a str, without building a Markup per value: a UGEL's list
+    escapes 13,000 values, a third of its time through escape()."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("'", "&#39;").replace('"', "&#34;")
+    )  # fmt: skip
+
+
 def _school_row(m: SchoolMarker, district: str, link: str) -> str:
     kind = marker_class(m)
     where = ""
@@ -68,9 +77,9 @@ def _school_row(m: SchoolMarker, district: str, link: str) -> str:
         where = f' data-lat="{m.latitude:.5f}" data-lon="{m.longitude:.5f}"'
     return (
         f'<tr class="{kind}"{where}><td><span class="dot {kind}"></span> '
-        f'<a href="/panel/school/{m.id}?{link}">{escape(m.name)}</a> '
-        f"<small>{escape(m.cod_mod)}</small></td><td>{escape(district)}</td>"
-        f'<td>{escape(m.level or "")}</td><td class="n">{m.organizations}</td>'
+        f'<a href="/panel/school/{m.id}?{link}">{_escaped(m.name)}</a> '
+        f"<small>{_escaped(m.cod_mod)}</small></td><td>{_escaped(district)}</td>"
+        f'<td>{_escaped(m.level or "")}</td><td class="n">{m.organizations}</td>'
         f'<td class="n">{m.activities}</td></tr>\n'
     )
 
