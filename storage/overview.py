@@ -291,16 +291,30 @@ def _span(row: aiosqlite.Row, parse: Any = datetime.fromisoformat) -> _Span:
 
 
 def _school_overlaps(
-    spans: Sequence[_Span], tz: ZoneInfo
+    rows: Sequence[aiosqlite.Row], tz: ZoneInfo
 ) -> Iterator[tuple[OverlapKind, _Span, _Span]]:
-    """The overlaps among one school's activities, given in order of start."""
-    for index, first in enumerate(spans):
-        for second in spans[index + 1 :]:
-            if second.starts_at >= first.ends_at + WEEK:
+    """The overlaps among one school's activities, given in order of start (rows of _SPANS).
+
+    The stored times are UTC text of one format, which sorts as time: pairs are ruled out on
+    the text (one organization; neither meeting nor of one category), and only the rest parsed
+    and put to the rules."""
+    parse = datetime.fromisoformat
+    starts = [parse(row[2]) for row in rows]
+    spans: dict[int, _Span] = {}
+    for index, first in enumerate(rows):
+        week_after = parse(first[3]) + WEEK
+        for later, second in enumerate(rows[index + 1 :], index + 1):
+            if starts[later] >= week_after:
                 break  # in order of start: no later one shares a time or a week with `first`
-            kind = _overlap_kind(first, second, tz)
+            if first[5] == second[5] or (
+                first[6] != second[6] and not (first[2] < second[3] and second[2] < first[3])
+            ):
+                continue  # one organization; or neither the same time nor the same category
+            a = spans.get(first[1]) or spans.setdefault(first[1], _span(first))
+            b = spans.get(second[1]) or spans.setdefault(second[1], _span(second))
+            kind = _overlap_kind(a, b, tz)
             if kind is not None:
-                yield kind, first, second
+                yield kind, a, b
 
 
 class Overview:
@@ -342,7 +356,7 @@ class Overview:
             pairs = [
                 pair
                 for _, school_rows in groupby(rows, key=lambda row: row[0])
-                for pair in _school_overlaps([_span(row) for row in school_rows], tz)
+                for pair in _school_overlaps(list(school_rows), tz)
             ]
             pairs.sort(key=lambda p: (p[1].starts_at, p[1].id, p[2].id))
             ids = sorted({span.id for _, *both in pairs for span in both})
