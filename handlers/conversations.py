@@ -145,14 +145,15 @@ async def _ask_again(
         if pending.reply_markup
         else None
     )
-    token = asking_flow.set(flow)
-    try:
-        await message_of(update).reply_text(
-            t(lang, "ask_again_question", intro=intro, question=Markup(pending.text)),
-            reply_markup=markup,
-        )
-    finally:
-        asking_flow.reset(token)
+    sent = await message_of(update).reply_text(
+        t(lang, "ask_again_question", intro=intro, question=Markup(pending.text)),
+        reply_markup=markup,
+    )
+    # The new message is the pending question now, but what it asks is still the question alone:
+    # recorded with the intro, a second wrong answer would repeat the intro twice.
+    await context.storage.questions.remember(
+        sent.chat_id, flow, sent.message_id, pending.text, pending.reply_markup
+    )
 
 
 async def _forget_question(update: Update, context: MinkaContext, flow: str | None) -> None:

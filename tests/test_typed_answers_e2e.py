@@ -68,6 +68,26 @@ async def test_an_answer_that_fits_no_button_gets_the_question_again(
     assert "¿Cuándo empieza?" in when.plain_text
 
 
+async def test_two_wrong_answers_in_a_row_ask_the_question_once_each(
+    fake: FakeTelegram, app: MinkaApplication
+) -> None:
+    """As found in the sandbox: the second wrong answer repeated the first one's "No encontré"
+    above the question, and each further one added another."""
+    await register_ngo(fake, ANA, "Ana", "Fundación Ayni")
+    await begin_announcement(fake, ANA)
+    category = await say(fake, ANA, "Taller de lectura")
+
+    await say(fake, ANA, "no sé")
+    again = await say(fake, ANA, "tampoco")
+
+    assert again.plain_text.count("No encontré") == 1, again.plain_text
+    assert "«tampoco»" in again.plain_text and "«no sé»" not in again.plain_text
+    assert again.plain_text.count("¿De qué tipo es «Taller de lectura»?") == 1
+    assert again.button_labels == category.button_labels
+    when = await tap(fake, ANA, "Arte")  # a button of the question asked the second time
+    assert "¿Cuándo empieza?" in when.plain_text
+
+
 async def test_after_a_restart_the_pending_question_is_shown_again(
     fake: FakeTelegram, settings: Settings
 ) -> None:
