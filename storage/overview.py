@@ -26,9 +26,9 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from storage.activities import Category
-from storage.clock import from_db, to_db
+from storage.clock import from_db
 from storage.db import Database
-from storage.exports import ExportScope, Period, ScopeKind
+from storage.exports import ExportScope, Period, ScopeKind, scope_params
 
 # The schools of each kind of scope, over schools `s`, with the parameters of _params.
 _SCHOOLS_OF = {
@@ -208,15 +208,6 @@ class _Span(NamedTuple):
     category: str
 
 
-def _params(scope: ExportScope, period: Period) -> dict[str, Any]:
-    params: dict[str, Any] = {"start": to_db(period.start), "end": to_db(period.end)}
-    if scope.kind is ScopeKind.PLACE:
-        params["low"], params["high"] = scope.value.ljust(6, "0"), scope.value.ljust(6, "9")
-    elif scope.kind in (ScopeKind.SCHOOL, ScopeKind.ORGANIZATION):
-        params["scope"] = int(scope.value)
-    return params
-
-
 def _time(text: str) -> datetime:
     moment = from_db(text)
     assert moment is not None  # NOT NULL columns
@@ -328,7 +319,7 @@ class Overview:
         period, by district and name (the map's markers and the list under it)."""
         sql = _MARKERS.format(scope=_SCHOOLS_OF[scope.kind]) + " ORDER BY s.ubigeo, s.name, s.id"
         async with self._db.snapshot() as session:
-            rows = await session.fetchall(sql, _params(scope, period))
+            rows = await session.fetchall(sql, scope_params(scope, period))
         return [SchoolMarker(*row) for row in rows]
 
     async def matrix(
@@ -338,7 +329,7 @@ class Overview:
         key = "s.ubigeo" if by_district else "a.category"
         sql = _MATRIX.format(key=key, scope=_SCHOOLS_OF[scope.kind])
         async with self._db.snapshot() as session:
-            rows = await session.fetchall(sql, _params(scope, period))
+            rows = await session.fetchall(sql, scope_params(scope, period))
         return [MatrixCell(*row) for row in rows]
 
     async def gaps(self, scope: ExportScope, period: Period) -> list[GapSchool]:
@@ -346,7 +337,7 @@ class Overview:
         (for "the last N days", a period ending now), with their latest activity before."""
         sql = _GAPS + _SCHOOLS_OF[scope.kind] + " ORDER BY s.ubigeo, s.level, s.name, s.id"
         async with self._db.snapshot() as session:
-            rows = await session.fetchall(sql, _params(scope, period))
+            rows = await session.fetchall(sql, scope_params(scope, period))
         return [_gap(row) for row in rows]
 
     async def overlaps(self, scope: ExportScope, period: Period, tz: ZoneInfo) -> list[Overlap]:
@@ -354,7 +345,7 @@ class Overview:
         a category within the same week (weeks Monday to Sunday in `tz`), by time."""
         sql = _SPANS + _SCHOOLS_OF[scope.kind] + " ORDER BY a.school_id, a.starts_at, a.id"
         async with self._db.snapshot() as session:
-            rows = await session.fetchall(sql, _params(scope, period))
+            rows = await session.fetchall(sql, scope_params(scope, period))
             pairs = [
                 pair
                 for _, school_rows in groupby(rows, key=lambda row: row[0])
@@ -392,7 +383,7 @@ class Overview:
             " o.name AS a_org_name, a.repeats_daily AS a_daily FROM activities a"
             " LEFT JOIN organizations o ON o.id = a.organization_id"
             " WHERE a.school_id = :school" + _IN_PERIOD + _HELD + " ORDER BY a.starts_at, a.id",
-            {"school": school_id, **_params(ExportScope(ScopeKind.EVERYWHERE), period)},
+            {"school": school_id, **scope_params(ExportScope(ScopeKind.EVERYWHERE), period)},
         )
         return [_brief(row, "a") for row in rows]
 
@@ -418,7 +409,7 @@ class Overview:
     ) -> list[CellActivity]:
         """The activities behind one matrix cell: one organization (None: the schools' own
         teachers) in one category or one district, by start (at most CELL_LIMIT)."""
-        params = {**_params(scope, period), "org": organization_id, "category": category,
+        params = {**scope_params(scope, period), "org": organization_id, "category": category,
                   "ubigeo": ubigeo, "limit": CELL_LIMIT}  # fmt: skip
         sql = (
             _CELL + _SCHOOLS_OF[scope.kind]
