@@ -24,6 +24,7 @@ from bot.domain.exports import (
     PeriodProblem,
     counted,
     days_period,
+    describe_scope,
     export_content,
     file_name,
     may_export,
@@ -38,16 +39,14 @@ from bot.runtime.context import MinkaContext
 from bot.runtime.updates import message_of, query_of, user_of
 from bot.views import callbacks as cb
 from bot.views.commands import EXPORT
-from bot.views.export_files import ExportTooLarge, write_csv, write_xlsx
+from bot.views.export_files import ExportTooLarge, scope_label, write_csv, write_xlsx
 from bot.views.keyboards import Button, column
-from bot.views.school_views import display_place
 from bot.views.texts import Markup, label, t
 from handlers.common import answering, stale_button
 from handlers.conversations import Handler
 from storage.exports import ExportScope, Period, ScopeKind
 
 KIND_CODES = {ScopeKind(kind): code for code, kind in cb.SCOPE_CODES.items()}
-_PLACE_LEVELS = {2: "export_scope_region", 4: "export_scope_province", 6: "export_scope_district"}
 _PERIOD_PROBLEMS = {
     PeriodProblem.END_BEFORE_START: "export_end_before_start",
     PeriodProblem.TOO_LONG: "export_too_long_period",
@@ -76,19 +75,7 @@ async def own_scopes(context: MinkaContext, user_id: int) -> list[ExportScope]:
 
 
 async def scope_name(context: MinkaContext, scope: ExportScope, lang: str) -> str:
-    """What a person calls the scope: "Provincia Lima", a school's name, an organization's."""
-    if scope.kind is ScopeKind.PLACE:
-        parts = await context.storage.roles.place_parts(scope.value)
-        name = display_place(parts[-1]) if parts else scope.value
-        return label(lang, _PLACE_LEVELS[len(scope.value)], name=name)
-    if scope.kind is ScopeKind.SCHOOL:
-        school = await context.storage.schools.get_by_id(int(scope.value))
-        name, code = (school.name, school.cod_mod) if school else ("?", scope.value)
-        return label(lang, "export_scope_school", name=name, code=code)
-    if scope.kind is ScopeKind.ORGANIZATION:
-        org = await context.storage.organizations.get(int(scope.value))
-        return label(lang, "export_scope_organization", name=org.name if org else "?")
-    return label(lang, "export_scope_everywhere")
+    return scope_label(await describe_scope(context.storage, scope), lang)
 
 
 def period_name(period: Period, lang: str, context: MinkaContext) -> str:

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from storage.exports import (
@@ -25,6 +26,9 @@ from storage.exports import (
     ScopeKind,
 )
 from storage.roles import Permissions
+
+if TYPE_CHECKING:
+    from storage import Storage
 
 # The longest period one export may cover: ten years is more than any report needs, and it
 # keeps a typo ("2062") from asking for a century.
@@ -224,3 +228,30 @@ async def export_content(exports: Exports, scope: ExportScope, period: Period) -
         presence=await exports.presence_by_district(scope, period),
         quiet_schools=exports.quiet_schools(scope, period),
     )
+
+
+@dataclass(frozen=True)
+class ScopeDescription:
+    """What a scope is called, read from the registry and the organizations: a place's name as
+    the registry writes it (its level is the ubigeo's length), a school's name and código
+    modular, an organization's name. "?" for what is no longer there."""
+
+    kind: ScopeKind
+    name: str
+    code: str = ""
+
+
+async def describe_scope(storage: Storage, scope: ExportScope) -> ScopeDescription:
+    """The chat (/exportar) and the web overview name scopes the same way from this."""
+    if scope.kind is ScopeKind.PLACE:
+        parts = await storage.roles.place_parts(scope.value)
+        return ScopeDescription(scope.kind, parts[-1] if parts else scope.value, scope.value)
+    if scope.kind is ScopeKind.SCHOOL:
+        school = await storage.schools.get_by_id(int(scope.value))
+        if school is None:
+            return ScopeDescription(scope.kind, "?", scope.value)
+        return ScopeDescription(scope.kind, school.name, school.cod_mod)
+    if scope.kind is ScopeKind.ORGANIZATION:
+        organization = await storage.organizations.get(int(scope.value))
+        return ScopeDescription(scope.kind, organization.name if organization else "?")
+    return ScopeDescription(scope.kind, "")

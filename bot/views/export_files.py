@@ -23,9 +23,10 @@ from zoneinfo import ZoneInfo
 import xlsxwriter  # type: ignore[import-untyped]
 import xlsxwriter.exceptions  # type: ignore[import-untyped]
 
-from bot.domain.exports import ExportContent
+from bot.domain.exports import ExportContent, ScopeDescription
+from bot.views.school_views import display_place
 from bot.views.texts import label
-from storage.exports import DistrictPresence, ExportedActivity, QuietSchool
+from storage.exports import DistrictPresence, ExportedActivity, QuietSchool, ScopeKind
 
 # Telegram lets a bot send files up to 50 MB.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -253,3 +254,17 @@ def _checked_size(path: Path, max_bytes: int) -> int:
     if size > max_bytes:
         raise ExportTooLarge(size)
     return size
+
+
+_PLACE_LEVELS = {2: "export_scope_region", 4: "export_scope_province", 6: "export_scope_district"}
+
+
+def scope_label(scope: ScopeDescription, lang: str) -> str:
+    """What a person calls the scope: "Provincia Lima", a school's name, an organization's."""
+    if scope.kind is ScopeKind.PLACE:
+        return label(lang, _PLACE_LEVELS[len(scope.code)], name=display_place(scope.name))
+    if scope.kind is ScopeKind.SCHOOL:
+        return label(lang, "export_scope_school", name=scope.name, code=scope.code)
+    if scope.kind is ScopeKind.ORGANIZATION:
+        return label(lang, "export_scope_organization", name=scope.name)
+    return label(lang, "export_scope_everywhere")

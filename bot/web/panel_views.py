@@ -18,10 +18,12 @@ from zoneinfo import ZoneInfo
 import jinja2
 from markupsafe import Markup, escape
 
+from bot.domain.exports import describe_scope
+from bot.views.export_files import scope_label
 from bot.views.school_views import display_place
 from bot.views.texts import label, t
 from storage import Storage
-from storage.exports import ExportScope, ScopeKind
+from storage.exports import ExportScope
 from storage.overview import ActivityBrief, MatrixCell, SchoolMarker
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -150,21 +152,6 @@ def local(moment: datetime, tz: ZoneInfo, with_time: bool = True) -> str:
     return shown.strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
 
 
-_PLACE_LEVELS = {2: "export_scope_region", 4: "export_scope_province", 6: "export_scope_district"}
-
-
 async def scope_name(storage: Storage, scope: ExportScope, lang: str) -> str:
-    """What a person calls the scope: "Distrito Ate", a school's name, an organization's
-    (the same words as /exportar)."""
-    if scope.kind is ScopeKind.PLACE:
-        parts = await storage.roles.place_parts(scope.value)
-        name = display_place(parts[-1]) if parts else scope.value
-        return label(lang, _PLACE_LEVELS[len(scope.value)], name=name)
-    if scope.kind is ScopeKind.SCHOOL:
-        school = await storage.schools.get_by_id(int(scope.value))
-        name, code = (school.name, school.cod_mod) if school else ("?", scope.value)
-        return label(lang, "export_scope_school", name=name, code=code)
-    if scope.kind is ScopeKind.ORGANIZATION:
-        org = await storage.organizations.get(int(scope.value))
-        return label(lang, "export_scope_organization", name=org.name if org else "?")
-    return label(lang, "export_scope_everywhere")
+    """What a person calls the scope, in the same words as /exportar."""
+    return scope_label(await describe_scope(storage, scope), lang)
