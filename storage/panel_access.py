@@ -109,6 +109,14 @@ class PanelAccess:
                 raise LinkRefused(LinkProblem.BANNED)
             return await _open_in(session, user_id, now)
 
+    async def end_session(self, token: str) -> bool:
+        """Sign out: delete this browser's session (True when there was one to delete)."""
+        async with self._db.transaction() as session:
+            deleted = await session.execute(
+                "DELETE FROM panel_sessions WHERE token_hash = ?", (token_hash(token),)
+            )
+        return deleted > 0
+
     async def session_user(self, token: str, now: datetime) -> int | None:
         """The person of a live session, keeping it alive; None when unknown, idle for 12
         hours (then deleted) or banned."""

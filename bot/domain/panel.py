@@ -35,6 +35,11 @@ class BadAddress(ValueError):
     """A scope, period or number in the address that cannot be read (answered 400)."""
 
 
+class BadPeriod(BadAddress):
+    """Dates in the address that make no period: not real days, the end before the start,
+    too long, or beyond the calendar (answered 400 with what a period may be)."""
+
+
 @dataclass(frozen=True)
 class Viewer:
     """The person looking at the overview, with what she may see."""
@@ -100,8 +105,9 @@ def parse_days(first: str | None, last: str | None, now: datetime, tz: ZoneInfo)
         start = date.fromisoformat(first) if first else default_first
         end = date.fromisoformat(last) if last else default_last
         return days_period(start, end, tz)
-    except ValueError as exc:  # InvalidPeriod is a ValueError too
-        raise BadAddress(f"period {first!r} {last!r}") from exc
+    # InvalidPeriod is a ValueError too; year 9999's last day has no midnight after it.
+    except (ValueError, OverflowError) as exc:
+        raise BadPeriod(f"period {first!r} {last!r}") from exc
 
 
 def gap_period(days_text: str | None, now: datetime) -> tuple[int, Period]:

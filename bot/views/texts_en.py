@@ -764,4 +764,14 @@ EN: dict[str, str] = {
     "btn_import_problems": "See problems",
     "btn_import_run": "Import",
     "btn_import_cancel": "Cancel",
+    # The web overview, whole for a newcomer (issue 17): the sandbox's demo, signing out, the
+    # period in words.
+    "panel_sandbox_demo": "This sandbox has a demo overview: type <code>/as Carlos</code>, then "
+    "<code>/panel</code>.",
+    "web_logout": "Sign out",
+    "web_logged_out": "You signed out of the overview. To come back, send /panel in the Minka "
+    "chat and open the new link I send you.",
+    "web_period_words": "Period: {days}",
+    "web_bad_period": "Those dates make no period: choose a first and a last day in the form, "
+    "the last after the first and at most 10 years apart.",
 }

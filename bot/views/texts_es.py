@@ -772,4 +772,14 @@ ES: dict[str, str] = {
     "btn_import_problems": "Ver problemas",
     "btn_import_run": "Importar",
     "btn_import_cancel": "Cancelar",
+    # The web overview, whole for a newcomer (issue 17): the sandbox's demo, signing out, the
+    # period in words.
+    "panel_sandbox_demo": "En este sandbox hay un panorama de demostración: escribe "
+    "<code>/as Carlos</code> y luego <code>/panel</code>.",
+    "web_logout": "Salir",
+    "web_logged_out": "Saliste del panorama. Para volver a entrar, escribe /panel en el chat de "
+    "Minka y abre el enlace nuevo que te envío.",
+    "web_period_words": "Periodo: {days}",
+    "web_bad_period": "Esas fechas no forman un periodo: elige en el formulario un día de inicio "
+    "y uno de fin, el fin después del inicio y a lo más 10 años entre ellos.",
 }

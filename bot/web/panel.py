@@ -34,6 +34,7 @@ from starlette.staticfiles import StaticFiles
 from bot.domain.exports import export_content, file_name, period_days
 from bot.domain.panel import (
     BadAddress,
+    BadPeriod,
     Viewer,
     gap_period,
     parse_days,
@@ -49,6 +50,7 @@ from bot.web.panel_views import (
     local,
     matrix_rows,
     matrix_table,
+    period_words,
     school_rows,
     scope_name,
     split_by_now,
@@ -124,7 +126,7 @@ class PanelSite:
             Route("/school/{school_id:int}", page(self.school)),
             Route("/export.xlsx", page(self.export)),
             Route("/enter/{token}", page(self.enter)), Route("/webapp", page(self.webapp)),
-            Route("/webapp/enter", page(self.webapp_enter)),
+            Route("/webapp/enter", page(self.webapp_enter)), Route("/logout", page(self.logout)),
             Mount("/static", StaticFiles(directory=STATIC)),
             Mount("/leaflet", StaticFiles(directory=leaflet_dir())),
         ]  # fmt: skip
@@ -147,6 +149,8 @@ class PanelSite:
             except Refusal as refusal:
                 lang = refusal.lang or self._browser_language(request)
                 return self._message(lang, refusal.key, refusal.status)
+            except BadPeriod:
+                return self._message(self._browser_language(request), "web_bad_period", 400)
             except BadAddress:
                 return self._message(self._browser_language(request), "web_bad_address", 400)
 
@@ -217,6 +221,7 @@ class PanelSite:
             "asked": asked, "section": section, "scopes": names,
             "scope_value": scope_param(asked.scope), "first": asked.days[0],
             "last": asked.days[1], "query": asked.query(),
+            "period_words": period_words(asked.days, lang),
             "local": lambda moment: local(moment, self.config.tz),
         }  # fmt: skip
 
@@ -265,6 +270,22 @@ class PanelSite:
         except (InvalidInitData, LinkRefused):
             raise Refusal(403, "web_webapp_failed") from None
         return self._signed_in(session)
+
+    async def logout(self, request: Request) -> Response:
+        """Sign out (a GET, like every page: the site has no forms that post): the session ends
+        on the server, so a copy of the cookie opens nothing either, and the cookie is cleared."""
+        token, lang = request.cookies.get(COOKIE, ""), self._browser_language(request)
+        if _TOKEN.fullmatch(token):
+            user = await self.storage.panel_access.session_user(token, self.clock())
+            member = await self.storage.members.get(user) if user else None
+            lang = member.language if member else lang  # said in her language, as the pages
+            await self.storage.panel_access.end_session(token)
+        response = self._message(lang, "web_logged_out", 200)
+        response.delete_cookie(
+            COOKIE, path=PANEL_PATH, httponly=True, secure=self.config.secure_cookie,
+            samesite="none" if self.config.secure_cookie else "lax",
+        )  # fmt: skip
+        return response
 
     # -- Pages ---------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 from markupsafe import Markup, escape
 
+from bot.domain.dates import Language, format_day, format_days
 from bot.domain.exports import describe_scope
 from bot.views.export_files import scope_label
 from bot.views.school_views import display_place
@@ -145,6 +146,17 @@ def split_by_now(
     upcoming = [a for a in activities if a.ends_at > now]
     past = [a for a in activities if a.ends_at <= now]
     return upcoming, past[::-1]
+
+
+def period_words(days: tuple[str, str], lang: str) -> str:
+    """The period in words, "del martes 27 de octubre al sábado 26 de diciembre de 2026": a
+    date field shows the browser's order (mm/dd/yyyy in a headless or English Chromium, even
+    on a Spanish page), so the page says the days in a way that cannot be misread."""
+    first, last = (date.fromisoformat(day) for day in days)
+    language: Language = "en" if lang == "en" else "es"
+    if first == last:  # one day: "jueves 3 de diciembre de 2026", not "del jueves 3 al …"
+        return format_day(datetime.combine(first, time(12), UTC), language, tz=ZoneInfo("UTC"))
+    return format_days(first, last, language)
 
 
 def local(moment: datetime, tz: ZoneInfo, with_time: bool = True) -> str:
