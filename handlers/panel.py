@@ -24,7 +24,7 @@ async def panel_command(update: Update, context: MinkaContext) -> None:
     member = await context.member()
     lang = await context.language()
     if member is None or not member.is_registered:
-        await message.reply_text(t(lang, "panel_needs_start"))
+        await message.reply_text(_with_sandbox_hint(context, lang, "panel_needs_start"))
         return
     public_url = context.bot_data.public_url
     if not public_url:  # a bare Application: no web server runs
@@ -32,7 +32,7 @@ async def panel_command(update: Update, context: MinkaContext) -> None:
         return
     permissions = await context.storage.roles.permissions(user.id, context.settings.admin_ids)
     if not Viewer(user.id, lang, permissions, member).scopes():
-        await message.reply_text(t(lang, "panel_nothing_to_show"))
+        await message.reply_text(_with_sandbox_hint(context, lang, "panel_nothing_to_show"))
         return
     token = await context.storage.panel_access.create_link(user.id, context.now())
     await message.reply_text(
@@ -40,6 +40,13 @@ async def panel_command(update: Update, context: MinkaContext) -> None:
         reply_markup=panel_keyboard(lang, public_url),
         disable_web_page_preview=True,  # a preview would fetch, and so spend, the link
     )
+
+
+def _with_sandbox_hint(context: MinkaContext, lang: str, key: str) -> str:
+    """The answer, and in the sandbox the way to its demo (Carlos's overview): no dead end."""
+    if not context.bot_data.sandbox:
+        return t(lang, key)
+    return t(lang, key) + "\n\n" + t(lang, "panel_sandbox_demo")
 
 
 def handlers() -> list[Handler]:

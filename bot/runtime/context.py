@@ -49,6 +49,9 @@ class BotData:
     # Where people reach the web server (calendar links): PUBLIC_URL, or the address it was
     # bound to; set by bot.runner when the server starts ('' in a bare Application).
     public_url: str = ""
+    # Set by `python -m bot sandbox`: an answer that would be a dead end there (/panel before
+    # registering) may point at the sandbox's demo coordinator.
+    sandbox: bool = False
 
 
 @dataclass

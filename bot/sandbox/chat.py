@@ -28,7 +28,8 @@ DEFAULT_USERS: tuple[tuple[int, str, str], ...] = (
 
 BANNER = """\
 Minka sandbox: chat with the bot as a test user. / Habla con el bot como usuario de prueba.
-Users / usuarios: Rosa (es), Carlos (es), Emma (en).
+Users / usuarios: Rosa (es), Carlos (es), Emma (en). Rosa and Emma are new: try /start.
+Web overview demo / panorama de demostración: /as Carlos, then / luego /panel (open its link here).
   /as NAME [es|en]  switch user, or create one / cambiar de usuario, o crearlo
   /users            list users / ver usuarios
   /loc LAT LON      share a location / compartir ubicación (e.g. /loc -11.9798 -77.0744)

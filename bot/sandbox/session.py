@@ -10,18 +10,15 @@ from pydantic import SecretStr
 from bot.domain.registry_import import load_sample_schools
 from bot.runner import running
 from bot.sandbox.chat import run_chat, stdin_lines
+from bot.sandbox.demo import seed_demo
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings
 from storage import Storage
-from storage.roles import RoleName
 
 log = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "123456:SANDBOX-not-a-real-token"
 SANDBOX_DATABASE = Path("minka-sandbox.db")
-# Carlos, a test user of the terminal chat, coordinates Lima province in the sandbox, so that a
-# newcomer sees the web overview (/panel) of many schools after registering as him.
-SANDBOX_COORDINATOR, SANDBOX_COORDINATOR_SCOPE = 1002, "1501"
 
 
 def sandbox_settings(settings: Settings, fake: FakeTelegram, database: str | None) -> Settings:
@@ -53,8 +50,9 @@ async def sandbox_session(settings: Settings, database: str | None = None) -> No
         if await storage.schools.count() == 0:
             result = await load_sample_schools(storage)
             log.info("sandbox: loaded the synthetic sample registry: %s", result.summary())
-        await storage.roles.grant(  # a no-op when already granted
-            SANDBOX_COORDINATOR, RoleName.COORDINATOR, scope_ubigeo=SANDBOX_COORDINATOR_SCOPE
-        )
-        async with running(local, storage):
+        async with running(local, storage) as app:
+            # Under the bot's lock on the database: Carlos and the demo set (bot.sandbox.demo).
+            if await seed_demo(storage, app.bot_data.clock(), local.tz):
+                log.info("sandbox: Carlos (1002) and the demo activities are ready")
+            app.bot_data.sandbox = True  # answers may point at the sandbox's test users
             await run_chat(fake, stdin_lines(), print)
