@@ -7,7 +7,10 @@ these tests are skipped, with the reason.
 The person logs in both ways (the one-time link, and the Web App with initData signed as
 Telegram signs it), the map draws one marker per school with coordinates coloured as the list
 marks it, over tiles from a local tile server (tests never reach the internet), and each page
-is photographed at phone (360×640) and desktop (1280×800) size into the test's folder.
+is photographed at phone (360×640) and desktop (1280×800) size into the test's folder. On the
+sandbox's demo set, the matrix's every cell, the gaps' and the overlaps' rows as the browser
+shows them are compared with what storage computes, and "Salir" ends the session.
+`MINKA_SCREENSHOTS=docs/screenshots` refreshes the README's pictures from that test.
 """
 
 from __future__ import annotations
@@ -30,14 +33,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.app import MinkaApplication
+from bot.domain.exports import days_period
+from bot.domain.panel import default_days
 from bot.domain.registry_import import load_sample_schools
 from bot.domain.webapp_auth import sign_init_data
 from bot.runner import running
+from bot.sandbox.demo import DEMO_COORDINATOR, seed_demo
 from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings
 from bot.web.server import web_server
 from storage import Storage
-from storage.activities import Category, NewActivity
+from storage.activities import ActivityStatus, Category, NewActivity
+from storage.exports import ExportScope, Period, ScopeKind
 from storage.models import OrgKind
 from storage.roles import RoleName
 from tests.helpers import NOW, make_settings, register_teacher, say, set_clock, storage_of
@@ -53,6 +60,10 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 COORDINATOR = 6101
 PHONE, DESKTOP = (360, 640), (1280, 800)
+LIMA = ExportScope(ScopeKind.PLACE, "1501")
+# Where the demo's screenshots go: the test's folder, or (MINKA_SCREENSHOTS=docs/screenshots)
+# the README's pictures, refreshed on purpose rather than by every test run.
+SCREENSHOTS_ENV = "MINKA_SCREENSHOTS"
 _LINK = re.compile(r"(http://\S+/panel/enter/[A-Za-z0-9_-]{43})")
 
 
@@ -230,3 +241,102 @@ async def test_web_app_login_and_an_expired_link(
     assert "venció" in expired
     assert markers > 0
     assert "Telegram" in refused
+
+
+def shots_folder(tmp_path: Path) -> Path:
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    folder = Path(chosen) if chosen else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+async def expected_matrix(bot: MinkaApplication, period: Period) -> dict[tuple[str, str], int]:
+    """(organization, category) → activities held, counted from storage's 3W export rows (not
+    the overview's own query): what each cell of the page must say."""
+    counts: dict[tuple[str, str], int] = {}
+    async for batch in storage_of(bot).exports.activities(LIMA, period):
+        for a in batch:
+            if a.status in (ActivityStatus.CANCELLED, ActivityStatus.RESCHEDULED):
+                continue
+            key = ("none" if a.organization_id is None else str(a.organization_id), a.category)
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def matrix_cells(driver: webdriver.Chrome) -> dict[tuple[str, str], int]:
+    """Every non-empty cell of the organizations × categories table, as the browser shows it."""
+    cells = {}
+    for row in driver.find_elements(By.CSS_SELECTOR, "#by-category tbody tr"):
+        org = str(row.get_attribute("data-org"))
+        for cell in row.find_elements(By.CSS_SELECTOR, "td[data-key]"):
+            if cell.text.strip():
+                cells[(org, str(cell.get_attribute("data-key")))] = int(cell.text)
+    return cells
+
+
+def shown(driver: webdriver.Chrome, selector: str, *attributes: str) -> list[tuple[str, ...]]:
+    rows = driver.find_elements(By.CSS_SELECTOR, selector)
+    return [tuple(str(r.get_attribute(a)) for a in attributes) for r in rows]
+
+
+def photograph(driver: webdriver.Chrome, base: str, folder: Path) -> None:
+    """Every page at phone and desktop size; the overview once its map is drawn."""
+    for page in ("", "matrix", "gaps", "overlaps"):
+        for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
+            load(driver, f"{base}/panel/{page}", size)
+            if not page:
+                wait_for_map(driver)
+            driver.save_screenshot(str(folder / f"{page or 'overview'}-{name}.png"))
+
+
+async def test_the_sandbox_demo_in_the_browser_matches_storage_then_signs_out(
+    bot: MinkaApplication, fake: FakeTelegram, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    """What a newcomer sees with `/as Carlos` and `/panel`: the matrix's every cell, the gaps'
+    and the overlaps' rows read in the browser equal what storage computes for the same scope
+    and period; screenshots of each page; then "Salir", and the old session opens nothing."""
+    storage = storage_of(bot)
+    await seed_demo(storage, NOW, bot.bot_data.settings.tz)
+    fake.user(DEMO_COORDINATOR, "Carlos")
+    link = await link_for(fake, DEMO_COORDINATOR)
+    base, tz = link.split("/panel/")[0], bot.bot_data.settings.tz
+    period = days_period(*default_days(NOW, tz), tz)
+    matrix = await expected_matrix(bot, period)
+    gaps = await storage.overview.gaps(LIMA, Period(NOW - timedelta(days=60), NOW))
+    overlaps = await storage.overview.overlaps(LIMA, period, tz)
+    folder = shots_folder(tmp_path)
+
+    def visit() -> tuple[dict[tuple[str, str], int], list[tuple[str, ...]], list[tuple[str, ...]]]:
+        load(browser, link, DESKTOP)
+        photograph(browser, base, folder)
+        load(browser, f"{base}/panel/matrix", PHONE)
+        cells = matrix_cells(browser)
+        load(browser, f"{base}/panel/gaps", PHONE)
+        gap_rows = shown(browser, "#gaps tbody tr", "data-cod-mod")
+        load(browser, f"{base}/panel/overlaps", PHONE)
+        pairs = shown(browser, "#overlaps li[data-kind]", "data-kind", "data-first", "data-second")
+        return cells, gap_rows, pairs
+
+    cells, gap_rows, pairs = await asyncio.to_thread(visit)
+    assert cells == matrix and len(cells) >= 5
+    assert sorted(gap_rows) == sorted((g.cod_mod,) for g in gaps) and len(gap_rows) > 10
+    assert sorted(pairs) == sorted(
+        (o.kind.value, str(o.first.id), str(o.second.id)) for o in overlaps
+    )
+    assert {kind for kind, _, _ in pairs} == {"same_time", "same_week"}
+
+    def sign_out() -> tuple[str, str]:
+        load(browser, f"{base}/panel/", PHONE)
+        browser.find_element(By.ID, "logout").click()
+        WebDriverWait(browser, 30).until(lambda d: d.current_url == f"{base}/panel/logout")
+        said = browser.find_element(By.ID, "message").text
+        load(browser, f"{base}/panel/matrix", PHONE)  # the old session, had the cookie stayed
+        return said, browser.find_element(By.ID, "message").text
+
+    said, after = await asyncio.to_thread(sign_out)
+    assert "Saliste" in said and "/panel" in said
+    assert "escribe /panel" in after
+    assert await storage.db.scalar("SELECT count(*) FROM panel_sessions") == 0
+    for shot in folder.glob("*.png"):
+        with Image.open(shot) as image:
+            assert image.size[0] in (PHONE[0], DESKTOP[0]), shot.name
