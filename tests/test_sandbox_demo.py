@@ -17,6 +17,7 @@ from bot.domain.exports import days_period
 from bot.domain.panel import default_days
 from bot.domain.registry_import import load_sample_schools
 from bot.sandbox.demo import DEMO_ACTIVITIES, DEMO_COORDINATOR, DEMO_MARK, seed_demo
+from bot.sandbox.session import wants_demo
 from storage import Storage
 from storage.exports import ExportScope, Period, ScopeKind
 from storage.models import Role
@@ -96,6 +97,13 @@ async def test_carlos_registered_by_hand_keeps_his_answers(storage: Storage) -> 
     assert (await storage.roles.permissions(DEMO_COORDINATOR, ())).is_coordinator
 
 
+def test_the_demo_goes_only_into_a_sandbox_database() -> None:
+    assert wants_demo(Path("minka-sandbox.db"), loaded_sample=False)  # the sandbox's own file
+    assert wants_demo(Path("/tmp/new.db"), loaded_sample=True)  # just filled with the sample
+    # DATABASE_PATH at a bot's database that has a registry: no demo people or activities.
+    assert not wants_demo(Path("/srv/minka/minka.db"), loaded_sample=False)
+
+
 async def read_until(process: asyncio.subprocess.Process, pattern: str) -> str:
     assert process.stdout is not None
     seen = ""
@@ -136,7 +144,7 @@ async def finish(process: asyncio.subprocess.Process) -> None:
 async def test_the_readme_steps_open_the_overview(tmp_path: Path) -> None:
     """`python -m bot sandbox`, `/as Carlos`, `/panel`: the link opens a full overview. Rosa,
     unregistered, is shown the way; a second start on the same database adds nothing."""
-    database = tmp_path / "sandbox.db"
+    database = tmp_path / "minka-sandbox.db"  # the name the sandbox gives its own file
     process = await sandbox(database, tmp_path)
     try:
         banner = await read_until(process, r"You are Rosa")

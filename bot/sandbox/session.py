@@ -41,18 +41,35 @@ def sandbox_settings(settings: Settings, fake: FakeTelegram, database: str | Non
     )
 
 
+# Said when the sandbox runs on a database of its own choosing (DATABASE_PATH) with data in it.
+DEMO_SKIPPED = (
+    "(No demo here: this database was not made by the sandbox. / Sin demostración: esta base de "
+    "datos no es del sandbox. Try / prueba: --database minka-sandbox.db)"
+)
+
+
+def wants_demo(database: Path, loaded_sample: bool) -> bool:
+    """The demo goes only into a sandbox's own database: one it has just filled with the
+    sample registry, or the file it makes by default. Never into a database that DATABASE_PATH
+    (in .env, say) pointed at and that holds real people."""
+    return loaded_sample or database.name == SANDBOX_DATABASE.name
+
+
 async def sandbox_session(settings: Settings, database: str | None = None) -> None:
     async with FakeTelegram(token=SANDBOX_TOKEN, bot_username="minka_sandbox_bot") as fake:
         local = sandbox_settings(settings, fake, database)
         log.info("sandbox: fake Telegram at %s, database %s", fake.base_url, local.database_path)
         storage = Storage(local.database_path)
         await storage.open()
-        if await storage.schools.count() == 0:
+        loaded_sample = await storage.schools.count() == 0
+        if loaded_sample:
             result = await load_sample_schools(storage)
             log.info("sandbox: loaded the synthetic sample registry: %s", result.summary())
         async with running(local, storage) as app:
             # Under the bot's lock on the database: Carlos and the demo set (bot.sandbox.demo).
-            if await seed_demo(storage, app.bot_data.clock(), local.tz):
+            if not wants_demo(local.database_path, loaded_sample):
+                print(DEMO_SKIPPED)
+            elif await seed_demo(storage, app.bot_data.clock(), local.tz):
                 log.info("sandbox: Carlos (1002) and the demo activities are ready")
             app.bot_data.sandbox = True  # answers may point at the sandbox's test users
             await run_chat(fake, stdin_lines(), print)
