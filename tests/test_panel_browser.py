@@ -279,14 +279,20 @@ def shown(driver: webdriver.Chrome, selector: str, *attributes: str) -> list[tup
     return [tuple(str(r.get_attribute(a)) for a in attributes) for r in rows]
 
 
-def photograph(driver: webdriver.Chrome, base: str, folder: Path) -> None:
-    """Every page at phone and desktop size; the overview once its map is drawn."""
-    for page in ("", "matrix", "gaps", "overlaps"):
+def photograph(driver: webdriver.Chrome, base: str, folder: Path, school_id: int) -> None:
+    """Every page at phone and desktop size (the overview once its map is drawn), a school's
+    card and a matrix cell's activities too."""
+    load(driver, f"{base}/panel/matrix", DESKTOP)
+    cell = driver.find_element(By.CSS_SELECTOR, "#by-category td a").get_attribute("href")
+    pages = {"overview": f"{base}/panel/", "matrix": f"{base}/panel/matrix",
+             "gaps": f"{base}/panel/gaps", "overlaps": f"{base}/panel/overlaps",
+             "school": f"{base}/panel/school/{school_id}", "cell": str(cell)}  # fmt: skip
+    for page, url in pages.items():
         for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
-            load(driver, f"{base}/panel/{page}", size)
-            if not page:
+            load(driver, url, size)
+            if page == "overview":
                 wait_for_map(driver)
-            driver.save_screenshot(str(folder / f"{page or 'overview'}-{name}.png"))
+            driver.save_screenshot(str(folder / f"{page}-{name}.png"))
 
 
 async def test_the_sandbox_demo_in_the_browser_matches_storage_then_signs_out(
@@ -305,10 +311,12 @@ async def test_the_sandbox_demo_in_the_browser_matches_storage_then_signs_out(
     gaps = await storage.overview.gaps(LIMA, Period(NOW - timedelta(days=60), NOW))
     overlaps = await storage.overview.overlaps(LIMA, period, tz)
     folder = shots_folder(tmp_path)
+    two_organizations = await storage.schools.get("9000001")
+    assert two_organizations is not None
 
     def visit() -> tuple[dict[tuple[str, str], int], list[tuple[str, ...]], list[tuple[str, ...]]]:
         load(browser, link, DESKTOP)
-        photograph(browser, base, folder)
+        photograph(browser, base, folder, two_organizations.id)
         load(browser, f"{base}/panel/matrix", PHONE)
         cells = matrix_cells(browser)
         load(browser, f"{base}/panel/gaps", PHONE)
@@ -337,6 +345,7 @@ async def test_the_sandbox_demo_in_the_browser_matches_storage_then_signs_out(
     assert "Saliste" in said and "/panel" in said
     assert "escribe /panel" in after
     assert await storage.db.scalar("SELECT count(*) FROM panel_sessions") == 0
+    assert len(list(folder.glob("*.png"))) >= 12
     for shot in folder.glob("*.png"):
         with Image.open(shot) as image:
             assert image.size[0] in (PHONE[0], DESKTOP[0]), shot.name

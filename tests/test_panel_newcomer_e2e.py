@@ -186,3 +186,19 @@ async def test_outside_the_sandbox_panel_does_not_mention_the_demo(
     assert "/start" in reply.text and "Carlos" not in reply.text
     assert await storage_of(bot).members.get(1002) is None  # no demo coordinator
     assert await storage_of(bot).organizations.find_by_name("Fundación Ayni (demo)") is None
+
+
+async def test_a_matrix_cell_says_whose_activities_and_which_category_or_district(
+    bot: MinkaApplication, fake: FakeTelegram
+) -> None:
+    await coordinator_of_ate(bot, fake)
+    storage = storage_of(bot)
+    sumaq = await storage.organizations.create("Sumaq <b>Kawsay</b>", OrgKind.NGO, 1)
+    await add(bot, "9000002", sumaq.id, 24)
+    await add(bot, "9000009", None, 48)  # a teacher's own activity
+    async with signed_in(await panel_link(fake, COORDINATOR)) as client:
+        by_category = await client.get(f"/panel/activities?org={sumaq.id}&category=salud")
+        assert "Actividades de Sumaq &lt;b&gt;Kawsay&lt;/b&gt; · Salud</h2>" in by_category.text
+        by_district = await client.get("/panel/activities?org=none&district=150103")
+        assert "Actividades de Docentes de la escuela · Ate</h2>" in by_district.text
+        assert by_district.text.count("<tr data-id=") == 1

@@ -43,6 +43,7 @@ from bot.domain.panel import (
 )
 from bot.domain.webapp_auth import InvalidInitData, verify_init_data
 from bot.views.export_files import ExportTooLarge, write_xlsx
+from bot.views.places import display_place
 from bot.views.texts import label, language_of
 from bot.web.panel_views import (
     STATIC,
@@ -348,10 +349,26 @@ class PanelSite:
         found = await self.storage.overview.cell_activities(
             asked.scope, asked.period, org, category, district
         )
+        org_name, key_name = await self._cell_names(asked.viewer.language, org, category, district)
         return self._render(
             "activities.html", asked.viewer.language, **await self._frame(asked, "matrix"),
-            found=found,
+            found=found, org_name=org_name, key_name=key_name,
         )  # fmt: skip
+
+    async def _cell_names(
+        self, lang: str, org: int | None, category: str | None, district: str | None
+    ) -> tuple[str, str]:
+        """What a matrix cell is, said above its activities: whose, and which category or
+        district (a person who followed the link sees where she is)."""
+        if org is None:
+            org_name = label(lang, "web_own_teachers")
+        else:
+            found = await self.storage.organizations.get(org)
+            org_name = found.name if found else "?"
+        if category is not None:
+            return org_name, label(lang, f"category_{category}")
+        names = await self.storage.overview.district_names([district] if district else [])
+        return org_name, display_place(names.get(district or "", district or ""))
 
     async def school(self, request: Request) -> Response:
         viewer = await self._viewer(request)
