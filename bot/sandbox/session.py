@@ -1,4 +1,10 @@
-"""`python -m bot sandbox`: the real bot against our fake Telegram, chatted with from a terminal."""
+"""`python -m bot sandbox`: the real bot against our fake Telegram, chatted with from a terminal.
+
+The web server listens on 127.0.0.1, so /panel's and /calendario's links open in a browser on
+this machine. They are printed, never opened with `webbrowser.open`: without a desktop (ssh, CI,
+piped input) Python falls back to a text browser such as w3m in this very terminal, taking over
+the chat; and a browser opened by the sandbox would spend /panel's one-time link on its own.
+"""
 
 from __future__ import annotations
 
