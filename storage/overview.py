@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from itertools import groupby
-from typing import Any, NamedTuple, Protocol
+from itertools import groupby, islice
+from operator import itemgetter
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -75,16 +76,16 @@ _GAPS = (
 )
 
 # Every held activity of the scope in the period, school by school in order of start, with only
-# what the overlap rules read (all of it in the index activities_school_span, migration 0017):
-# the sweep (_school_overlaps) runs over plain tuples, and the titles, organizations' and
-# schools' names are read afterwards for the activities of the pairs found only (_PAIRED).
-# At a UGEL's 20,000 activities the sweep took a third of the time of the same rule as an SQL
-# self-join; reading only these columns and building briefs for the pairs found only halved it
-# again (~190 ms against ~380 ms for the whole call, measured). The times are compared as text
-# where they can be, as _IN_PERIOD does: storage.clock.to_db writes them in one UTC format.
+# what the overlap rules read (all of it in the index activities_school_span, migration 0017),
+# the times as Unix seconds: the sweep (_candidates) runs over plain tuples of numbers, and the
+# titles, organizations' and schools' names are read afterwards for the activities of the
+# pairs shown only (_PAIRED). At a UGEL's 20,000 activities the sweep took a third of the time
+# of the same rule as an SQL self-join (measured again: the join's 20,000 index probes alone
+# cost more than reading the rows). Integers cost less to read than the times' text and
+# nothing to compare; datetimes are made for the candidate pairs only.
 _SPANS = (
-    "SELECT a.school_id, a.id, a.starts_at, a.ends_at, a.repeats_daily, a.organization_id,"
-    " a.category FROM schools s JOIN activities a ON a.school_id = s.id"
+    "SELECT a.school_id, a.id, unixepoch(a.starts_at), unixepoch(a.ends_at), a.repeats_daily,"
+    " a.organization_id, a.category FROM schools s JOIN activities a ON a.school_id = s.id"
     " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND"
 )
 _PAIRED = (
@@ -186,6 +187,12 @@ class Overlap:
     second: ActivityBrief
 
 
+@dataclass(frozen=True)
+class FoundOverlaps:
+    total: int  # every overlap of the scope and period
+    shown: list[Overlap]  # the first ones by time, described
+
+
 class _Timed(Protocol):
     """What the overlap rules read of an activity: a brief, or a _Span of the sweep."""
 
@@ -278,36 +285,74 @@ def _overlap_kind(a: _Span, b: _Span, tz: ZoneInfo) -> OverlapKind | None:
     return None
 
 
-def _span(row: aiosqlite.Row, parse: Any = datetime.fromisoformat) -> _Span:
-    # The times are NOT NULL columns, parsed without _time's checks (20,000 rows a UGEL).
-    return _Span(row[1], parse(row[2]), parse(row[3]), bool(row[4]), row[5], row[6])
+_Row = aiosqlite.Row  # of _SPANS: school, id, start, end (Unix seconds), daily, org, category
+_WEEK_SECONDS = int(WEEK.total_seconds())
 
 
-def _school_overlaps(
-    rows: Sequence[aiosqlite.Row], tz: ZoneInfo
-) -> Iterator[tuple[OverlapKind, _Span, _Span]]:
-    """The overlaps among one school's activities, given in order of start (rows of _SPANS).
+def _span(row: _Row) -> _Span:
+    start, end = datetime.fromtimestamp(row[2], UTC), datetime.fromtimestamp(row[3], UTC)
+    return _Span(row[1], start, end, bool(row[4]), row[5], row[6])
 
-    The stored times are UTC text of one format, which sorts as time: pairs are ruled out on
-    the text (one organization; neither meeting nor of one category), and only the rest parsed
-    and put to the rules."""
-    parse = datetime.fromisoformat
-    starts = [parse(row[2]) for row in rows]
-    spans: dict[int, _Span] = {}
-    for index, first in enumerate(rows):
-        week_after = parse(first[3]) + WEEK
-        for later, second in enumerate(rows[index + 1 :], index + 1):
-            if starts[later] >= week_after:
-                break  # in order of start: no later one shares a time or a week with `first`
-            if first[5] == second[5] or (
-                first[6] != second[6] and not (first[2] < second[3] and second[2] < first[3])
-            ):
-                continue  # one organization; or neither the same time nor the same category
-            a = spans.get(first[1]) or spans.setdefault(first[1], _span(first))
-            b = spans.get(second[1]) or spans.setdefault(second[1], _span(second))
-            kind = _overlap_kind(a, b, tz)
-            if kind is not None:
-                yield kind, a, b
+
+def _candidates(rows: Sequence[_Row]) -> Iterator[tuple[_Row, _Row]]:
+    """The pairs of activities at one school that the rules must look at, from rows of _SPANS
+    (school by school, each in order of start): of two organizations, starting within a week
+    after the first ends, and either meeting or of one category. Every overlap is among them;
+    most of the 20,000 rows of a UGEL are ruled out here on their numbers alone."""
+    for _, school in groupby(rows, key=itemgetter(0)):
+        held = list(school)
+        for index, (_, _, start, end, _, org, category) in enumerate(held):
+            horizon = end + _WEEK_SECONDS
+            for second in islice(held, index + 1, None):
+                if second[2] >= horizon:
+                    break  # in order of start: no later one shares a time or a week with it
+                if second[5] != org and (
+                    second[6] == category or (start < second[3] and second[2] < end)
+                ):
+                    yield held[index], second
+
+
+class _Rules:
+    """The overlap rules over rows of _SPANS, each activity's datetimes and local weeks made
+    once (an activity is in several candidate pairs; most candidates need its weeks only)."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.spans: dict[int, _Span] = {}
+        self.weeks: dict[int, tuple[int, int]] = {}
+
+    def span(self, row: _Row) -> _Span:
+        found = self.spans.get(row[1])
+        return found if found is not None else self.spans.setdefault(row[1], _span(row))
+
+    def local_weeks(self, row: _Row) -> tuple[int, int]:
+        found = self.weeks.get(row[1])
+        if found is None:
+            found = self.weeks[row[1]] = _local_weeks(self.span(row), self.tz)
+        return found
+
+    def kind(self, first: _Row, second: _Row) -> OverlapKind | None:
+        """_overlap_kind of two candidates, the common cases decided on their numbers."""
+        meet = first[2] < second[3] and second[2] < first[3]
+        if meet and not (first[4] or second[4]):
+            return OverlapKind.SAME_TIME  # whole spans meet and neither repeats daily
+        if not meet:  # no stretch meets; a candidate that does not meet shares a category
+            (a_first, a_last), (b_first, b_last) = self.local_weeks(first), self.local_weeks(second)
+            return OverlapKind.SAME_WEEK if a_first <= b_last and b_first <= a_last else None
+        return _overlap_kind(self.span(first), self.span(second), self.tz)
+
+
+def _overlapping(rows: Sequence[_Row], tz: ZoneInfo) -> list[tuple[OverlapKind, int, int]]:
+    """Every overlap among the rows of _SPANS as (kind, first id, second id), by the first
+    one's start, then both ids."""
+    rules = _Rules(tz)
+    found = []
+    for first, second in _candidates(rows):
+        kind = rules.kind(first, second)
+        if kind is not None:
+            found.append((first[2], first[1], second[1], kind))
+    found.sort(key=itemgetter(0, 1, 2))
+    return [(kind, first, second) for _, first, second, kind in found]
 
 
 class Overview:
@@ -343,27 +388,32 @@ class Overview:
     async def overlaps(self, scope: ExportScope, period: Period, tz: ZoneInfo) -> list[Overlap]:
         """Activities of different organizations at one school that overlap in time, or share
         a category within the same week (weeks Monday to Sunday in `tz`), by time."""
+        return (await self.first_overlaps(scope, period, tz, None)).shown
+
+    async def first_overlaps(
+        self, scope: ExportScope, period: Period, tz: ZoneInfo, limit: int | None
+    ) -> FoundOverlaps:
+        """How many overlaps there are, and the first `limit` of them (None: all) by time, as
+        overlaps() gives them. A page shows a few hundred at most: only those are described
+        (titles, names), not the thousands a busy UGEL can have."""
         sql = _SPANS + _SCHOOLS_OF[scope.kind] + " ORDER BY a.school_id, a.starts_at, a.id"
         async with self._db.snapshot() as session:
             rows = await session.fetchall(sql, scope_params(scope, period))
-            pairs = [
-                pair
-                for _, school_rows in groupby(rows, key=lambda row: row[0])
-                for pair in _school_overlaps(list(school_rows), tz)
-            ]
-            pairs.sort(key=lambda p: (p[1].starts_at, p[1].id, p[2].id))
-            ids = sorted({span.id for _, *both in pairs for span in both})
+            pairs = _overlapping(rows, tz)
+            shown = pairs if limit is None else pairs[:limit]
+            ids = sorted({id for _, *both in shown for id in both})
             details = await session.fetchall(_PAIRED, (json.dumps(ids),)) if ids else []
         schools = {row["a_id"]: row for row in details}
         briefs = {row["a_id"]: _brief(row, "a") for row in details}
-        return [
+        overlaps = [
             Overlap(
                 school["school_id"], school["cod_mod"], school["school_name"],
-                school["district"], kind, briefs[first.id], briefs[second.id],
+                school["district"], kind, briefs[first], briefs[second],
             )
-            for kind, first, second in pairs
-            for school in (schools[first.id],)
+            for kind, first, second in shown
+            for school in (schools[first],)
         ]  # fmt: skip
+        return FoundOverlaps(len(pairs), overlaps)
 
     async def organizations_at(self, school_id: int) -> set[int]:
         """The organizations that ever had an activity at the school (whose people may open

@@ -5,12 +5,14 @@ spans), and scopes that keep other places out."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.announcing import occurrences
 from bot.domain.exports import days_period
 from bot.domain.registry_import import load_sample_schools
 from storage import Storage
@@ -211,3 +213,63 @@ async def test_an_organization_sees_the_schools_where_it_works(
     names = {c.organization_name for c in await storage.overview.matrix(ayni, MARCH)}
     assert names == {"Fundación Ayni", "Sumaq Kawsay"}  # the public picture of her schools
     assert len(await storage.overview.overlaps(ayni, MARCH, LIMA)) == 1
+
+
+def brute_force_overlaps(
+    activities: dict[int, tuple[int, int | None, datetime, datetime, bool, Category]],
+) -> list[tuple[OverlapKind, int, int]]:
+    """Every pair put to the rules the issue states, with the chat's own `occurrences`: no
+    pruning, no sweep (what the storage's sweep must agree with)."""
+
+    def weeks(start: datetime, end: datetime) -> tuple[date, date]:
+        first, last = start.astimezone(LIMA).date(), (end - timedelta(seconds=1)).astimezone(LIMA)
+        return first - timedelta(days=first.weekday()), last.date() - timedelta(last.weekday())
+
+    found = []
+    ordered = sorted(activities.items(), key=lambda item: (item[1][2], item[0]))
+    for index, (a_id, (a_school, a_org, a_start, a_end, a_daily, a_cat)) in enumerate(ordered):
+        for b_id, (b_school, b_org, b_start, b_end, b_daily, b_cat) in ordered[index + 1 :]:
+            if a_school != b_school or a_org == b_org:
+                continue
+            mine = occurrences(a_start, a_end, a_daily, LIMA)
+            theirs = occurrences(b_start, b_end, b_daily, LIMA)
+            (a_first, a_last), (b_first, b_last) = weeks(a_start, a_end), weeks(b_start, b_end)
+            if any(s1 < e2 and s2 < e1 for s1, e1 in mine for s2, e2 in theirs):
+                found.append((OverlapKind.SAME_TIME, a_id, b_id))
+            elif a_cat == b_cat and a_first <= b_last and b_first <= a_last:
+                found.append((OverlapKind.SAME_WEEK, a_id, b_id))
+    # The overview's order: by the first one's start, then the first's id, then the second's.
+    return sorted(found, key=lambda pair: (activities[pair[1]][2], pair[1], pair[2]))
+
+
+async def test_the_sweep_finds_what_every_pair_put_to_the_rules_finds(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    """Random activities at three schools (one to five days, some repeating their hours
+    daily, some of the schools' own teachers): the storage's sweep, which rules pairs out on
+    numbers before the rules, finds exactly the overlaps that comparing every pair finds, in
+    its order; and its first N are the first N of them, with the total."""
+    rng = random.Random(17)
+    written: dict[int, tuple[int, int | None, datetime, datetime, bool, Category]] = {}
+    schools = {"9000002": 0, "9000009": 0, "9000121": 0}
+    for cod_mod in schools:
+        schools[cod_mod] = await storage.exports.school_id_by_code(cod_mod) or 0
+    for _ in range(60):
+        cod_mod = rng.choice(list(schools))
+        org = rng.choice([*orgs.values(), None])
+        start = lima(rng.randint(1, 28), rng.randint(6, 20))
+        hours = rng.choice([1, 2, 4, 26, 50, 74])
+        category = rng.choice([Category.SALUD, Category.ARTE, Category.LECTURA])
+        daily = hours > 24 and rng.random() < 0.5
+        new_id = await add(storage, cod_mod, org, start, hours, category, daily)
+        written[new_id] = (schools[cod_mod], org, start, start + timedelta(hours=hours), daily,
+                           category)  # fmt: skip
+    expected = brute_force_overlaps(written)
+    assert len(expected) > 10  # the draw makes both kinds of overlap, several times
+    assert {kind for kind, _, _ in expected} == set(OverlapKind)
+    found = await storage.overview.overlaps(ATE, MARCH, LIMA)
+    assert [(o.kind, o.first.id, o.second.id) for o in found] == expected
+    first = await storage.overview.first_overlaps(ATE, MARCH, LIMA, 5)
+    assert first.total == len(expected)
+    assert [(o.kind, o.first.id, o.second.id) for o in first.shown] == expected[:5]
+    assert first.shown == found[:5]

@@ -313,10 +313,12 @@ class PanelSite:
 
     async def overlaps(self, request: Request) -> Response:
         asked = await self._asked(request)
-        found = await self.storage.overview.overlaps(asked.scope, asked.period, self.config.tz)
+        found = await self.storage.overview.first_overlaps(
+            asked.scope, asked.period, self.config.tz, OVERLAPS_SHOWN
+        )
         return self._render(
             "overlaps.html", asked.viewer.language, **await self._frame(asked, "overlaps"),
-            overlaps=found[:OVERLAPS_SHOWN], count=len(found),
+            overlaps=found.shown, count=found.total,
         )  # fmt: skip
 
     async def activities(self, request: Request) -> Response:
