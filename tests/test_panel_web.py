@@ -8,12 +8,14 @@ import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import httpx
 import openpyxl
 import pytest
+from markupsafe import escape
 
 from bot.app import MinkaApplication
 from bot.domain.webapp_auth import sign_init_data
@@ -21,11 +23,11 @@ from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings, SettingsError, load_settings
 from bot.views.panel_message import panel_keyboard, panel_text
 from bot.web.panel import OVERLAPS_SHOWN
-from bot.web.panel_views import school_rows
+from bot.web.panel_views import overlap_items, school_rows
 from bot.web.security import RateLimiter, content_security_policy
 from storage.activities import Category, NewActivity
 from storage.models import OrgKind
-from storage.overview import SchoolMarker
+from storage.overview import ActivityBrief, Overlap, OverlapKind, SchoolMarker
 from storage.roles import RoleName
 from tests.helpers import NOW, register_ngo, register_teacher, say, set_clock, storage_of
 
@@ -291,6 +293,30 @@ def test_the_school_list_escapes_what_the_registry_says() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; Co" in html
     assert "&lt;b&gt;Primaria" in html and "San Juan de Lurigancho" in html
     assert 'class="many"' in html and "data-lat" not in html  # no longitude: not on the map
+    assert "?scope=place-150103&amp;from=2026-11-01" in html
+
+
+def test_the_overlap_list_escapes_titles_and_names() -> None:
+    def brief(id: int, title: str, org: str | None) -> ActivityBrief:
+        start = datetime(2026, 11, 2, 14, tzinfo=UTC)
+        return ActivityBrief(id, title, Category.SALUD, start, start + timedelta(hours=2),
+                             None if org is None else id, org)  # fmt: skip
+
+    hostile = Overlap(
+        school_id=7, cod_mod="0325753", school_name="<i>I.E.</i> 'Ñ' & \"Co\"",
+        district="SAN JUAN DE LURIGANCHO", kind=OverlapKind.SAME_TIME,
+        first=brief(1, "<script>alert(1)</script>", "Sumaq <b>Kawsay</b>"),
+        second=brief(2, "Taller & charla", None),
+    )  # fmt: skip
+    html = overlap_items(
+        [hostile], "scope=place-150103&from=2026-11-01", "es", ZoneInfo("America/Lima")
+    )
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert str(escape(hostile.school_name)) in html and "<i>" not in html
+    assert "Sumaq &lt;b&gt;Kawsay&lt;/b&gt;" in html and "Taller &amp; charla" in html
+    assert "<b>Docentes de la escuela</b>: Taller" in html  # the schools' own teachers
+    assert "(Salud, 02/11/2026 09:00 – 02/11/2026 11:00)" in html  # Lima's time
+    assert 'data-first="1" data-second="2"' in html and "San Juan de Lurigancho" in html
     assert "?scope=place-150103&amp;from=2026-11-01" in html
 
 

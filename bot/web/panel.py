@@ -49,6 +49,7 @@ from bot.web.panel_views import (
     local,
     matrix_rows,
     matrix_table,
+    overlap_items,
     school_rows,
     scope_name,
     split_by_now,
@@ -319,6 +320,7 @@ class PanelSite:
         return self._render(
             "overlaps.html", asked.viewer.language, **await self._frame(asked, "overlaps"),
             overlaps=found.shown, count=found.total,
+            items=overlap_items(found.shown, asked.query(), asked.viewer.language, self.config.tz),
         )  # fmt: skip
 
     async def activities(self, request: Request) -> Response:
