@@ -45,14 +45,20 @@ _IN_PERIOD = " AND a.starts_at < :end AND a.ends_at > :start"
 
 # Activities are counted per school in a subquery first, and the scope's schools joined to those
 # counts after (a fifth less time at a UGEL's 20,000 activities than grouping the joined rows).
-# The subquery's scope and the outer one's are the same _SCHOOLS_OF: its parameters twice.
+# The subquery reads the activities of `school_id IN (the scope's schools)`: SQLite sorts that
+# list, so the index activities_school_span is read school after school in its own order and
+# the counts need no sort of their own (~19 ms instead of ~33 for a UGEL, measured; "all of
+# Peru", 135,000 schools, is ~10 % slower this way). Its scope and the outer one's are the same
+# _SCHOOLS_OF: its parameters twice.
 _MARKERS = (
     "SELECT s.id, s.cod_mod, s.name, s.level, s.ubigeo, s.district, s.latitude, s.longitude,"
     " coalesce(n.activities, 0) AS activities, coalesce(n.orgs, 0) AS orgs"
     " FROM schools s LEFT JOIN (SELECT a.school_id, count(*) AS activities,"
-    " count(DISTINCT coalesce(a.organization_id, 0)) AS orgs"
-    " FROM schools s JOIN activities a ON a.school_id = s.id"
-    " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND {scope} GROUP BY a.school_id) n"
+    " count(DISTINCT coalesce(a.organization_id, 0)) AS orgs FROM activities a"
+    " WHERE a.school_id IN (SELECT s.id FROM schools s WHERE s.active = 1 AND {scope})"
+    + _IN_PERIOD
+    + _HELD
+    + " GROUP BY a.school_id) n"
     " ON n.school_id = s.id WHERE s.active = 1 AND {scope}"
 )
 
@@ -118,9 +124,12 @@ class OverlapKind(StrEnum):
     SAME_WEEK = "same_week"  # the same category in the same (local) week
 
 
-@dataclass(frozen=True)
-class SchoolMarker:
-    """A school of the scope with how much happened there in the period."""
+class SchoolMarker(NamedTuple):
+    """A school of the scope with how much happened there in the period.
+
+    A NamedTuple rather than a frozen dataclass (immutable alike, the same fields): a UGEL's
+    3,211 markers took 12-18 ms to build as frozen dataclasses, whose __init__ sets each field
+    through object.__setattr__, and about 1 ms as tuples (measured)."""
 
     id: int
     cod_mod: str
