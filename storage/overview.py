@@ -14,14 +14,16 @@ period its span touches.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from itertools import groupby, islice
 from operator import itemgetter
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -103,6 +105,7 @@ _PAIRED = (
     " WHERE a.id IN (SELECT value FROM json_each(?))"
 )
 WEEK = timedelta(days=7)
+_Answer = TypeVar("_Answer")
 
 # One matrix cell's activities (the page lists them; a cell of thousands is summed up anyway).
 CELL_LIMIT = 500
@@ -364,13 +367,75 @@ def _overlapping(rows: Sequence[_Row], tz: ZoneInfo) -> list[tuple[OverlapKind, 
     return [(kind, first, second) for _, first, second, kind in found]
 
 
+# A page's answer is kept for the next request of the same question (scope, period, ...), under
+# the overview's data version (migration 0018: a counter that triggers bump in the transaction
+# of every change the overview can show). An answer is used only under the version it was read
+# at, so nothing kept outlives a change: the next request after an announcement reads afresh.
+# Coordinators switch between the pages and come back, and several people look at one UGEL;
+# reading a UGEL's 20,000 activities again costs 40-100 ms a page, a kept answer well under 1.
+# The few last answers are kept, and none of more than KEEP_ROWS rows (all of Peru's 135,000
+# schools would hold tens of MB).
+KEEP_ANSWERS = 16
+KEEP_ROWS = 10_000
+
+
+class _KeptAnswers:
+    """The last few answers, each with the overview version it was read at."""
+
+    def __init__(self, size: int = KEEP_ANSWERS) -> None:
+        self._size = size
+        self._answers: OrderedDict[tuple[Any, ...], tuple[int, Any]] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...], version: int) -> Any | None:
+        found = self._answers.get(key)
+        if found is None or found[0] != version:
+            return None
+        self._answers.move_to_end(key)
+        return found[1]
+
+    def put(self, key: tuple[Any, ...], version: int, answer: Any, rows: int) -> None:
+        if rows > KEEP_ROWS:
+            return
+        self._answers[key] = (version, answer)
+        self._answers.move_to_end(key)
+        while len(self._answers) > self._size:
+            self._answers.popitem(last=False)
+
+
 class Overview:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._kept = _KeptAnswers()
+
+    async def version(self) -> int:
+        """The overview's data version: it changes with every change the overview can show."""
+        return int(await self._db.scalar("SELECT version FROM overview_version WHERE id = 1"))
+
+    async def _kept_or_read(
+        self,
+        key: tuple[Any, ...],
+        read: Callable[[], Awaitable[_Answer]],
+        rows: Callable[[_Answer], int],
+    ) -> _Answer:
+        """The answer kept for `key` at the current version, or `read()` (then kept). A change
+        committed while reading bumps the version past the one kept with it: the answer is
+        never older than the version it is kept under."""
+        version = await self.version()
+        found = self._kept.get(key, version)
+        if found is not None:
+            return cast(_Answer, found)
+        answer = await read()
+        self._kept.put(key, version, answer, rows(answer))
+        return answer
 
     async def schools(self, scope: ExportScope, period: Period) -> list[SchoolMarker]:
         """Every active school of the scope with its activities and organizations in the
         period, by district and name (the map's markers and the list under it)."""
+        read = functools.partial(self._read_schools, scope, period)
+        markers = await self._kept_or_read(("schools", scope, period), read, len)
+        return list(markers)  # a copy: the kept list stays as read
+
+    async def _read_schools(self, scope: ExportScope, period: Period) -> list[SchoolMarker]:
         sql = _MARKERS.format(scope=_SCHOOLS_OF[scope.kind]) + " ORDER BY s.ubigeo, s.name, s.id"
         async with self._db.snapshot() as session:
             rows = await session.fetchall(sql, scope_params(scope, period))
@@ -380,6 +445,13 @@ class Overview:
         self, scope: ExportScope, period: Period, by_district: bool = False
     ) -> list[MatrixCell]:
         """3W: activities and schools per organization and category (or district's ubigeo)."""
+        read = functools.partial(self._read_matrix, scope, period, by_district)
+        cells = await self._kept_or_read(("matrix", scope, period, by_district), read, len)
+        return list(cells)
+
+    async def _read_matrix(
+        self, scope: ExportScope, period: Period, by_district: bool
+    ) -> list[MatrixCell]:
         key = "s.ubigeo" if by_district else "a.category"
         sql = _MATRIX.format(key=key, scope=_SCHOOLS_OF[scope.kind])
         async with self._db.snapshot() as session:
@@ -405,6 +477,14 @@ class Overview:
         """How many overlaps there are, and the first `limit` of them (None: all) by time, as
         overlaps() gives them. A page shows a few hundred at most: only those are described
         (titles, names), not the thousands a busy UGEL can have."""
+        read = functools.partial(self._read_overlaps, scope, period, tz, limit)
+        key = ("overlaps", scope, period, tz, limit)
+        found = await self._kept_or_read(key, read, lambda found: len(found.shown))
+        return FoundOverlaps(found.total, list(found.shown))
+
+    async def _read_overlaps(
+        self, scope: ExportScope, period: Period, tz: ZoneInfo, limit: int | None
+    ) -> FoundOverlaps:
         sql = _SPANS + _SCHOOLS_OF[scope.kind] + " ORDER BY a.school_id, a.starts_at, a.id"
         async with self._db.snapshot() as session:
             rows = await session.fetchall(sql, scope_params(scope, period))

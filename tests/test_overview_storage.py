@@ -19,7 +19,7 @@ from storage import Storage
 from storage.activities import Category, NewActivity
 from storage.exports import ExportScope, ScopeKind
 from storage.models import OrgKind
-from storage.overview import OverlapKind
+from storage.overview import OverlapKind, SchoolMarker
 
 LIMA = ZoneInfo("America/Lima")
 MARCH = days_period(date(2027, 3, 1), date(2027, 3, 31), LIMA)  # 1 March 2027 is a Monday
@@ -273,3 +273,59 @@ async def test_the_sweep_finds_what_every_pair_put_to_the_rules_finds(
     assert first.total == len(expected)
     assert [(o.kind, o.first.id, o.second.id) for o in first.shown] == expected[:5]
     assert first.shown == found[:5]
+
+
+async def test_a_kept_answer_is_used_until_anything_it_shows_changes(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    """The overview keeps its answers under a data version that triggers bump with every change
+    it can show: asked again, the same markers come back (the very objects kept); after a new
+    activity, a cancellation, a renamed organization or a registry change, the next answer is
+    read afresh and shows the change at once."""
+    first = await add(storage, "9000002", orgs["ayni"], lima(2, 9))
+    before = await storage.overview.schools(ATE, MARCH)
+    again = await storage.overview.schools(ATE, MARCH)
+    assert again == before and again is not before  # a copy of the kept list
+    assert all(a is b for a, b in zip(again, before, strict=True))  # kept, not read again
+    again.clear()  # what a caller does with its copy is not kept
+    assert await storage.overview.schools(ATE, MARCH) == before
+
+    def counts(markers: list[SchoolMarker]) -> dict[str, tuple[int, int]]:
+        return {m.cod_mod: (m.activities, m.organizations) for m in markers}
+
+    await add(storage, "9000002", orgs["sumaq"], lima(2, 10))  # a new activity: shown at once
+    assert counts(await storage.overview.schools(ATE, MARCH))["9000002"] == (2, 2)
+    assert len(await storage.overview.overlaps(ATE, MARCH, LIMA)) == 1
+    await storage.activities.cancel(first)  # cancelled: gone at once
+    assert counts(await storage.overview.schools(ATE, MARCH))["9000002"] == (1, 1)
+    assert await storage.overview.overlaps(ATE, MARCH, LIMA) == []
+    cells = await storage.overview.matrix(ATE, MARCH)
+    assert [c.organization_name for c in cells] == ["Sumaq Kawsay"]
+    async with storage.db.transaction() as session:  # an operator renames it
+        await session.execute("UPDATE organizations SET name = 'Sumaq' WHERE id = ?",
+                              (orgs["sumaq"],))  # fmt: skip
+    assert [c.organization_name for c in await storage.overview.matrix(ATE, MARCH)] == ["Sumaq"]
+    async with storage.db.transaction() as session:  # the registry closes a school
+        await session.execute("UPDATE schools SET active = 0 WHERE cod_mod = '9000122'")
+    assert "9000122" not in counts(await storage.overview.schools(ATE, MARCH))
+
+
+async def test_the_version_moves_with_what_the_overview_shows_only(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    version = storage.overview.version
+    start = await version()
+    activity = await add(storage, "9000002", orgs["ayni"], lima(2, 9))
+    assert await version() > start
+    moved = await version()
+    await storage.activities.cancel(activity)
+    assert await version() > moved
+    moved = await version()
+    async with storage.db.transaction() as session:  # a field the overview never reads
+        await session.execute(
+            "UPDATE schools SET address = 'Av. Nueva 1' WHERE cod_mod = '9000002'"
+        )
+    assert await version() == moved
+    async with storage.db.transaction() as session:
+        await session.execute("DELETE FROM activities WHERE id = ?", (activity,))
+    assert await version() > moved

@@ -139,6 +139,32 @@ async def test_the_overview_lists_the_scope_and_refuses_another(
         assert "Sumaq &lt;b&gt;Kawsay&lt;/b&gt;" in overlaps and "<b>Kawsay" not in overlaps
 
 
+async def test_a_new_activity_shows_at_once_on_pages_seen_before(
+    bot: MinkaApplication, fake: FakeTelegram
+) -> None:
+    """The pages' answers are kept between requests: one announced meanwhile must show on the
+    next request, not after some time."""
+    await coordinator_of_ate(bot, fake)
+    storage = storage_of(bot)
+    ayni = await storage.organizations.create("Fundación Ayni", OrgKind.NGO, 1)
+    sumaq = await storage.organizations.create("Sumaq Kawsay", OrgKind.NGO, 1)
+    await add(bot, "9000002", ayni.id, 24)
+    async with signed_in(await panel_link(fake, COORDINATOR)) as client:
+        for _ in range(2):  # the second time from what was kept
+            page = (await client.get("/panel/")).text
+            assert page.count('<tr class="one"') == 1 and '<tr class="many"' not in page
+            assert 'data-kind="same_time"' not in (await client.get("/panel/overlaps")).text
+            assert "Sumaq Kawsay" not in (await client.get("/panel/matrix")).text
+        later = await add(bot, "9000002", sumaq.id, 25)  # overlaps the first
+        page = (await client.get("/panel/")).text
+        assert page.count('<tr class="many"') == 1 and '<tr class="one"' not in page
+        assert (await client.get("/panel/overlaps")).text.count('data-kind="same_time"') == 1
+        assert "Sumaq Kawsay" in (await client.get("/panel/matrix")).text
+        await storage.activities.cancel(later)
+        assert '<tr class="many"' not in (await client.get("/panel/")).text
+        assert 'data-kind="same_time"' not in (await client.get("/panel/overlaps")).text
+
+
 async def test_a_long_list_of_overlaps_is_cut_and_says_so(
     bot: MinkaApplication, fake: FakeTelegram
 ) -> None:
