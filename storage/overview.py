@@ -146,10 +146,10 @@ class SchoolMarker(NamedTuple):
     organizations: int  # distinct organizations (the school's own teachers count as one)
 
 
-@dataclass(frozen=True)
-class MatrixCell:
+class MatrixCell(NamedTuple):
     """One organization (None: the schools' own teachers) under one key (a category or a
-    district's ubigeo) in the period."""
+    district's ubigeo) in the period. A NamedTuple, as SchoolMarker: a UGEL's matrices are
+    1,500 cells."""
 
     organization_id: int | None
     organization_name: str | None
