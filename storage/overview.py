@@ -49,9 +49,9 @@ _IN_PERIOD = " AND a.starts_at < :end AND a.ends_at > :start"
 # counts after (a fifth less time at a UGEL's 20,000 activities than grouping the joined rows).
 # The subquery reads the activities of `school_id IN (the scope's schools)`: SQLite sorts that
 # list, so the index activities_school_span is read school after school in its own order and
-# the counts need no sort of their own (~19 ms instead of ~33 for a UGEL, measured; "all of
-# Peru", 135,000 schools, is ~10 % slower this way). Its scope and the outer one's are the same
-# _SCHOOLS_OF: its parameters twice.
+# the counts need no sort of their own (the counts alone ~19 ms instead of ~33 for a UGEL; the
+# whole query gains less, within the machine's noise; "all of Peru", 135,000 schools, is ~10 %
+# slower this way). Its scope and the outer one's are the same _SCHOOLS_OF: parameters twice.
 _MARKERS = (
     "SELECT s.id, s.cod_mod, s.name, s.level, s.ubigeo, s.district, s.latitude, s.longitude,"
     " coalesce(n.activities, 0) AS activities, coalesce(n.orgs, 0) AS orgs"
@@ -89,8 +89,9 @@ _GAPS = (
 # titles, organizations' and schools' names are read afterwards for the activities of the
 # pairs shown only (_PAIRED). At a UGEL's 20,000 activities the sweep took a third of the time
 # of the same rule as an SQL self-join (measured again: the join's 20,000 index probes alone
-# cost more than reading the rows). Integers cost less to read than the times' text and
-# nothing to compare; datetimes are made for the candidate pairs only.
+# cost more than reading the rows). unixepoch() costs SQLite ~10 ms more than handing over
+# the text for 20,000 rows, but Python then parses nothing (two fromisoformat a row, and the
+# week's horizon, cost more) and compares integers; datetimes are made for candidates only.
 _SPANS = (
     "SELECT a.school_id, a.id, unixepoch(a.starts_at), unixepoch(a.ends_at), a.repeats_daily,"
     " a.organization_id, a.category FROM schools s JOIN activities a ON a.school_id = s.id"
@@ -105,7 +106,6 @@ _PAIRED = (
     " WHERE a.id IN (SELECT value FROM json_each(?))"
 )
 WEEK = timedelta(days=7)
-_Answer = TypeVar("_Answer")
 
 # One matrix cell's activities (the page lists them; a cell of thousands is summed up anyway).
 CELL_LIMIT = 500
@@ -377,6 +377,7 @@ def _overlapping(rows: Sequence[_Row], tz: ZoneInfo) -> list[tuple[OverlapKind, 
 # schools would hold tens of MB).
 KEEP_ANSWERS = 16
 KEEP_ROWS = 10_000
+_Answer = TypeVar("_Answer")
 
 
 class _KeptAnswers:
