@@ -373,19 +373,20 @@ def _overlapping(rows: Sequence[_Row], tz: ZoneInfo) -> list[tuple[OverlapKind, 
 # at, so nothing kept outlives a change: the next request after an announcement reads afresh.
 # Coordinators switch between the pages and come back, and several people look at one UGEL;
 # reading a UGEL's 20,000 activities again costs 40-100 ms a page, a kept answer well under 1.
-# The few last answers are kept, and none of more than KEEP_ROWS rows (all of Peru's 135,000
-# schools would hold tens of MB).
+# Memory is bounded by rows over all kept answers: a UGEL's 3,211 markers hold ~2 MB (measured
+# with tracemalloc), so KEEP_ROWS is ~12 MB at most; a UGEL's pages are ~5,000 rows together.
 KEEP_ANSWERS = 16
-KEEP_ROWS = 10_000
+KEEP_ROWS = 20_000
 _Answer = TypeVar("_Answer")
 
 
-class _KeptAnswers:
-    """The last few answers, each with the overview version it was read at."""
+class KeptAnswers:
+    """The last few answers, each with the version it was read at; the oldest go first when
+    there are more than `size` or more than `rows` rows in all (a bigger one is not kept)."""
 
-    def __init__(self, size: int = KEEP_ANSWERS) -> None:
-        self._size = size
-        self._answers: OrderedDict[tuple[Any, ...], tuple[int, Any]] = OrderedDict()
+    def __init__(self, size: int = KEEP_ANSWERS, rows: int = KEEP_ROWS) -> None:
+        self._size, self._rows, self._held = size, rows, 0
+        self._answers: OrderedDict[tuple[Any, ...], tuple[int, Any, int]] = OrderedDict()
 
     def get(self, key: tuple[Any, ...], version: int) -> Any | None:
         found = self._answers.get(key)
@@ -395,18 +396,24 @@ class _KeptAnswers:
         return found[1]
 
     def put(self, key: tuple[Any, ...], version: int, answer: Any, rows: int) -> None:
-        if rows > KEEP_ROWS:
+        if rows > self._rows:
             return
-        self._answers[key] = (version, answer)
-        self._answers.move_to_end(key)
-        while len(self._answers) > self._size:
-            self._answers.popitem(last=False)
+        self._drop(key)
+        self._answers[key] = (version, answer, rows)
+        self._held += rows
+        while len(self._answers) > self._size or self._held > self._rows:
+            self._drop(next(iter(self._answers)))
+
+    def _drop(self, key: tuple[Any, ...]) -> None:
+        dropped = self._answers.pop(key, None)
+        if dropped is not None:
+            self._held -= dropped[2]
 
 
 class Overview:
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._kept = _KeptAnswers()
+        self._kept = KeptAnswers()
 
     async def version(self) -> int:
         """The overview's data version: it changes with every change the overview can show."""

@@ -19,7 +19,7 @@ from storage import Storage
 from storage.activities import Category, NewActivity
 from storage.exports import ExportScope, ScopeKind
 from storage.models import OrgKind
-from storage.overview import OverlapKind, SchoolMarker
+from storage.overview import KeptAnswers, OverlapKind, SchoolMarker
 
 LIMA = ZoneInfo("America/Lima")
 MARCH = days_period(date(2027, 3, 1), date(2027, 3, 31), LIMA)  # 1 March 2027 is a Monday
@@ -329,3 +329,19 @@ async def test_the_version_moves_with_what_the_overview_shows_only(
     async with storage.db.transaction() as session:
         await session.execute("DELETE FROM activities WHERE id = ?", (activity,))
     assert await version() > moved
+
+
+def test_kept_answers_hold_few_rows_and_the_latest_version_only() -> None:
+    kept = KeptAnswers(size=3, rows=10)
+    kept.put(("a",), 1, ["a"] * 4, 4)
+    kept.put(("b",), 1, ["b"] * 4, 4)
+    assert kept.get(("a",), 1) == ["a"] * 4  # used: now the latest
+    assert kept.get(("a",), 2) is None  # read at another version: never used
+    kept.put(("c",), 1, ["c"] * 4, 4)  # 12 rows in all: the oldest, b, goes
+    assert kept.get(("b",), 1) is None and kept.get(("a",), 1) and kept.get(("c",), 1)
+    kept.put(("d",), 1, ["d"] * 11, 11)  # more than all it may hold: not kept, nothing goes
+    assert kept.get(("d",), 1) is None and kept.get(("a",), 1) and kept.get(("c",), 1)
+    kept.put(("a",), 2, ["A"], 1)  # read again at a new version: replaces the old answer
+    kept.put(("e",), 1, ["e"], 1)
+    kept.put(("f",), 1, ["f"], 1)  # four answers: the oldest, c, goes
+    assert kept.get(("a",), 2) == ["A"] and kept.get(("c",), 1) is None
