@@ -5,6 +5,7 @@ spans), and scopes that keep other places out."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -20,6 +21,7 @@ from storage.activities import Category, NewActivity
 from storage.exports import ExportScope, ScopeKind
 from storage.models import OrgKind
 from storage.overview import KeptAnswers, OverlapKind, SchoolMarker
+from storage.schools import SchoolRecord
 
 LIMA = ZoneInfo("America/Lima")
 MARCH = days_period(date(2027, 3, 1), date(2027, 3, 31), LIMA)  # 1 March 2027 is a Monday
@@ -47,6 +49,17 @@ async def add(
         ends_at=start + timedelta(hours=hours), repeats_daily=repeats_daily,
     )  # fmt: skip
     return (await storage.activities.create(new)).id
+
+
+async def registry_record(storage: Storage, cod_mod: str, active: bool) -> SchoolRecord:
+    """The school's registry row as an import would hand it over again."""
+    row = await storage.db.fetchone(
+        "SELECT cod_mod, anexo, codlocal, name, level, management, address, ubigeo, region,"
+        " province, district, ugel, latitude, longitude FROM schools WHERE cod_mod = ?",
+        (cod_mod,),
+    )
+    assert row is not None
+    return SchoolRecord(**dict(zip(row.keys(), row, strict=True)), active=active)
 
 
 async def ate_schools(storage: Storage) -> set[str]:
@@ -305,12 +318,13 @@ async def test_a_kept_answer_is_used_until_anything_it_shows_changes(
         await session.execute("UPDATE organizations SET name = 'Sumaq' WHERE id = ?",
                               (orgs["sumaq"],))  # fmt: skip
     assert [c.organization_name for c in await storage.overview.matrix(ATE, MARCH)] == ["Sumaq"]
-    async with storage.db.transaction() as session:  # the registry closes a school
-        await session.execute("UPDATE schools SET active = 0 WHERE cod_mod = '9000122'")
+    assert "9000122" in counts(await storage.overview.schools(ATE, MARCH))  # kept now
+    closed = await registry_record(storage, "9000122", active=False)
+    assert await storage.schools.upsert_batch([closed]) == 1  # a registry import closes it
     assert "9000122" not in counts(await storage.overview.schools(ATE, MARCH))
 
 
-async def test_the_version_moves_with_what_the_overview_shows_only(
+async def test_the_version_moves_with_what_the_overview_shows(
     storage: Storage, orgs: dict[str, int]
 ) -> None:
     version = storage.overview.version
@@ -321,11 +335,13 @@ async def test_the_version_moves_with_what_the_overview_shows_only(
     await storage.activities.cancel(activity)
     assert await version() > moved
     moved = await version()
-    async with storage.db.transaction() as session:  # a field the overview never reads
-        await session.execute(
-            "UPDATE schools SET address = 'Av. Nueva 1' WHERE cod_mod = '9000002'"
-        )
+    unchanged = await registry_record(storage, "9000002", active=True)
+    assert await storage.schools.upsert_batch([unchanged]) == 0  # a re-import changing nothing
     assert await version() == moved
+    renamed = dataclasses.replace(unchanged, name="IE Renombrada")
+    assert await storage.schools.upsert_batch([renamed]) == 1  # the registry renames it
+    assert await version() > moved
+    moved = await version()
     async with storage.db.transaction() as session:
         await session.execute("DELETE FROM activities WHERE id = ?", (activity,))
     assert await version() > moved
