@@ -11,8 +11,9 @@ bench_schools at full scale but 500 queries, bench_delivery with a drain of 500 
 at SEND_RATE=25), the others at their defaults. bench_updates runs twice: on the Peru-scale
 database, then on the bundled sample registry (to tell what data size costs from what every
 update costs). bench_crowd (300 people onboarding at once, idle and during a 10,000-message
-drain) takes about 6 minutes of that at Telegram's pace. Their output is shown as it comes; the
-summary at the end reads the figures.
+drain) takes about 6 minutes of that at Telegram's pace. bench_panel (the web overview's
+pages at a UGEL's scale, about a minute) works on its own copy of the database, which it tops
+up with activities. Their output is shown as it comes; the summary at the end reads the figures.
 """
 
 from __future__ import annotations
@@ -49,6 +50,29 @@ class Figure:
 
 def _under(limit: float) -> Callable[[float], bool]:
     return lambda value: value < limit
+
+
+def _panel_figures(page: str) -> list[Figure]:
+    """One web overview page at the issue's UGEL scale (bench_panel's province): p95 read
+    afresh (the target) and kept, and the weight as sent."""
+    line = rf"^panel province {page}: afresh p50 [\d.]+ ms, p95 ([\d.]+) ms"
+    return [
+        Figure(f"panel: UGEL {page} p95", line, "ms", "< 150 ms", _under(150)),
+        Figure(
+            f"panel: UGEL {page} p95, kept",
+            rf"^panel province {page}: .*?; kept p50 [\d.]+ ms, p95 ([\d.]+) ms",
+            "ms",
+            "-",
+            None,
+        ),
+        Figure(
+            f"panel: UGEL {page} sent",
+            rf"^panel province {page}: .*?; ([\d.]+) KB sent",
+            "KB",
+            "< 200 KB",
+            _under(200),
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -315,6 +339,15 @@ BENCHMARKS = [
                 "-",
                 None,
             ),
+        ],
+    ),
+    Benchmark(
+        "panel",
+        ["-m", "bench.bench_panel", "--database", "{db}", "--now", "{now}"],
+        [
+            figure
+            for page in ("overview", "matrix", "gaps", "overlaps")
+            for figure in _panel_figures(page)
         ],
     ),
     Benchmark(

@@ -14,13 +14,16 @@ period its span touches.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from itertools import groupby
-from typing import Any, NamedTuple, Protocol
+from itertools import groupby, islice
+from operator import itemgetter
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -44,14 +47,20 @@ _IN_PERIOD = " AND a.starts_at < :end AND a.ends_at > :start"
 
 # Activities are counted per school in a subquery first, and the scope's schools joined to those
 # counts after (a fifth less time at a UGEL's 20,000 activities than grouping the joined rows).
-# The subquery's scope and the outer one's are the same _SCHOOLS_OF: its parameters twice.
+# The subquery reads the activities of `school_id IN (the scope's schools)`: SQLite sorts that
+# list, so the index activities_school_span is read school after school in its own order and
+# the counts need no sort of their own (the counts alone ~19 ms instead of ~33 for a UGEL; the
+# whole query gains less, within the machine's noise; "all of Peru", 135,000 schools, is ~10 %
+# slower this way). Its scope and the outer one's are the same _SCHOOLS_OF: parameters twice.
 _MARKERS = (
     "SELECT s.id, s.cod_mod, s.name, s.level, s.ubigeo, s.district, s.latitude, s.longitude,"
     " coalesce(n.activities, 0) AS activities, coalesce(n.orgs, 0) AS orgs"
     " FROM schools s LEFT JOIN (SELECT a.school_id, count(*) AS activities,"
-    " count(DISTINCT coalesce(a.organization_id, 0)) AS orgs"
-    " FROM schools s JOIN activities a ON a.school_id = s.id"
-    " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND {scope} GROUP BY a.school_id) n"
+    " count(DISTINCT coalesce(a.organization_id, 0)) AS orgs FROM activities a"
+    " WHERE a.school_id IN (SELECT s.id FROM schools s WHERE s.active = 1 AND {scope})"
+    + _IN_PERIOD
+    + _HELD
+    + " GROUP BY a.school_id) n"
     " ON n.school_id = s.id WHERE s.active = 1 AND {scope}"
 )
 
@@ -75,16 +84,17 @@ _GAPS = (
 )
 
 # Every held activity of the scope in the period, school by school in order of start, with only
-# what the overlap rules read (all of it in the index activities_school_span, migration 0017):
-# the sweep (_school_overlaps) runs over plain tuples, and the titles, organizations' and
-# schools' names are read afterwards for the activities of the pairs found only (_PAIRED).
-# At a UGEL's 20,000 activities the sweep took a third of the time of the same rule as an SQL
-# self-join; reading only these columns and building briefs for the pairs found only halved it
-# again (~190 ms against ~380 ms for the whole call, measured). The times are compared as text
-# where they can be, as _IN_PERIOD does: storage.clock.to_db writes them in one UTC format.
+# what the overlap rules read (all of it in the index activities_school_span, migration 0017),
+# the times as Unix seconds: the sweep (_candidates) runs over plain tuples of numbers, and the
+# titles, organizations' and schools' names are read afterwards for the activities of the
+# pairs shown only (_PAIRED). At a UGEL's 20,000 activities the sweep took a third of the time
+# of the same rule as an SQL self-join (measured again: the join's 20,000 index probes alone
+# cost more than reading the rows). unixepoch() costs SQLite ~10 ms more than handing over
+# the text for 20,000 rows, but Python then parses nothing (two fromisoformat a row, and the
+# week's horizon, cost more) and compares integers; datetimes are made for candidates only.
 _SPANS = (
-    "SELECT a.school_id, a.id, a.starts_at, a.ends_at, a.repeats_daily, a.organization_id,"
-    " a.category FROM schools s JOIN activities a ON a.school_id = s.id"
+    "SELECT a.school_id, a.id, unixepoch(a.starts_at), unixepoch(a.ends_at), a.repeats_daily,"
+    " a.organization_id, a.category FROM schools s JOIN activities a ON a.school_id = s.id"
     " WHERE s.active = 1" + _IN_PERIOD + _HELD + " AND"
 )
 _PAIRED = (
@@ -117,9 +127,12 @@ class OverlapKind(StrEnum):
     SAME_WEEK = "same_week"  # the same category in the same (local) week
 
 
-@dataclass(frozen=True)
-class SchoolMarker:
-    """A school of the scope with how much happened there in the period."""
+class SchoolMarker(NamedTuple):
+    """A school of the scope with how much happened there in the period.
+
+    A NamedTuple rather than a frozen dataclass (immutable alike, the same fields): a UGEL's
+    3,211 markers took 12-18 ms to build as frozen dataclasses, whose __init__ sets each field
+    through object.__setattr__, and about 1 ms as tuples (measured)."""
 
     id: int
     cod_mod: str
@@ -133,10 +146,10 @@ class SchoolMarker:
     organizations: int  # distinct organizations (the school's own teachers count as one)
 
 
-@dataclass(frozen=True)
-class MatrixCell:
+class MatrixCell(NamedTuple):
     """One organization (None: the schools' own teachers) under one key (a category or a
-    district's ubigeo) in the period."""
+    district's ubigeo) in the period. A NamedTuple, as SchoolMarker: a UGEL's matrices are
+    1,500 cells."""
 
     organization_id: int | None
     organization_name: str | None
@@ -184,6 +197,12 @@ class Overlap:
     kind: OverlapKind
     first: ActivityBrief
     second: ActivityBrief
+
+
+@dataclass(frozen=True)
+class FoundOverlaps:
+    total: int  # every overlap of the scope and period
+    shown: list[Overlap]  # the first ones by time, described
 
 
 class _Timed(Protocol):
@@ -278,45 +297,153 @@ def _overlap_kind(a: _Span, b: _Span, tz: ZoneInfo) -> OverlapKind | None:
     return None
 
 
-def _span(row: aiosqlite.Row, parse: Any = datetime.fromisoformat) -> _Span:
-    # The times are NOT NULL columns, parsed without _time's checks (20,000 rows a UGEL).
-    return _Span(row[1], parse(row[2]), parse(row[3]), bool(row[4]), row[5], row[6])
+_Row = aiosqlite.Row  # of _SPANS: school, id, start, end (Unix seconds), daily, org, category
+_WEEK_SECONDS = int(WEEK.total_seconds())
 
 
-def _school_overlaps(
-    rows: Sequence[aiosqlite.Row], tz: ZoneInfo
-) -> Iterator[tuple[OverlapKind, _Span, _Span]]:
-    """The overlaps among one school's activities, given in order of start (rows of _SPANS).
+def _span(row: _Row) -> _Span:
+    start, end = datetime.fromtimestamp(row[2], UTC), datetime.fromtimestamp(row[3], UTC)
+    return _Span(row[1], start, end, bool(row[4]), row[5], row[6])
 
-    The stored times are UTC text of one format, which sorts as time: pairs are ruled out on
-    the text (one organization; neither meeting nor of one category), and only the rest parsed
-    and put to the rules."""
-    parse = datetime.fromisoformat
-    starts = [parse(row[2]) for row in rows]
-    spans: dict[int, _Span] = {}
-    for index, first in enumerate(rows):
-        week_after = parse(first[3]) + WEEK
-        for later, second in enumerate(rows[index + 1 :], index + 1):
-            if starts[later] >= week_after:
-                break  # in order of start: no later one shares a time or a week with `first`
-            if first[5] == second[5] or (
-                first[6] != second[6] and not (first[2] < second[3] and second[2] < first[3])
-            ):
-                continue  # one organization; or neither the same time nor the same category
-            a = spans.get(first[1]) or spans.setdefault(first[1], _span(first))
-            b = spans.get(second[1]) or spans.setdefault(second[1], _span(second))
-            kind = _overlap_kind(a, b, tz)
-            if kind is not None:
-                yield kind, a, b
+
+def _candidates(rows: Sequence[_Row]) -> Iterator[tuple[_Row, _Row]]:
+    """The pairs of activities at one school that the rules must look at, from rows of _SPANS
+    (school by school, each in order of start): of two organizations, starting within a week
+    after the first ends, and either meeting or of one category. Every overlap is among them;
+    most of the 20,000 rows of a UGEL are ruled out here on their numbers alone."""
+    for _, school in groupby(rows, key=itemgetter(0)):
+        held = list(school)
+        for index, (_, _, start, end, _, org, category) in enumerate(held):
+            horizon = end + _WEEK_SECONDS
+            for second in islice(held, index + 1, None):
+                if second[2] >= horizon:
+                    break  # in order of start: no later one shares a time or a week with it
+                if second[5] != org and (
+                    second[6] == category or (start < second[3] and second[2] < end)
+                ):
+                    yield held[index], second
+
+
+class _Rules:
+    """The overlap rules over rows of _SPANS, each activity's datetimes and local weeks made
+    once (an activity is in several candidate pairs; most candidates need its weeks only)."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.spans: dict[int, _Span] = {}
+        self.weeks: dict[int, tuple[int, int]] = {}
+
+    def span(self, row: _Row) -> _Span:
+        found = self.spans.get(row[1])
+        return found if found is not None else self.spans.setdefault(row[1], _span(row))
+
+    def local_weeks(self, row: _Row) -> tuple[int, int]:
+        found = self.weeks.get(row[1])
+        if found is None:
+            found = self.weeks[row[1]] = _local_weeks(self.span(row), self.tz)
+        return found
+
+    def kind(self, first: _Row, second: _Row) -> OverlapKind | None:
+        """_overlap_kind of two candidates, the common cases decided on their numbers."""
+        meet = first[2] < second[3] and second[2] < first[3]
+        if meet and not (first[4] or second[4]):
+            return OverlapKind.SAME_TIME  # whole spans meet and neither repeats daily
+        if not meet:  # no stretch meets; a candidate that does not meet shares a category
+            (a_first, a_last), (b_first, b_last) = self.local_weeks(first), self.local_weeks(second)
+            return OverlapKind.SAME_WEEK if a_first <= b_last and b_first <= a_last else None
+        return _overlap_kind(self.span(first), self.span(second), self.tz)
+
+
+def _overlapping(rows: Sequence[_Row], tz: ZoneInfo) -> list[tuple[OverlapKind, int, int]]:
+    """Every overlap among the rows of _SPANS as (kind, first id, second id), by the first
+    one's start, then both ids."""
+    rules = _Rules(tz)
+    found = []
+    for first, second in _candidates(rows):
+        kind = rules.kind(first, second)
+        if kind is not None:
+            found.append((first[2], first[1], second[1], kind))
+    found.sort(key=itemgetter(0, 1, 2))
+    return [(kind, first, second) for _, first, second, kind in found]
+
+
+# A page's answer is kept for the next request of the same question (scope, period, ...), under
+# the overview's data version (migration 0018: a counter that triggers bump in the transaction
+# of every change the overview can show). An answer is used only under the version it was read
+# at, so nothing kept outlives a change: the next request after an announcement reads afresh.
+# Coordinators switch between the pages and come back, and several people look at one UGEL;
+# reading a UGEL's 20,000 activities again costs 40-100 ms a page, a kept answer well under 1.
+# Memory is bounded by rows over all kept answers: a UGEL's 3,211 markers hold ~2 MB (measured
+# with tracemalloc), so KEEP_ROWS is ~12 MB at most; a UGEL's pages are ~5,000 rows together.
+KEEP_ANSWERS = 16
+KEEP_ROWS = 20_000
+_Answer = TypeVar("_Answer")
+
+
+class KeptAnswers:
+    """The last few answers, each with the version it was read at; the oldest go first when
+    there are more than `size` or more than `rows` rows in all (a bigger one is not kept)."""
+
+    def __init__(self, size: int = KEEP_ANSWERS, rows: int = KEEP_ROWS) -> None:
+        self._size, self._rows, self._held = size, rows, 0
+        self._answers: OrderedDict[tuple[Any, ...], tuple[int, Any, int]] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...], version: int) -> Any | None:
+        found = self._answers.get(key)
+        if found is None or found[0] != version:
+            return None
+        self._answers.move_to_end(key)
+        return found[1]
+
+    def put(self, key: tuple[Any, ...], version: int, answer: Any, rows: int) -> None:
+        if rows > self._rows:
+            return
+        self._drop(key)
+        self._answers[key] = (version, answer, rows)
+        self._held += rows
+        while len(self._answers) > self._size or self._held > self._rows:
+            self._drop(next(iter(self._answers)))
+
+    def _drop(self, key: tuple[Any, ...]) -> None:
+        dropped = self._answers.pop(key, None)
+        if dropped is not None:
+            self._held -= dropped[2]
 
 
 class Overview:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._kept = KeptAnswers()
+
+    async def version(self) -> int:
+        """The overview's data version: it changes with every change the overview can show."""
+        return int(await self._db.scalar("SELECT version FROM overview_version WHERE id = 1"))
+
+    async def _kept_or_read(
+        self,
+        key: tuple[Any, ...],
+        read: Callable[[], Awaitable[_Answer]],
+        rows: Callable[[_Answer], int],
+    ) -> _Answer:
+        """The answer kept for `key` at the current version, or `read()` (then kept). A change
+        committed while reading bumps the version past the one kept with it: the answer is
+        never older than the version it is kept under."""
+        version = await self.version()
+        found = self._kept.get(key, version)
+        if found is not None:
+            return cast(_Answer, found)
+        answer = await read()
+        self._kept.put(key, version, answer, rows(answer))
+        return answer
 
     async def schools(self, scope: ExportScope, period: Period) -> list[SchoolMarker]:
         """Every active school of the scope with its activities and organizations in the
         period, by district and name (the map's markers and the list under it)."""
+        read = functools.partial(self._read_schools, scope, period)
+        markers = await self._kept_or_read(("schools", scope, period), read, len)
+        return list(markers)  # a copy: the kept list stays as read
+
+    async def _read_schools(self, scope: ExportScope, period: Period) -> list[SchoolMarker]:
         sql = _MARKERS.format(scope=_SCHOOLS_OF[scope.kind]) + " ORDER BY s.ubigeo, s.name, s.id"
         async with self._db.snapshot() as session:
             rows = await session.fetchall(sql, scope_params(scope, period))
@@ -326,6 +453,13 @@ class Overview:
         self, scope: ExportScope, period: Period, by_district: bool = False
     ) -> list[MatrixCell]:
         """3W: activities and schools per organization and category (or district's ubigeo)."""
+        read = functools.partial(self._read_matrix, scope, period, by_district)
+        cells = await self._kept_or_read(("matrix", scope, period, by_district), read, len)
+        return list(cells)
+
+    async def _read_matrix(
+        self, scope: ExportScope, period: Period, by_district: bool
+    ) -> list[MatrixCell]:
         key = "s.ubigeo" if by_district else "a.category"
         sql = _MATRIX.format(key=key, scope=_SCHOOLS_OF[scope.kind])
         async with self._db.snapshot() as session:
@@ -343,27 +477,40 @@ class Overview:
     async def overlaps(self, scope: ExportScope, period: Period, tz: ZoneInfo) -> list[Overlap]:
         """Activities of different organizations at one school that overlap in time, or share
         a category within the same week (weeks Monday to Sunday in `tz`), by time."""
+        return (await self.first_overlaps(scope, period, tz, None)).shown
+
+    async def first_overlaps(
+        self, scope: ExportScope, period: Period, tz: ZoneInfo, limit: int | None
+    ) -> FoundOverlaps:
+        """How many overlaps there are, and the first `limit` of them (None: all) by time, as
+        overlaps() gives them. A page shows a few hundred at most: only those are described
+        (titles, names), not the thousands a busy UGEL can have."""
+        read = functools.partial(self._read_overlaps, scope, period, tz, limit)
+        key = ("overlaps", scope, period, tz, limit)
+        found = await self._kept_or_read(key, read, lambda found: len(found.shown))
+        return FoundOverlaps(found.total, list(found.shown))
+
+    async def _read_overlaps(
+        self, scope: ExportScope, period: Period, tz: ZoneInfo, limit: int | None
+    ) -> FoundOverlaps:
         sql = _SPANS + _SCHOOLS_OF[scope.kind] + " ORDER BY a.school_id, a.starts_at, a.id"
         async with self._db.snapshot() as session:
             rows = await session.fetchall(sql, scope_params(scope, period))
-            pairs = [
-                pair
-                for _, school_rows in groupby(rows, key=lambda row: row[0])
-                for pair in _school_overlaps(list(school_rows), tz)
-            ]
-            pairs.sort(key=lambda p: (p[1].starts_at, p[1].id, p[2].id))
-            ids = sorted({span.id for _, *both in pairs for span in both})
+            pairs = _overlapping(rows, tz)
+            shown = pairs if limit is None else pairs[:limit]
+            ids = sorted({id for _, *both in shown for id in both})
             details = await session.fetchall(_PAIRED, (json.dumps(ids),)) if ids else []
         schools = {row["a_id"]: row for row in details}
         briefs = {row["a_id"]: _brief(row, "a") for row in details}
-        return [
+        overlaps = [
             Overlap(
                 school["school_id"], school["cod_mod"], school["school_name"],
-                school["district"], kind, briefs[first.id], briefs[second.id],
+                school["district"], kind, briefs[first], briefs[second],
             )
-            for kind, first, second in pairs
-            for school in (schools[first.id],)
+            for kind, first, second in shown
+            for school in (schools[first],)
         ]  # fmt: skip
+        return FoundOverlaps(len(pairs), overlaps)
 
     async def organizations_at(self, school_id: int) -> set[int]:
         """The organizations that ever had an activity at the school (whose people may open

@@ -5,19 +5,23 @@ spans), and scopes that keep other places out."""
 
 from __future__ import annotations
 
+import dataclasses
+import random
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.announcing import occurrences
 from bot.domain.exports import days_period
 from bot.domain.registry_import import load_sample_schools
 from storage import Storage
 from storage.activities import Category, NewActivity
 from storage.exports import ExportScope, ScopeKind
 from storage.models import OrgKind
-from storage.overview import OverlapKind
+from storage.overview import KeptAnswers, OverlapKind, SchoolMarker
+from storage.schools import SchoolRecord
 
 LIMA = ZoneInfo("America/Lima")
 MARCH = days_period(date(2027, 3, 1), date(2027, 3, 31), LIMA)  # 1 March 2027 is a Monday
@@ -45,6 +49,17 @@ async def add(
         ends_at=start + timedelta(hours=hours), repeats_daily=repeats_daily,
     )  # fmt: skip
     return (await storage.activities.create(new)).id
+
+
+async def registry_record(storage: Storage, cod_mod: str, active: bool) -> SchoolRecord:
+    """The school's registry row as an import would hand it over again."""
+    row = await storage.db.fetchone(
+        "SELECT cod_mod, anexo, codlocal, name, level, management, address, ubigeo, region,"
+        " province, district, ugel, latitude, longitude FROM schools WHERE cod_mod = ?",
+        (cod_mod,),
+    )
+    assert row is not None
+    return SchoolRecord(**dict(zip(row.keys(), row, strict=True)), active=active)
 
 
 async def ate_schools(storage: Storage) -> set[str]:
@@ -211,3 +226,138 @@ async def test_an_organization_sees_the_schools_where_it_works(
     names = {c.organization_name for c in await storage.overview.matrix(ayni, MARCH)}
     assert names == {"Fundación Ayni", "Sumaq Kawsay"}  # the public picture of her schools
     assert len(await storage.overview.overlaps(ayni, MARCH, LIMA)) == 1
+
+
+def brute_force_overlaps(
+    activities: dict[int, tuple[int, int | None, datetime, datetime, bool, Category]],
+) -> list[tuple[OverlapKind, int, int]]:
+    """Every pair put to the rules the issue states, with the chat's own `occurrences`: no
+    pruning, no sweep (what the storage's sweep must agree with)."""
+
+    def weeks(start: datetime, end: datetime) -> tuple[date, date]:
+        first, last = start.astimezone(LIMA).date(), (end - timedelta(seconds=1)).astimezone(LIMA)
+        return first - timedelta(days=first.weekday()), last.date() - timedelta(last.weekday())
+
+    found = []
+    ordered = sorted(activities.items(), key=lambda item: (item[1][2], item[0]))
+    for index, (a_id, (a_school, a_org, a_start, a_end, a_daily, a_cat)) in enumerate(ordered):
+        for b_id, (b_school, b_org, b_start, b_end, b_daily, b_cat) in ordered[index + 1 :]:
+            if a_school != b_school or a_org == b_org:
+                continue
+            mine = occurrences(a_start, a_end, a_daily, LIMA)
+            theirs = occurrences(b_start, b_end, b_daily, LIMA)
+            (a_first, a_last), (b_first, b_last) = weeks(a_start, a_end), weeks(b_start, b_end)
+            if any(s1 < e2 and s2 < e1 for s1, e1 in mine for s2, e2 in theirs):
+                found.append((OverlapKind.SAME_TIME, a_id, b_id))
+            elif a_cat == b_cat and a_first <= b_last and b_first <= a_last:
+                found.append((OverlapKind.SAME_WEEK, a_id, b_id))
+    # The overview's order: by the first one's start, then the first's id, then the second's.
+    return sorted(found, key=lambda pair: (activities[pair[1]][2], pair[1], pair[2]))
+
+
+async def test_the_sweep_finds_what_every_pair_put_to_the_rules_finds(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    """Random activities at three schools (one to five days, some repeating their hours
+    daily, some of the schools' own teachers): the storage's sweep, which rules pairs out on
+    numbers before the rules, finds exactly the overlaps that comparing every pair finds, in
+    its order; and its first N are the first N of them, with the total."""
+    rng = random.Random(17)
+    written: dict[int, tuple[int, int | None, datetime, datetime, bool, Category]] = {}
+    schools = {"9000002": 0, "9000009": 0, "9000121": 0}
+    for cod_mod in schools:
+        schools[cod_mod] = await storage.exports.school_id_by_code(cod_mod) or 0
+    for _ in range(60):
+        cod_mod = rng.choice(list(schools))
+        org = rng.choice([*orgs.values(), None])
+        start = lima(rng.randint(1, 28), rng.randint(6, 20))
+        hours = rng.choice([1, 2, 4, 26, 50, 74])
+        category = rng.choice([Category.SALUD, Category.ARTE, Category.LECTURA])
+        daily = hours > 24 and rng.random() < 0.5
+        new_id = await add(storage, cod_mod, org, start, hours, category, daily)
+        written[new_id] = (schools[cod_mod], org, start, start + timedelta(hours=hours), daily,
+                           category)  # fmt: skip
+    expected = brute_force_overlaps(written)
+    assert len(expected) > 10  # the draw makes both kinds of overlap, several times
+    assert {kind for kind, _, _ in expected} == set(OverlapKind)
+    found = await storage.overview.overlaps(ATE, MARCH, LIMA)
+    assert [(o.kind, o.first.id, o.second.id) for o in found] == expected
+    first = await storage.overview.first_overlaps(ATE, MARCH, LIMA, 5)
+    assert first.total == len(expected)
+    assert [(o.kind, o.first.id, o.second.id) for o in first.shown] == expected[:5]
+    assert first.shown == found[:5]
+
+
+async def test_a_kept_answer_is_used_until_anything_it_shows_changes(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    """The overview keeps its answers under a data version that triggers bump with every change
+    it can show: asked again, the same markers come back (the very objects kept); after a new
+    activity, a cancellation, a renamed organization or a registry change, the next answer is
+    read afresh and shows the change at once."""
+    first = await add(storage, "9000002", orgs["ayni"], lima(2, 9))
+    before = await storage.overview.schools(ATE, MARCH)
+    again = await storage.overview.schools(ATE, MARCH)
+    assert again == before and again is not before  # a copy of the kept list
+    assert all(a is b for a, b in zip(again, before, strict=True))  # kept, not read again
+    again.clear()  # what a caller does with its copy is not kept
+    assert await storage.overview.schools(ATE, MARCH) == before
+
+    def counts(markers: list[SchoolMarker]) -> dict[str, tuple[int, int]]:
+        return {m.cod_mod: (m.activities, m.organizations) for m in markers}
+
+    await add(storage, "9000002", orgs["sumaq"], lima(2, 10))  # a new activity: shown at once
+    assert counts(await storage.overview.schools(ATE, MARCH))["9000002"] == (2, 2)
+    assert len(await storage.overview.overlaps(ATE, MARCH, LIMA)) == 1
+    await storage.activities.cancel(first)  # cancelled: gone at once
+    assert counts(await storage.overview.schools(ATE, MARCH))["9000002"] == (1, 1)
+    assert await storage.overview.overlaps(ATE, MARCH, LIMA) == []
+    cells = await storage.overview.matrix(ATE, MARCH)
+    assert [c.organization_name for c in cells] == ["Sumaq Kawsay"]
+    async with storage.db.transaction() as session:  # an operator renames it
+        await session.execute("UPDATE organizations SET name = 'Sumaq' WHERE id = ?",
+                              (orgs["sumaq"],))  # fmt: skip
+    assert [c.organization_name for c in await storage.overview.matrix(ATE, MARCH)] == ["Sumaq"]
+    assert "9000122" in counts(await storage.overview.schools(ATE, MARCH))  # kept now
+    closed = await registry_record(storage, "9000122", active=False)
+    assert await storage.schools.upsert_batch([closed]) == 1  # a registry import closes it
+    assert "9000122" not in counts(await storage.overview.schools(ATE, MARCH))
+
+
+async def test_the_version_moves_with_what_the_overview_shows(
+    storage: Storage, orgs: dict[str, int]
+) -> None:
+    version = storage.overview.version
+    start = await version()
+    activity = await add(storage, "9000002", orgs["ayni"], lima(2, 9))
+    assert await version() > start
+    moved = await version()
+    await storage.activities.cancel(activity)
+    assert await version() > moved
+    moved = await version()
+    unchanged = await registry_record(storage, "9000002", active=True)
+    assert await storage.schools.upsert_batch([unchanged]) == 0  # a re-import changing nothing
+    assert await version() == moved
+    renamed = dataclasses.replace(unchanged, name="IE Renombrada")
+    assert await storage.schools.upsert_batch([renamed]) == 1  # the registry renames it
+    assert await version() > moved
+    moved = await version()
+    async with storage.db.transaction() as session:
+        await session.execute("DELETE FROM activities WHERE id = ?", (activity,))
+    assert await version() > moved
+
+
+def test_kept_answers_hold_few_rows_and_the_latest_version_only() -> None:
+    kept = KeptAnswers(size=3, rows=10)
+    kept.put(("a",), 1, ["a"] * 4, 4)
+    kept.put(("b",), 1, ["b"] * 4, 4)
+    assert kept.get(("a",), 1) == ["a"] * 4  # used: now the latest
+    assert kept.get(("a",), 2) is None  # read at another version: never used
+    kept.put(("c",), 1, ["c"] * 4, 4)  # 12 rows in all: the oldest, b, goes
+    assert kept.get(("b",), 1) is None and kept.get(("a",), 1) and kept.get(("c",), 1)
+    kept.put(("d",), 1, ["d"] * 11, 11)  # more than all it may hold: not kept, nothing goes
+    assert kept.get(("d",), 1) is None and kept.get(("a",), 1) and kept.get(("c",), 1)
+    kept.put(("a",), 2, ["A"], 1)  # read again at a new version: replaces the old answer
+    kept.put(("e",), 1, ["e"], 1)
+    kept.put(("f",), 1, ["f"], 1)  # four answers: the oldest, c, goes
+    assert kept.get(("a",), 2) == ["A"] and kept.get(("c",), 1) is None

@@ -8,12 +8,14 @@ import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import httpx
 import openpyxl
 import pytest
+from markupsafe import escape
 
 from bot.app import MinkaApplication
 from bot.domain.webapp_auth import sign_init_data
@@ -21,11 +23,11 @@ from bot.sandbox.fake_telegram import FakeTelegram
 from bot.settings import Settings, SettingsError, load_settings
 from bot.views.panel_message import panel_keyboard, panel_text
 from bot.web.panel import OVERLAPS_SHOWN
-from bot.web.panel_views import school_rows
+from bot.web.panel_views import overlap_items, school_rows
 from bot.web.security import RateLimiter, content_security_policy
 from storage.activities import Category, NewActivity
 from storage.models import OrgKind
-from storage.overview import SchoolMarker
+from storage.overview import ActivityBrief, Overlap, OverlapKind, SchoolMarker
 from storage.roles import RoleName
 from tests.helpers import NOW, register_ngo, register_teacher, say, set_clock, storage_of
 
@@ -135,6 +137,32 @@ async def test_the_overview_lists_the_scope_and_refuses_another(
         overlaps = (await client.get("/panel/overlaps")).text
         assert overlaps.count('data-kind="same_time"') == 1
         assert "Sumaq &lt;b&gt;Kawsay&lt;/b&gt;" in overlaps and "<b>Kawsay" not in overlaps
+
+
+async def test_a_new_activity_shows_at_once_on_pages_seen_before(
+    bot: MinkaApplication, fake: FakeTelegram
+) -> None:
+    """The pages' answers are kept between requests: one announced meanwhile must show on the
+    next request, not after some time."""
+    await coordinator_of_ate(bot, fake)
+    storage = storage_of(bot)
+    ayni = await storage.organizations.create("Fundación Ayni", OrgKind.NGO, 1)
+    sumaq = await storage.organizations.create("Sumaq Kawsay", OrgKind.NGO, 1)
+    await add(bot, "9000002", ayni.id, 24)
+    async with signed_in(await panel_link(fake, COORDINATOR)) as client:
+        for _ in range(2):  # the second time from what was kept
+            page = (await client.get("/panel/")).text
+            assert page.count('<tr class="one"') == 1 and '<tr class="many"' not in page
+            assert 'data-kind="same_time"' not in (await client.get("/panel/overlaps")).text
+            assert "Sumaq Kawsay" not in (await client.get("/panel/matrix")).text
+        later = await add(bot, "9000002", sumaq.id, 25)  # overlaps the first
+        page = (await client.get("/panel/")).text
+        assert page.count('<tr class="many"') == 1 and '<tr class="one"' not in page
+        assert (await client.get("/panel/overlaps")).text.count('data-kind="same_time"') == 1
+        assert "Sumaq Kawsay" in (await client.get("/panel/matrix")).text
+        await storage.activities.cancel(later)
+        assert '<tr class="many"' not in (await client.get("/panel/")).text
+        assert 'data-kind="same_time"' not in (await client.get("/panel/overlaps")).text
 
 
 async def test_a_long_list_of_overlaps_is_cut_and_says_so(
@@ -291,6 +319,30 @@ def test_the_school_list_escapes_what_the_registry_says() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; Co" in html
     assert "&lt;b&gt;Primaria" in html and "San Juan de Lurigancho" in html
     assert 'class="many"' in html and "data-lat" not in html  # no longitude: not on the map
+    assert "?scope=place-150103&amp;from=2026-11-01" in html
+
+
+def test_the_overlap_list_escapes_titles_and_names() -> None:
+    def brief(id: int, title: str, org: str | None) -> ActivityBrief:
+        start = datetime(2026, 11, 2, 14, tzinfo=UTC)
+        return ActivityBrief(id, title, Category.SALUD, start, start + timedelta(hours=2),
+                             None if org is None else id, org)  # fmt: skip
+
+    hostile = Overlap(
+        school_id=7, cod_mod="0325753", school_name="<i>I.E.</i> 'Ñ' & \"Co\"",
+        district="SAN JUAN DE LURIGANCHO", kind=OverlapKind.SAME_TIME,
+        first=brief(1, "<script>alert(1)</script>", "Sumaq <b>Kawsay</b>"),
+        second=brief(2, "Taller & charla", None),
+    )  # fmt: skip
+    html = overlap_items(
+        [hostile], "scope=place-150103&from=2026-11-01", "es", ZoneInfo("America/Lima")
+    )
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert str(escape(hostile.school_name)) in html and "<i>" not in html
+    assert "Sumaq &lt;b&gt;Kawsay&lt;/b&gt;" in html and "Taller &amp; charla" in html
+    assert "<b>Docentes de la escuela</b>: Taller" in html  # the schools' own teachers
+    assert "(Salud, 02/11/2026 09:00 – 02/11/2026 11:00)" in html  # Lima's time
+    assert 'data-first="1" data-second="2"' in html and "San Juan de Lurigancho" in html
     assert "?scope=place-150103&amp;from=2026-11-01" in html
 
 

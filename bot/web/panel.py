@@ -10,6 +10,7 @@ export alike. Queries are storage.overview's; pages are rendered by bot.web.pane
 
 from __future__ import annotations
 
+import asyncio
 import re
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -51,6 +52,7 @@ from bot.web.panel_views import (
     local,
     matrix_rows,
     matrix_table,
+    overlap_items,
     period_words,
     school_rows,
     scope_name,
@@ -61,6 +63,7 @@ from bot.web.security import RateLimiter, SecurityHeaders
 from storage import Storage
 from storage.activities import Category
 from storage.exports import ExportScope, Period, ScopeKind
+from storage.overview import MatrixCell
 from storage.panel_access import SESSION_IDLE, LinkRefused
 
 COOKIE = "minka_panel"
@@ -302,11 +305,17 @@ class PanelSite:
 
     async def matrix(self, request: Request) -> Response:
         asked = await self._asked(request)
-        by_category = await self.storage.overview.matrix(asked.scope, asked.period)
+        overview, wide = self.storage.overview, asked.scope.kind is not ScopeKind.SCHOOL
+        # Both matrices at once (one school is one district: no second one): each query reads
+        # on a connection and a thread of its own, and SQLite lets go of the GIL while it
+        # reads, so the two overlap on two cores.
+        by_category, by_district = await asyncio.gather(
+            overview.matrix(asked.scope, asked.period),
+            overview.matrix(asked.scope, asked.period, True) if wide else _nothing(),
+        )
         categories = matrix_table(by_category, [c.value for c in Category])
         districts = None
-        if asked.scope.kind is not ScopeKind.SCHOOL:  # one school is one district
-            by_district = await self.storage.overview.matrix(asked.scope, asked.period, True)
+        if wide:
             keys = sorted({c.key or "" for c in by_district})
             districts = matrix_table(by_district, keys)
             names = await self.storage.overview.district_names(keys)
@@ -335,10 +344,13 @@ class PanelSite:
 
     async def overlaps(self, request: Request) -> Response:
         asked = await self._asked(request)
-        found = await self.storage.overview.overlaps(asked.scope, asked.period, self.config.tz)
+        found = await self.storage.overview.first_overlaps(
+            asked.scope, asked.period, self.config.tz, OVERLAPS_SHOWN
+        )
         return self._render(
             "overlaps.html", asked.viewer.language, **await self._frame(asked, "overlaps"),
-            overlaps=found[:OVERLAPS_SHOWN], count=len(found),
+            overlaps=found.shown, count=found.total,
+            items=overlap_items(found.shown, asked.query(), asked.viewer.language, self.config.tz),
         )  # fmt: skip
 
     async def activities(self, request: Request) -> Response:
@@ -415,6 +427,10 @@ class PanelSite:
             path, filename=name, background=BackgroundTask(_remove, folder),
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )  # fmt: skip
+
+
+async def _nothing() -> list[MatrixCell]:
+    return []
 
 
 def _cell(params: QueryParams) -> tuple[int | None, str | None, str | None]:

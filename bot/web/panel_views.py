@@ -24,8 +24,9 @@ from bot.views.export_files import scope_label
 from bot.views.school_views import display_place
 from bot.views.texts import label, t
 from storage import Storage
+from storage.activities import Category
 from storage.exports import ExportScope
-from storage.overview import ActivityBrief, MatrixCell, SchoolMarker
+from storage.overview import ActivityBrief, MatrixCell, Overlap, OverlapKind, SchoolMarker
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -84,6 +85,45 @@ def _school_row(m: SchoolMarker, district: str, link: str) -> str:
         f"<small>{_escaped(m.cod_mod)}</small></td><td>{_escaped(district)}</td>"
         f'<td>{_escaped(m.level or "")}</td><td class="n">{m.organizations}</td>'
         f'<td class="n">{m.activities}</td></tr>\n'
+    )
+
+
+def overlap_items(overlaps: Sequence[Overlap], query: str, lang: str, tz: ZoneInfo) -> Markup:
+    """The overlaps page's list items, written here rather than in the template, as the school
+    list: 200 overlaps took Jinja's loop and macro ~20 ms, this a few. Every name, title and
+    code is escaped; the texts come from t(), which escaped their values."""
+    words = _OverlapWords(
+        link=escape(query), own=_escaped(label(lang, "web_own_teachers")), tz=tz,
+        kinds={kind: t(lang, f"web_overlap_{kind.value}") for kind in OverlapKind},
+        categories={c: _escaped(label(lang, f"category_{c.value}")) for c in Category},
+    )  # fmt: skip
+    return Markup("\n".join(_overlap_item(o, words) for o in overlaps))
+
+
+@dataclass(frozen=True)
+class _OverlapWords:
+    """What every overlap item says alike, in the reader's language, escaped once."""
+
+    link: str
+    own: str
+    tz: ZoneInfo
+    kinds: dict[OverlapKind, str]
+    categories: dict[Category, str]
+
+    def side(self, a: ActivityBrief) -> str:
+        org = self.own if a.organization_name is None else _escaped(a.organization_name)
+        when = f"{local(a.starts_at, self.tz)} – {local(a.ends_at, self.tz)}"
+        category = self.categories[a.category]
+        return f"<b>{org}</b>: {_escaped(a.title)} <small>({category}, {when})</small>"
+
+
+def _overlap_item(o: Overlap, words: _OverlapWords) -> str:
+    place = _escaped(display_place(o.district) if o.district else "")
+    return (
+        f'<li data-kind="{o.kind.value}" data-first="{o.first.id}" data-second="{o.second.id}">'
+        f'\n<a href="/panel/school/{o.school_id}?{words.link}">{_escaped(o.school_name)}</a> '
+        f"<small>{_escaped(o.cod_mod)} · {place}</small> — <em>{words.kinds[o.kind]}</em>"
+        f"\n<br>{words.side(o.first)}<br>{words.side(o.second)}\n</li>"
     )
 
 
