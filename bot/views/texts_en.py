@@ -764,4 +764,6 @@ EN: dict[str, str] = {
     "btn_import_problems": "See problems",
     "btn_import_run": "Import",
     "btn_import_cancel": "Cancel",
+    # Crowd day (fewer calls per step): the record of a tapped choice, above the next prompt
+    "answer_record": "✓ {choice}",
 }

@@ -772,4 +772,6 @@ ES: dict[str, str] = {
     "btn_import_problems": "Ver problemas",
     "btn_import_run": "Importar",
     "btn_import_cancel": "Cancelar",
+    # Crowd day (fewer calls per step): the record of a tapped choice, above the next prompt
+    "answer_record": "✓ {choice}",
 }
