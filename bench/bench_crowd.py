@@ -24,7 +24,10 @@ other chats. For each run it prints:
   be sooner than Telegram's one second between two messages to one chat (the bench's people
   answer at once; real people read first). The target is a slowest wait ≤ 1.5 × that bound;
 - lost (people who did not finish), duplicated (a step answered more often than expected) and
-  answers of 429.
+  answers of 429;
+- where the crowd queued, sampled every half second: updates in progress (running, or waiting
+  for one of the bot's concurrent-update slots), and the replies and outbox requests waiting
+  in the send budget (requests, and the chats they are for): mean and max.
 
 Run from the repository root: ``.venv/bin/python -m bench.bench_crowd [--people N]
 [--drain N] [--json PATH]``. The figures depend on the machine: on a shared, loaded one they
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -51,6 +55,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.domain.registry_import import load_sample_schools
 from bot.runner import running
+from bot.runtime.rate_limit import Priority
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from storage import Storage
 from storage.outbox import OutboxItem
@@ -63,6 +68,7 @@ FIRST_PERSON = 700_000
 FIRST_FOLLOWER = 900_000
 SCHOOL = "9000001"
 STEP_TIMEOUT_S = 300.0
+QUEUE_SAMPLE_S = 0.5
 # Methods whose requests name a chat: Telegram's limits (and the bot's budget) count them.
 # Telegram's (and the bot's) pace for one chat: no answer can come sooner after the last one.
 CHAT_INTERVAL_S = 1.0
@@ -160,11 +166,37 @@ async def crowd_day(database: Path, people: int, drain: int) -> dict[str, float]
                 app.bot_data.delivery.wake()
             answers = Answers(fake)
             calls_before = len(fake.calls)
+            queues = asyncio.create_task(sample_queues(app))
             await asyncio.gather(
                 *(take_steps(fake, answers, p) for p in crowd), return_exceptions=True
             )
+            queues.cancel()
             calls = fake.calls[calls_before:]
-        return summarize(crowd, calls, fake, set(followers))
+        return {**summarize(crowd, calls, fake, set(followers)), **queue_figures(await queues)}
+
+
+async def sample_queues(app: Any) -> list[tuple[int, int, int, int]]:
+    """Until cancelled, every half second: updates in progress, replies waiting (requests,
+    chats), outbox requests waiting; returned when cancelled."""
+    limiter, processor = app.bot.rate_limiter, app.update_processor
+    samples: list[tuple[int, int, int, int]] = []
+    with contextlib.suppress(asyncio.CancelledError):
+        while True:
+            chats, replies = limiter.waiting(Priority.REPLY)
+            _, background = limiter.waiting(Priority.BACKGROUND)
+            samples.append((processor.in_progress, replies, chats, background))
+            await asyncio.sleep(QUEUE_SAMPLE_S)
+    return samples
+
+
+def queue_figures(samples: list[tuple[int, int, int, int]]) -> dict[str, float]:
+    names = ("updates_in_progress", "replies_waiting", "reply_chats_waiting", "outbox_waiting")
+    figures: dict[str, float] = {}
+    for index, name in enumerate(names):
+        values = [sample[index] for sample in samples] or [0]
+        figures[f"queue_{name}_mean"] = statistics.fmean(values)
+        figures[f"queue_{name}_max"] = max(values)
+    return figures
 
 
 def summarize(
@@ -235,6 +267,16 @@ def report(title: str, figures: dict[str, float]) -> None:
     print(
         f"  lost {figures['lost']:.0f}, duplicated {figures['duplicated']:.0f}, "
         f"429 answers {figures['too_many_requests']:.0f}"
+    )
+    print(
+        "  queued (mean / max): "
+        + ", ".join(
+            f"{name.replace('_', ' ')} {figures[f'queue_{name}_mean']:.0f} / "
+            f"{figures[f'queue_{name}_max']:.0f}"
+            for name in ("updates_in_progress", "replies_waiting", "reply_chats_waiting")
+        )
+        + f", outbox waiting {figures['queue_outbox_waiting_mean']:.0f} / "
+        f"{figures['queue_outbox_waiting_max']:.0f}"
     )
 
 

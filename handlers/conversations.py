@@ -187,8 +187,8 @@ def conversation(
     - with `timeout`, a flow idle that long ends politely at the next update (this also holds
       after a restart, when PTB's own conversation timer is not re-armed) or when the timer fires;
     - with `fold_answers`, a tap on the current prompt becomes one edit of it (see the module).
-      Only for flows whose steps answer with prompts: a step whose message the person keeps as
-      a record calls `folding.keep_separate()` first.
+      Only for flows whose taps are answered with prompts: a flow whose steps end in a message
+      the person keeps as a record ("publicado") would see it folded into the preview.
     """
     prefixes = {payload.prefix for payload in own_buttons}
     fallbacks: list[Handler] = [

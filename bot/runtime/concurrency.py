@@ -33,15 +33,24 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         super().__init__(_PTB_SLOTS)
         self._running = asyncio.Semaphore(max_concurrent_updates)
         self._queues: dict[object, tuple[asyncio.Lock, int]] = {}
+        self._in_progress = 0
+
+    @property
+    def in_progress(self) -> int:
+        """Updates taken and not finished: running, or waiting for a slot or their person's
+        earlier updates (for benchmarks and diagnosis)."""
+        return self._in_progress
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _ordering_key(update)
         lock = self._enter(key)
+        self._in_progress += 1
         try:
             # The lock is FIFO: a person's updates run in the order they arrived.
             async with lock, self._running:
                 await coroutine
         finally:
+            self._in_progress -= 1
             self._leave(key)
 
     def _enter(self, key: object) -> asyncio.Lock:

@@ -13,7 +13,7 @@ second call doubled everybody's wait. Now:
   the new buttons. What the person chose stays readable and the next question appears in place,
   under the last thing they did (they tapped, they typed nothing);
 - anything else closes the fold first (a second message, a photo, an edit of another message,
-  a text too long for one message, `keep_separate()`), and a held removal of the buttons is
+  a text too long for one message), and a held removal of the buttons is
   then made for real, so nothing is half-done. `release` makes it at the end of a step that
   sent nothing.
 
@@ -70,13 +70,6 @@ def arm(fold: Fold) -> object:
 
 def disarm(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
-
-
-def keep_separate() -> None:
-    """The step's next message must stay a message of its own (a record the person keeps)."""
-    fold = _current.get()
-    if fold is not None:
-        fold.closed = True
 
 
 def utf16_length(text: str) -> int:

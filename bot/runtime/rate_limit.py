@@ -172,6 +172,12 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         self._unpaused.set()
         self._timer: asyncio.TimerHandle | None = None
 
+    def waiting(self, priority: Priority) -> tuple[int, int]:
+        """Chats with requests waiting at `priority`, and those requests (for benchmarks and
+        diagnosis: where a crowd queues)."""
+        queues = self._queues[priority]
+        return len(queues), sum(len(queue) for queue in queues.values())
+
     async def initialize(self) -> None:
         """Nothing to set up."""
 
