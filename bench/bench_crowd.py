@@ -25,9 +25,14 @@ other chats. For each run it prints:
   answer at once; real people read first). The target is a slowest wait ≤ 1.5 × that bound;
 - lost (people who did not finish), duplicated (a step answered more often than expected) and
   answers of 429;
+- how long the crowd took, and the calls naming a chat per second meanwhile (the crowd's and
+  the drain's: at Telegram's 30 the budget was the limit, below it something else was);
 - where the crowd queued, sampled every half second: updates in progress (running, or waiting
-  for one of the bot's concurrent-update slots), and the replies and outbox requests waiting
-  in the send budget (requests, and the chats they are for): mean and max.
+  for one of the bot's concurrent-update slots or for their person's earlier update), and the
+  replies (first answers and follow-ups) and outbox requests waiting in the send budget
+  (requests, and the chats they are for), and the event loop's lag (how late a sample came:
+  the process was busy or the machine gave it no CPU; a stall delays everybody at once, which
+  no queue order can help): mean and max.
 
 Run from the repository root: ``.venv/bin/python -m bench.bench_crowd [--people N]
 [--drain N] [--json PATH]``. The figures depend on the machine: on a shared, loaded one they
@@ -167,30 +172,53 @@ async def crowd_day(database: Path, people: int, drain: int) -> dict[str, float]
             answers = Answers(fake)
             calls_before = len(fake.calls)
             queues = asyncio.create_task(sample_queues(app))
+            started = time.monotonic()
             await asyncio.gather(
                 *(take_steps(fake, answers, p) for p in crowd), return_exceptions=True
             )
+            lasted = time.monotonic() - started
             queues.cancel()
             calls = fake.calls[calls_before:]
-        return {**summarize(crowd, calls, fake, set(followers)), **queue_figures(await queues)}
+        figures = summarize(crowd, calls, fake, set(followers))
+        rate = sum(1 for name, _ in calls if name in CHAT_METHODS) / lasted
+        return {
+            **figures,
+            "crowd_s": lasted,
+            "chat_calls_per_s": rate,
+            **queue_figures(await queues),
+        }
 
 
-async def sample_queues(app: Any) -> list[tuple[int, int, int, int]]:
+Sample = tuple[int, int, int, int, float]
+
+
+async def sample_queues(app: Any) -> list[Sample]:
     """Until cancelled, every half second: updates in progress, replies waiting (requests,
-    chats), outbox requests waiting; returned when cancelled."""
+    chats), outbox requests waiting, and how late the sample came (the event loop's lag: the
+    process was busy or got no CPU); returned when cancelled."""
     limiter, processor = app.bot.rate_limiter, app.update_processor
-    samples: list[tuple[int, int, int, int]] = []
+    samples: list[Sample] = []
+    due = time.monotonic()
     with contextlib.suppress(asyncio.CancelledError):
         while True:
-            chats, replies = limiter.waiting(Priority.REPLY)
+            lag = max(0.0, time.monotonic() - due)
+            first, followups = limiter.waiting(Priority.REPLY), limiter.waiting(Priority.FOLLOWUP)
+            chats, replies = first[0] + followups[0], first[1] + followups[1]
             _, background = limiter.waiting(Priority.BACKGROUND)
-            samples.append((processor.in_progress, replies, chats, background))
+            samples.append((processor.in_progress, replies, chats, background, lag))
+            due = time.monotonic() + QUEUE_SAMPLE_S
             await asyncio.sleep(QUEUE_SAMPLE_S)
     return samples
 
 
-def queue_figures(samples: list[tuple[int, int, int, int]]) -> dict[str, float]:
-    names = ("updates_in_progress", "replies_waiting", "reply_chats_waiting", "outbox_waiting")
+def queue_figures(samples: list[Sample]) -> dict[str, float]:
+    names = (
+        "updates_in_progress",
+        "replies_waiting",
+        "reply_chats_waiting",
+        "outbox_waiting",
+        "loop_lag",
+    )
     figures: dict[str, float] = {}
     for index, name in enumerate(names):
         values = [sample[index] for sample in samples] or [0]
@@ -219,6 +247,12 @@ def summarize(
         "wait_p95_s": _percentile(waits, 95),
         "wait_max_s": max(waits, default=0.0),
         "slowest_per_person_p50_s": _percentile(slowest, 50),
+        **{
+            f"step{index + 1}_max_s": max(
+                (p.waits[index] for p in crowd if len(p.waits) > index), default=0.0
+            )
+            for index in range(len(STEPS))
+        },
         "chat_calls_per_onboarding": chat_calls / people,
         "calls_per_onboarding": len(ours) / people,
         "fair_bound_s": fair_bound,
@@ -255,11 +289,17 @@ def report(title: str, figures: dict[str, float]) -> None:
         f"p95 {figures['wait_p95_s']:.2f} s, max {figures['wait_max_s']:.2f} s; "
         f"median person's slowest {figures['slowest_per_person_p50_s']:.2f} s"
     )
+    steps = [figures[f"step{n}_max_s"] for n in range(1, len(STEPS) + 1)]
+    print("  slowest wait by step: " + ", ".join(f"{wait:.1f}" for wait in steps) + " s")
     print(
         f"  calls per onboarding: {figures['chat_calls_per_onboarding']:.1f} naming a chat, "
         f"{figures['calls_per_onboarding']:.1f} in all ("
         + ", ".join(f"{k[7:]} {v:.1f}" for k, v in figures.items() if k.startswith("method_"))
         + ")"
+    )
+    print(
+        f"  the crowd took {figures['crowd_s']:.1f} s; calls naming a chat (the crowd's and the "
+        f"drain's) {figures['chat_calls_per_s']:.1f} a second"
     )
     bound, ratio = figures["fair_bound_s"], figures["slowest_over_bound"]
     verdict = "met" if ratio <= FAIR_FACTOR else "NOT met"
@@ -276,7 +316,8 @@ def report(title: str, figures: dict[str, float]) -> None:
             for name in ("updates_in_progress", "replies_waiting", "reply_chats_waiting")
         )
         + f", outbox waiting {figures['queue_outbox_waiting_mean']:.0f} / "
-        f"{figures['queue_outbox_waiting_max']:.0f}"
+        f"{figures['queue_outbox_waiting_max']:.0f}; event loop lag "
+        f"{figures['queue_loop_lag_mean']:.2f} / {figures['queue_loop_lag_max']:.2f} s"
     )
 
 
