@@ -10,17 +10,29 @@ messages a second overall and one a second per chat, answering 429 beyond that.
 Run twice: with an idle outbox, and while `--drain` notifications (10,000 by default) go out to
 other chats. For each run it prints:
 
-- the first-answer wait of every step (from a person's action to the bot's first new message
-  in their chat; an edit that only takes the old buttons away is not an answer): p50, p95 and
-  max over all steps, and the median person's slowest step;
+- the first-answer wait of every step (from a person's action to the bot's first answer in
+  their chat: a new message, or the tapped prompt edited into the next one; an edit that only
+  takes buttons away is not an answer): p50, p95 and max over all steps, and the median
+  person's slowest step;
 - Bot API calls per onboarding (those naming a chat, which Telegram's limits count, and all but
   getUpdates);
-- the fair bound: a fair queue at Telegram's 30 a second answers one step of everybody in
-  people × chat calls per step ÷ 30 seconds, and never sooner than Telegram's one second
-  between two messages to one chat (the bench's people answer at once; real people read
-  first); the target is a slowest wait ≤ 1.5 × that bound;
+- the fair bound: max(people × chat calls per step ÷ 30, 1 s). "Chat calls per step" is the
+  measured number of calls naming a chat (sends and edits, which the bot's budget counts
+  alike) per onboarding, divided by the 7 steps: the average, not the step that needs most.
+  If everybody took the same step at the same moment, a queue serving them in turn at
+  Telegram's 30 a second would answer the last of them after that many seconds; it can never
+  be sooner than Telegram's one second between two messages to one chat (the bench's people
+  answer at once; real people read first). The target is a slowest wait ≤ 1.5 × that bound;
 - lost (people who did not finish), duplicated (a step answered more often than expected) and
-  answers of 429.
+  answers of 429;
+- how long the crowd took, and the calls naming a chat per second meanwhile (the crowd's and
+  the drain's: at Telegram's 30 the budget was the limit, below it something else was);
+- where the crowd queued, sampled every half second: updates in progress (running, or waiting
+  for one of the bot's concurrent-update slots or for their person's earlier update), and the
+  replies (first answers and follow-ups) and outbox requests waiting in the send budget
+  (requests, and the chats they are for), and the event loop's lag (how late a sample came:
+  the process was busy or the machine gave it no CPU; a stall delays everybody at once, which
+  no queue order can help): mean and max.
 
 Run from the repository root: ``.venv/bin/python -m bench.bench_crowd [--people N]
 [--drain N] [--json PATH]``. The figures depend on the machine: on a shared, loaded one they
@@ -31,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -47,6 +60,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.domain.registry_import import load_sample_schools
 from bot.runner import running
+from bot.runtime.rate_limit import Priority
 from bot.sandbox.fake_telegram import FakeTelegram, SentMessage
 from storage import Storage
 from storage.outbox import OutboxItem
@@ -59,6 +73,7 @@ FIRST_PERSON = 700_000
 FIRST_FOLLOWER = 900_000
 SCHOOL = "9000001"
 STEP_TIMEOUT_S = 300.0
+QUEUE_SAMPLE_S = 0.5
 # Methods whose requests name a chat: Telegram's limits (and the bot's budget) count them.
 # Telegram's (and the bot's) pace for one chat: no answer can come sooner after the last one.
 CHAT_INTERVAL_S = 1.0
@@ -79,41 +94,56 @@ class Person:
 
 
 class Answers:
-    """When the bot's messages and edits reached each chat (the fake's hook)."""
+    """When the bot's answers reached each chat (the fake's hook): new messages, and edits that
+    changed a message's text (a prompt folded into the next one). An edit of the buttons
+    alone answers nothing."""
 
     def __init__(self, fake: FakeTelegram) -> None:
         self.times: dict[int, list[float]] = defaultdict(list)
+        self._texts: dict[tuple[int, int], str] = {}
         fake.on_bot_message = self._record
 
     def _record(self, message: SentMessage, kind: str) -> None:
-        if kind == "sent":
+        key = (message.chat_id, message.message_id)
+        changed = kind == "sent" or (kind == "edited" and self._texts.get(key) != message.text)
+        self._texts[key] = message.text
+        if changed:
             self.times[message.chat_id].append(time.monotonic())
+
+    def count(self, chat_id: int) -> int:
+        return len(self.times[chat_id])
 
     def first_after(self, chat_id: int, moment: float) -> float:
         return next(t for t in self.times[chat_id] if t >= moment) - moment
 
 
-# One step: the person's action, then how many new messages the bot sends in answer (as
+# One step: the person's action, then how many answers the bot gives (new messages, and the
+# tapped prompt edited into the next one), and how many of them are new messages (as
 # tests/helpers.py register_teacher expects them).
-Step = tuple[Callable[[FakeTelegram, Person], Awaitable[object]], int]
+Step = tuple[Callable[[FakeTelegram, Person], Awaitable[object]], int, int]
 
 STEPS: list[Step] = [
-    (lambda fake, p: fake.send_text(p.user_id, "/start"), 2),  # welcome, privacy notice
-    (lambda fake, p: fake.press(p.user_id, "Acepto"), 1),  # what's your name
-    (lambda fake, p: fake.press(p.user_id, f"Usar «{p.name}»"), 1),  # your role
-    (lambda fake, p: fake.press(p.user_id, "Docente"), 1),  # your school
-    (lambda fake, p: fake.press(p.user_id, "Lo digo después"), 3),  # welcome, menu
-    (lambda fake, p: fake.send_text(p.user_id, f"/start s_{SCHOOL}_0"), 1),  # the card (QR)
-    (lambda fake, p: fake.press(p.user_id, "🔔 Seguir"), 1),  # followed
+    (lambda fake, p: fake.send_text(p.user_id, "/start"), 1, 1),  # welcome and notice
+    (lambda fake, p: fake.press(p.user_id, "Acepto"), 1, 0),  # edited: what's your name
+    (lambda fake, p: fake.press(p.user_id, f"Usar «{p.name}»"), 1, 0),  # edited: your role
+    (lambda fake, p: fake.press(p.user_id, "Docente"), 1, 0),  # edited: your school
+    # edited: "later, with /miescuela"; new: welcome, menu
+    (lambda fake, p: fake.press(p.user_id, "Lo digo después"), 3, 2),
+    (lambda fake, p: fake.send_text(p.user_id, f"/start s_{SCHOOL}_0"), 1, 1),  # the card (QR)
+    (lambda fake, p: fake.press(p.user_id, "🔔 Seguir"), 1, 1),  # followed
 ]
 
 
 async def take_steps(fake: FakeTelegram, answers: Answers, person: Person) -> None:
-    for act, replies in STEPS:
+    for act, replies, _ in STEPS:
+        expected = answers.count(person.user_id) + replies
         acted = time.monotonic()
         await act(fake, person)
-        for _ in range(replies):
-            await fake.next_message(person.user_id, timeout=STEP_TIMEOUT_S)
+        await fake.wait_until(
+            lambda: answers.count(person.user_id) >= expected,  # noqa: B023 - awaited here
+            STEP_TIMEOUT_S,
+            what=f"the answers of chat {person.user_id}",
+        )
         person.waits.append(answers.first_after(person.user_id, acted))
     person.finished = True
 
@@ -141,11 +171,60 @@ async def crowd_day(database: Path, people: int, drain: int) -> dict[str, float]
                 app.bot_data.delivery.wake()
             answers = Answers(fake)
             calls_before = len(fake.calls)
+            queues = asyncio.create_task(sample_queues(app))
+            started = time.monotonic()
             await asyncio.gather(
                 *(take_steps(fake, answers, p) for p in crowd), return_exceptions=True
             )
+            lasted = time.monotonic() - started
+            queues.cancel()
             calls = fake.calls[calls_before:]
-        return summarize(crowd, calls, fake, set(followers))
+        figures = summarize(crowd, calls, fake, set(followers))
+        rate = sum(1 for name, _ in calls if name in CHAT_METHODS) / lasted
+        return {
+            **figures,
+            "crowd_s": lasted,
+            "chat_calls_per_s": rate,
+            **queue_figures(await queues),
+        }
+
+
+Sample = tuple[int, int, int, int, float]
+
+
+async def sample_queues(app: Any) -> list[Sample]:
+    """Until cancelled, every half second: updates in progress, replies waiting (requests,
+    chats), outbox requests waiting, and how late the sample came (the event loop's lag: the
+    process was busy or got no CPU); returned when cancelled."""
+    limiter, processor = app.bot.rate_limiter, app.update_processor
+    samples: list[Sample] = []
+    due = time.monotonic()
+    with contextlib.suppress(asyncio.CancelledError):
+        while True:
+            lag = max(0.0, time.monotonic() - due)
+            first, followups = limiter.waiting(Priority.REPLY), limiter.waiting(Priority.FOLLOWUP)
+            chats, replies = first[0] + followups[0], first[1] + followups[1]
+            _, background = limiter.waiting(Priority.BACKGROUND)
+            samples.append((processor.in_progress, replies, chats, background, lag))
+            due = time.monotonic() + QUEUE_SAMPLE_S
+            await asyncio.sleep(QUEUE_SAMPLE_S)
+    return samples
+
+
+def queue_figures(samples: list[Sample]) -> dict[str, float]:
+    names = (
+        "updates_in_progress",
+        "replies_waiting",
+        "reply_chats_waiting",
+        "outbox_waiting",
+        "loop_lag",
+    )
+    figures: dict[str, float] = {}
+    for index, name in enumerate(names):
+        values = [sample[index] for sample in samples] or [0]
+        figures[f"queue_{name}_mean"] = statistics.fmean(values)
+        figures[f"queue_{name}_max"] = max(values)
+    return figures
 
 
 def summarize(
@@ -168,6 +247,12 @@ def summarize(
         "wait_p95_s": _percentile(waits, 95),
         "wait_max_s": max(waits, default=0.0),
         "slowest_per_person_p50_s": _percentile(slowest, 50),
+        **{
+            f"step{index + 1}_max_s": max(
+                (p.waits[index] for p in crowd if len(p.waits) > index), default=0.0
+            )
+            for index in range(len(STEPS))
+        },
         "chat_calls_per_onboarding": chat_calls / people,
         "calls_per_onboarding": len(ours) / people,
         "fair_bound_s": fair_bound,
@@ -187,7 +272,7 @@ def _chat_of(params: dict[str, object]) -> int | None:
 def _duplicated(crowd: list[Person], fake: FakeTelegram) -> int:
     """Messages beyond what the steps expect: a reply sent twice (e.g. retried after a 429
     Telegram had in fact accepted)."""
-    expected = sum(replies for _, replies in STEPS)
+    expected = sum(new for _, _, new in STEPS)
     return sum(max(0, len(fake.messages(p.user_id)) - expected) for p in crowd)
 
 
@@ -204,11 +289,17 @@ def report(title: str, figures: dict[str, float]) -> None:
         f"p95 {figures['wait_p95_s']:.2f} s, max {figures['wait_max_s']:.2f} s; "
         f"median person's slowest {figures['slowest_per_person_p50_s']:.2f} s"
     )
+    steps = [figures[f"step{n}_max_s"] for n in range(1, len(STEPS) + 1)]
+    print("  slowest wait by step: " + ", ".join(f"{wait:.1f}" for wait in steps) + " s")
     print(
         f"  calls per onboarding: {figures['chat_calls_per_onboarding']:.1f} naming a chat, "
         f"{figures['calls_per_onboarding']:.1f} in all ("
         + ", ".join(f"{k[7:]} {v:.1f}" for k, v in figures.items() if k.startswith("method_"))
         + ")"
+    )
+    print(
+        f"  the crowd took {figures['crowd_s']:.1f} s; calls naming a chat (the crowd's and the "
+        f"drain's) {figures['chat_calls_per_s']:.1f} a second"
     )
     bound, ratio = figures["fair_bound_s"], figures["slowest_over_bound"]
     verdict = "met" if ratio <= FAIR_FACTOR else "NOT met"
@@ -216,6 +307,17 @@ def report(title: str, figures: dict[str, float]) -> None:
     print(
         f"  lost {figures['lost']:.0f}, duplicated {figures['duplicated']:.0f}, "
         f"429 answers {figures['too_many_requests']:.0f}"
+    )
+    print(
+        "  queued (mean / max): "
+        + ", ".join(
+            f"{name.replace('_', ' ')} {figures[f'queue_{name}_mean']:.0f} / "
+            f"{figures[f'queue_{name}_max']:.0f}"
+            for name in ("updates_in_progress", "replies_waiting", "reply_chats_waiting")
+        )
+        + f", outbox waiting {figures['queue_outbox_waiting_mean']:.0f} / "
+        f"{figures['queue_outbox_waiting_max']:.0f}; event loop lag "
+        f"{figures['queue_loop_lag_mean']:.2f} / {figures['queue_loop_lag_max']:.2f} s"
     )
 
 

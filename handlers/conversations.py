@@ -10,6 +10,11 @@ spelling do not matter): the one it means is pressed, through the same handler a
 reach. Otherwise the question is asked again with its buttons, which also serves a person
 coming back after a restart to a screen that no longer shows it.
 
+Answers folded into prompts (`fold_answers=True`): a tap on the flow's current prompt edits
+that prompt into the choice and the next prompt in one call, instead of taking its buttons away
+and sending a new message (bot.runtime.folding does the sending; here is decided when). A typed
+answer gets the next prompt as a new message below it, as before.
+
 The one use of PTB's private API (ending another ConversationHandler's state) lives in
 `end_other_flows` and nowhere else.
 """
@@ -36,6 +41,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.domain.choices import exact_choice, match_choice
+from bot.runtime import folding
 from bot.runtime.context import MinkaContext
 from bot.runtime.questions import asking_flow
 from bot.runtime.updates import chat_of, message_of, user_of
@@ -170,6 +176,8 @@ def conversation(
     states: dict[object, list[Handler]],
     own_buttons: Sequence[type[cb.Payload]],
     timeout: timedelta | None = None,
+    *,
+    fold_answers: bool = False,
 ) -> ConversationHandler[MinkaContext]:
     """A persistent conversation with Minka's standard behaviour:
     - /cancelar from any step, a polite answer to its own buttons pressed at the wrong step, and
@@ -177,7 +185,10 @@ def conversation(
     - one flow at a time: starting a flow ends the person's other flows, so that two flows never
       compete for the same typed answer;
     - with `timeout`, a flow idle that long ends politely at the next update (this also holds
-      after a restart, when PTB's own conversation timer is not re-armed) or when the timer fires.
+      after a restart, when PTB's own conversation timer is not re-armed) or when the timer fires;
+    - with `fold_answers`, a tap on the current prompt becomes one edit of it (see the module).
+      Only for flows whose taps are answered with prompts: a flow whose steps end in a message
+      the person keeps as a record ("publicado") would see it folded into the preview.
     """
     prefixes = {payload.prefix for payload in own_buttons}
     fallbacks: list[Handler] = [
@@ -191,7 +202,7 @@ def conversation(
         for handler in handlers:
             if isinstance(handler, MessageHandler):
                 handler.callback = _buttons_first(handler.callback, name)
-            handler.callback = _as_step(handler.callback, name, timeout)
+            handler.callback = _as_step(handler.callback, name, timeout, fold_answers)
     if timeout is not None:
         states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, _on_timer(name))]
     with warnings.catch_warnings():
@@ -223,27 +234,73 @@ def _as_entry(callback: Callback, flow: str, timeout: timedelta | None) -> Callb
     return enter
 
 
-def _as_step(callback: Callback, flow: str, timeout: timedelta | None) -> Callback:
+def _as_step(callback: Callback, flow: str, timeout: timedelta | None, fold: bool) -> Callback:
     async def step(update: Update, context: MinkaContext) -> Any:
         if timeout is not None:
             if await _idle_too_long(update, context, flow, timeout):
                 return await expire_flow(update, context, flow)
             await _touch(update, context, flow)
-        return await _asking(callback, update, context, flow)
+        return await _asking(callback, update, context, flow, fold=fold)
 
     return step
 
 
-async def _asking(callback: Callback, update: Update, context: MinkaContext, flow: str) -> Any:
+async def _asking(
+    callback: Callback, update: Update, context: MinkaContext, flow: str, *, fold: bool = False
+) -> Any:
     """Run a step with its questions recorded; once the flow ends, nothing is pending."""
     token = asking_flow.set(flow)
     try:
-        state = await callback(update, context)
+        prompt = await _tapped_prompt(update, context, flow) if fold else None
+        state = await (
+            _folding(callback, update, context, prompt) if prompt else callback(update, context)
+        )
     finally:
         asking_flow.reset(token)
     if state == ConversationHandler.END:
         await _forget_question(update, context, flow)
     return state
+
+
+async def _folding(
+    callback: Callback, update: Update, context: MinkaContext, prompt: folding.Fold
+) -> Any:
+    """The step with its next prompt folded into the tapped one; a removal of the tapped
+    prompt's buttons that nothing replaced is made at the end, whatever happened."""
+    limiter = context.bot.rate_limiter
+    assert isinstance(limiter, folding.FoldingLimiter), "build_application sets it"
+    token = folding.arm(prompt)
+    try:
+        return await callback(update, context)
+    finally:
+        folding.disarm(token)
+        await limiter.release(prompt)
+
+
+async def _tapped_prompt(update: Update, context: MinkaContext, flow: str) -> folding.Fold | None:
+    """The fold for a real tap on a button of this flow's current prompt; None for a typed
+    answer, a tap on an older message (a card, a notification, a reminder) or a stale one."""
+    query = update.callback_query
+    if query is None or isinstance(query, TypedPress) or not isinstance(query.message, Message):
+        return None
+    message = query.message
+    choice = _pressed_label(message, query.data)
+    if message.text is None or choice is None:
+        return None
+    pending = await context.storage.questions.get(message.chat.id)
+    if pending is None or pending.flow != flow or pending.message_id != message.message_id:
+        return None
+    record = t(await context.language(), "answer_record", choice=choice)
+    head = f"{message.text_html}\n\n{record}"
+    length = folding.utf16_length(message.text) + 2 + folding.utf16_length(record)
+    return folding.Fold(message.chat.id, message.message_id, head, length)
+
+
+def _pressed_label(message: Message, data: str | None) -> str | None:
+    """The label of the button whose payload is `data`, as the person saw it."""
+    markup = message.reply_markup
+    buttons = [b for row in markup.inline_keyboard for b in row] if markup else []
+    return next((b.text for b in buttons if data is not None and b.callback_data == data), None)
 
 
 async def _touch(update: Update, context: MinkaContext, flow: str) -> None:

@@ -96,9 +96,17 @@ async def say(fake: FakeTelegram, user: int, text: str) -> SentMessage:
 
 
 async def tap(fake: FakeTelegram, user: int, label: str) -> SentMessage:
-    """The user presses the button labelled `label` on the bot's last message; its reply."""
+    """The user presses the button labelled `label` on the bot's last message; its reply (a
+    new message, or the tapped prompt edited into the next one)."""
     await fake.press(user, label)
-    return await fake.next_message(user)
+    return await next_answer(fake, user)
+
+
+async def next_answer(fake: FakeTelegram, user: int) -> SentMessage:
+    """The bot's next answer in the chat: a new message, or an edit that changed a message's
+    text (a prompt folded into the next one); an edit of the buttons alone is not one."""
+    event = await fake.next_event(user, lambda event: event.kind == "sent" or event.text_changed)
+    return event.message
 
 
 async def switch_to_english(fake: FakeTelegram, user: int) -> None:
@@ -109,15 +117,16 @@ async def switch_to_english(fake: FakeTelegram, user: int) -> None:
 
 
 async def pick(fake: FakeTelegram, user: int, number: int = 1) -> SentMessage:
-    """The user presses the `number`th button (counted from 1), e.g. a search result."""
+    """The user presses the `number`th button (counted from 1), e.g. a search result; its
+    reply (a new message, or the tapped prompt edited into the next one)."""
     await fake.press(user, number)
-    return await fake.next_message(user)
+    return await next_answer(fake, user)
 
 
 async def accept_privacy(fake: FakeTelegram, user_id: int) -> SentMessage:
-    """/start, the privacy notice accepted; returns the question for the person's name."""
+    """/start (the welcome and the privacy notice in one message), the notice accepted;
+    returns the question for the person's name (the notice edited into it)."""
     await say(fake, user_id, "/start")
-    await fake.next_message(user_id)  # the notice, after the welcome
     return await tap(fake, user_id, "Acepto")
 
 

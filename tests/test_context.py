@@ -163,8 +163,7 @@ async def test_a_newcomers_choice_lives_in_typed_user_data_until_consent(
     edited = await fake.next_event(EMMA)
     assert "English" in edited.message.plain_text
     assert bot.user_data[EMMA] == UserData(language="en")
-    await say(fake, EMMA, "/start s_0325753_0")
-    notice = await fake.next_message(EMMA)
+    notice = await say(fake, EMMA, "/start s_0325753_0")
     assert notice.button_labels == ["I agree", "I don't agree"]
     assert bot.user_data[EMMA].start_payload == "s_0325753_0"
     await tap(fake, EMMA, "I agree")

@@ -64,9 +64,13 @@ async def test_two_messages_to_one_person_are_paced_instead_of_meeting_429(
     fake.rate_limit(per_chat_per_second=1)  # like Telegram: about one a second per chat
     async with running(make_settings(fake, tmp_path / "paced.db", chat_send_rate=1)):
         fake.user(ROSA, "Rosa")
-        await say(fake, ROSA, "/start")
-        notice = await fake.next_message(ROSA)  # the second message of the same step
-    assert notice.button_labels == ["Acepto", "No acepto"]
+        await accept_privacy(fake, ROSA)
+        await tap(fake, ROSA, "Usar «Rosa»")
+        await tap(fake, ROSA, "Docente")
+        await tap(fake, ROSA, "Lo digo después")  # the prompt edited, then two new messages
+        await fake.next_message(ROSA)
+        menu = await fake.next_message(ROSA)  # the second new message of the same step
+    assert "¿Qué quieres hacer?" in menu.plain_text
     assert fake.too_many_requests == 0  # it waited its turn instead of meeting a 429
     assert fake.send_times[-1] - fake.send_times[-2] >= 1.0
 
@@ -81,8 +85,7 @@ async def test_a_reply_that_keeps_failing_with_5xx_gets_an_apology_and_start_wor
     assert "algo salió mal" in apology.plain_text.lower()
     given_up = [r for r in caplog.records if "did not take a reply" in r.getMessage()]
     assert len(given_up) == 1 and given_up[0].exc_info is None  # one line, no traceback
-    await say(fake, ROSA, "/start")
-    notice = await fake.next_message(ROSA)
+    notice = await say(fake, ROSA, "/start")
     assert notice.button_labels == ["Acepto", "No acepto"]
 
 
@@ -116,7 +119,6 @@ async def test_a_database_locked_by_another_process_gets_a_busy_answer(
     async with running(settings, Storage(settings.database_path, busy_timeout=0.3)) as app:
         fake.user(ROSA, "Rosa")
         await say(fake, ROSA, "/start")
-        await fake.next_message(ROSA)
         other = sqlite3.connect(Path(settings.database_path), timeout=1)
         other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
         try:

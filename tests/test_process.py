@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage import Storage
-from tests.helpers import bot_environment
+from tests.helpers import bot_environment, next_answer
 
 ROSA = 1001
 
@@ -34,10 +34,10 @@ async def test_sigterm_mid_conversation_keeps_the_step(fake: FakeTelegram, tmp_p
     process = await start_bot_process(fake, database)
     try:
         await fake.send_text(ROSA, "/start")
-        await fake.next_message(ROSA, timeout=20)  # welcome; the first answer includes start-up
-        await fake.next_message(ROSA)
+        # The welcome and the notice; the first answer includes start-up.
+        await fake.next_message(ROSA, timeout=20)
         await fake.press(ROSA, "Acepto")
-        await fake.next_message(ROSA)  # "¿Cómo te llamas?"
+        await next_answer(fake, ROSA)  # the notice edited into "¿Cómo te llamas?"
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = await asyncio.wait_for(process.communicate(), 20)

@@ -257,3 +257,20 @@ async def test_the_outbox_leaves_a_slot_for_every_reply_still_waiting() -> None:
     await asyncio.gather(paced, *background)
     tags = [tag for _, tag in call.started]
     assert tags.index("r1") < tags.index("b2")
+
+
+async def test_a_first_answer_goes_before_someone_elses_follow_up() -> None:
+    """On a crowd day a person's first answer does not wait behind another person's second
+    message of the same step (an update is a task: its later requests are follow-ups)."""
+    limiter = SharedRateLimiter(background_per_second=1, overall_per_second=1)
+    call = Recorder()
+
+    async def welcome_and_menu() -> None:
+        await send(limiter, call, "a: welcome", chat_id=1)
+        await send(limiter, call, "a: menu", chat_id=1)  # waits for the window
+
+    first = asyncio.create_task(welcome_and_menu())
+    await asyncio.sleep(0.05)
+    later = asyncio.create_task(send(limiter, call, "b: answer", chat_id=2))  # asked later
+    await asyncio.gather(first, later)
+    assert [tag for _, tag in call.started] == ["a: welcome", "b: answer", "a: menu"]

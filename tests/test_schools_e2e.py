@@ -123,8 +123,7 @@ async def test_deep_link_card_comes_right_after_onboarding(
     fake: FakeTelegram, bot: MinkaApplication
 ) -> None:
     fake.user(EMMA, "Emma", language_code="en")
-    await say(fake, EMMA, "/start s_9000004_0")
-    await fake.next_message(EMMA)
+    await say(fake, EMMA, "/start s_9000004_0")  # the welcome and the notice
     await tap(fake, EMMA, "I agree")
     await tap(fake, EMMA, "Use “Emma”")
     await tap(fake, EMMA, "NGO or foundation")

@@ -40,8 +40,7 @@ async def test_a_teacher_who_came_by_a_schools_link_is_offered_it(
     fake: FakeTelegram, bot: MinkaApplication
 ) -> None:
     fake.user(LUCIA, "Lucía")
-    await say(fake, LUCIA, "/start s_9000003_0")
-    await fake.next_message(LUCIA)  # the notice, after the welcome
+    await say(fake, LUCIA, "/start s_9000003_0")  # the welcome and the notice
     await tap(fake, LUCIA, "Acepto")
     await tap(fake, LUCIA, "Usar «Lucía»")
     ask = await tap(fake, LUCIA, "Docente")

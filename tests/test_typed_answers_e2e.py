@@ -95,7 +95,6 @@ async def test_after_a_restart_the_pending_question_is_shown_again(
     fake.user(ROSA, "Rosa")
     async with running(settings):
         await say(fake, ROSA, "/start")
-        await fake.next_message(ROSA)
         await tap(fake, ROSA, "Acepto")
         role = await tap(fake, ROSA, "Usar «Rosa»")
     async with running(settings) as app:
@@ -110,8 +109,7 @@ async def test_after_a_restart_the_pending_question_is_shown_again(
 
 async def test_a_sticker_gets_the_question_again(fake: FakeTelegram, app: MinkaApplication) -> None:
     fake.user(ROSA, "Rosa")
-    await say(fake, ROSA, "/start")
-    notice = await fake.next_message(ROSA)
+    notice = await say(fake, ROSA, "/start")
     await fake.share_location(ROSA, -11.98, -77.07)  # not an answer to the privacy notice
     again = await fake.next_message(ROSA)
     assert "Eso no responde a la pregunta" in again.plain_text

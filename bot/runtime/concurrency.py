@@ -20,8 +20,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-# Updates processed at once; the rest queue.
-MAX_CONCURRENT_UPDATES = 64
+# Updates processed at once; the rest queue, first come first served. On a crowd day most of
+# them wait for the send budget, which serves people in turn (bot.runtime.rate_limit): it can
+# only do so for the people whose update holds a slot. With 64 slots and 300 people, a person
+# waited at this door behind everyone ahead and all their follow-up messages (crowd bench:
+# slowest first answer 2.4x the fair bound); with a slot for everyone of a large crowd the
+# budget's turns decide. An update waiting for Telegram holds only its coroutine.
+MAX_CONCURRENT_UPDATES = 1024
 # PTB's own limit, taken before do_process_update: an update waiting for the same person's
 # earlier ones would hold one of its slots, so a person with many queued updates could block
 # everyone. It is set out of reach and the real limit is taken after the person's turn came.
@@ -33,15 +38,24 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         super().__init__(_PTB_SLOTS)
         self._running = asyncio.Semaphore(max_concurrent_updates)
         self._queues: dict[object, tuple[asyncio.Lock, int]] = {}
+        self._in_progress = 0
+
+    @property
+    def in_progress(self) -> int:
+        """Updates taken and not finished: running, or waiting for a slot or their person's
+        earlier updates (for benchmarks and diagnosis)."""
+        return self._in_progress
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _ordering_key(update)
         lock = self._enter(key)
+        self._in_progress += 1
         try:
             # The lock is FIFO: a person's updates run in the order they arrived.
             async with lock, self._running:
                 await coroutine
         finally:
+            self._in_progress -= 1
             self._leave(key)
 
     def _enter(self, key: object) -> asyncio.Lock:

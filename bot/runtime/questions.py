@@ -17,7 +17,8 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
-from bot.runtime.rate_limit import Answer, Priority, Request, SharedRateLimiter
+from bot.runtime.folding import FoldingLimiter
+from bot.runtime.rate_limit import Answer, Priority, Request
 from storage import Storage, StorageError
 
 log = logging.getLogger(__name__)
@@ -29,8 +30,10 @@ SENDS = frozenset({"sendMessage"})
 EDITS = frozenset({"editMessageText", "editMessageReplyMarkup"})
 
 
-class QuestionRecordingLimiter(SharedRateLimiter):
-    """The shared send budget, also recording the questions flows ask (see the module)."""
+class QuestionRecordingLimiter(FoldingLimiter):
+    """The shared send budget, also recording the questions flows ask (see the module). It
+    sees a folded prompt (bot.runtime.folding) as the message the step sent: the question
+    recorded is the new prompt alone, under the message id it now lives in."""
 
     def __init__(self, storage: Storage, **limits: Any) -> None:
         super().__init__(**limits)

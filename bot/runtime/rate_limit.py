@@ -16,7 +16,11 @@ So:
 - who goes next is decided in one place (`_dispatch`): requests wait in a queue per chat (first
   in, first out) and the chats take turns (round robin, in the order they started waiting), so
   during a crowd nobody waits behind someone who asked later, and a chat that must wait for its
-  own window lets the others pass. Replies are served before `Priority.BACKGROUND` requests (the
+  own window lets the others pass. A person's first answer goes before other people's
+  follow-ups: the second and later requests of the same update (the same asyncio task: PTB
+  runs each update in its own) wait as `Priority.FOLLOWUP` while first answers are ready, so on
+  a crowd day nobody's first answer waits behind someone else's welcome and menu. Replies (first
+  answers and follow-ups) are served before `Priority.BACKGROUND` requests (the
   delivery worker passes it as `rate_limit_args`), which also only take a slot while fewer than
   `background_per_second` are in use, less one for every reply still waiting: whatever replies
   need up to the overall limit is always free for them, and when replies are busy (a crowd)
@@ -44,6 +48,7 @@ import enum
 import logging
 import math
 import warnings
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
@@ -78,6 +83,7 @@ ChatKey = int | str | None
 
 class Priority(enum.Enum):
     REPLY = "reply"  # a person is waiting for it
+    FOLLOWUP = "followup"  # a later request of a reply's update: the person has an answer
     BACKGROUND = "background"  # the outbox: may wait for replies
 
 
@@ -155,8 +161,11 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
             raise ValueError("background_per_second must be between 1 and overall_per_second")
         self._caps = {
             Priority.REPLY: overall_per_second,
+            Priority.FOLLOWUP: overall_per_second,
             Priority.BACKGROUND: background_per_second,
         }
+        # The tasks (updates) that already had a request naming a chat let go.
+        self._answered: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self._group_cap = group_per_minute
         self._chat_per_second = chat_per_second
         self._reply_retries = reply_retries
@@ -171,6 +180,12 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         self._unpaused = asyncio.Event()
         self._unpaused.set()
         self._timer: asyncio.TimerHandle | None = None
+
+    def waiting(self, priority: Priority) -> tuple[int, int]:
+        """Chats with requests waiting at `priority`, and those requests (for benchmarks and
+        diagnosis: where a crowd queues)."""
+        queues = self._queues[priority]
+        return len(queues), sum(len(queue) for queue in queues.values())
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -191,10 +206,11 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         request = _Request(callback, args, kwargs, endpoint, data.get("chat_id"))
         if priority is Priority.BACKGROUND:
             return await self._send_once(request, priority)
+        priority = self._reply_priority()  # kept for its retries: still a first answer
         transient_errors = 0
         while True:
             try:
-                return await self._reply_with_flood_retries(request)
+                return await self._reply_with_flood_retries(request, priority)
             except BadRequest:
                 raise  # the request itself is wrong: trying again changes nothing
             except NetworkError as exc:
@@ -207,16 +223,21 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
                 )
                 await asyncio.sleep(delay)
 
-    async def _reply_with_flood_retries(self, request: _Request) -> Answer:
+    async def _reply_with_flood_retries(self, request: _Request, priority: Priority) -> Answer:
         """A reply, waiting out up to `reply_retries` 429s."""
         for attempt in range(self._reply_retries + 1):
             try:
-                return await self._send_once(request, Priority.REPLY)
+                return await self._send_once(request, priority)
             except RetryAfter:
                 if attempt == self._reply_retries:
                     raise
                 log.info("Telegram asked to wait (429); the reply is tried again")
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _reply_priority(self) -> Priority:
+        """REPLY for an update's first request naming a chat, FOLLOWUP for the later ones."""
+        task = asyncio.current_task()
+        return Priority.FOLLOWUP if task is not None and task in self._answered else Priority.REPLY
 
     async def _send_once(self, request: _Request, priority: Priority) -> Answer:
         key = _chat_key(request.chat_id)
@@ -236,6 +257,9 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
             yield
             return
         limits = await self._take_turn(key, endpoint, priority)
+        task = asyncio.current_task()
+        if priority is not Priority.BACKGROUND and task is not None:
+            self._answered.add(task)
         try:
             yield
         finally:
@@ -307,13 +331,15 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         now = _now()
         soonest = self._paused_until - now
         if soonest <= 0:
-            replies = self._queues[Priority.REPLY]
-            soonest = self._serve(replies, now, reserve=0)
+            soonest = self._serve(self._queues[Priority.REPLY], now, reserve=0)
+            # Follow-ups take what first answers ready now left (none is held back for them:
+            # a first answer waiting for its chat's pace must not leave slots unused).
+            followups = self._serve(self._queues[Priority.FOLLOWUP], now, reserve=0)
             # Replies still waiting (for their chat's pace or for a slot) will need a slot
             # soon: the outbox leaves them one each.
-            reserve = sum(len(queue) for queue in replies.values())
+            reserve = sum(self.waiting(p)[1] for p in (Priority.REPLY, Priority.FOLLOWUP))
             background = self._serve(self._queues[Priority.BACKGROUND], now, reserve)
-            soonest = min(soonest, background)
+            soonest = min(soonest, followups, background)
         if soonest != math.inf:
             self._arm_timer(soonest)
 

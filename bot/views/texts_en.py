@@ -774,4 +774,6 @@ EN: dict[str, str] = {
     "web_period_words": "Period: {days}",
     "web_bad_period": "Those dates make no period: choose a first and a last day in the form, "
     "the last after the first and at most 10 years apart.",
+    # Crowd day (fewer calls per step): the record of a tapped choice, above the next prompt
+    "answer_record": "✓ {choice}",
 }

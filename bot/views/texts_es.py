@@ -782,4 +782,6 @@ ES: dict[str, str] = {
     "web_period_words": "Periodo: {days}",
     "web_bad_period": "Esas fechas no forman un periodo: elige en el formulario un día de inicio "
     "y uno de fin, el fin después del inicio y a lo más 10 años entre ellos.",
+    # Crowd day (fewer calls per step): the record of a tapped choice, above the next prompt
+    "answer_record": "✓ {choice}",
 }

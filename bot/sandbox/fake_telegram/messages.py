@@ -146,10 +146,11 @@ class MessageMethods(FakeState):
         old = (message.plain_text, message.entities, inline_markup(message.reply_markup))
         if (formatted.plain, formatted.entities, markup) == old:
             raise bad_request(NOT_MODIFIED)
+        text_changed = (formatted.plain, formatted.entities) != old[:2]
         message.text, message.parse_mode = params["text"], params.get("parse_mode")
         message.plain_text, message.entities = formatted.plain, formatted.entities
         message.reply_markup = markup
-        return self._record_edit(chat, message)
+        return self._record_edit(chat, message, text_changed=text_changed)
 
     async def _edit_message_reply_markup(self, params: Params) -> JSONDict:
         chat, message = self._editable_message(params)
@@ -159,9 +160,11 @@ class MessageMethods(FakeState):
         message.reply_markup = markup
         return self._record_edit(chat, message)
 
-    def _record_edit(self, chat: FakeChat, message: SentMessage) -> JSONDict:
+    def _record_edit(
+        self, chat: FakeChat, message: SentMessage, *, text_changed: bool = False
+    ) -> JSONDict:
         message.edits.append(MessageEdit(message.text, message.parse_mode, message.reply_markup))
-        self._record_event(chat.id, "edited", message)
+        self._record_event(chat.id, "edited", message, text_changed=text_changed)
         return self._message_to_api(message, chat)
 
     async def _delete_message(self, params: Params) -> bool:

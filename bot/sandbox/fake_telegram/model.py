@@ -119,6 +119,8 @@ class SentMessage:
 class BotEvent:
     kind: str  # "sent" | "edited" | "deleted"
     message: SentMessage  # the message as it was right after the event
+    # An edit that changed what the message says (not only its buttons): a new answer.
+    text_changed: bool = False
 
 
 def pick_button(message: SentMessage, label_or_index: str | int) -> JSONDict:

@@ -141,9 +141,11 @@ class FakeState:
             "from": self._bot_user(),
         }
 
-    def _record_event(self, chat_id: int, kind: str, message: SentMessage) -> None:
+    def _record_event(
+        self, chat_id: int, kind: str, message: SentMessage, *, text_changed: bool = False
+    ) -> None:
         snapshot = message.snapshot()
-        self._events.setdefault(chat_id, []).append(BotEvent(kind, snapshot))
+        self._events.setdefault(chat_id, []).append(BotEvent(kind, snapshot, text_changed))
         if self.on_bot_message is not None:
             try:
                 self.on_bot_message(snapshot, kind)
