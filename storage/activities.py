@@ -418,7 +418,7 @@ class Activities:
             return await fetch_many(session, activity_ids)
 
     async def get(self, activity_id: int) -> Activity | None:
-        row = await self._db.fetchone(_SELECT + " WHERE a.id = ?", (activity_id,))
+        row = await self._db.lookup(_SELECT + " WHERE a.id = ?", (activity_id,))
         return None if row is None else row_to_activity(row)
 
     async def clashes(

@@ -65,7 +65,7 @@ class Chats:
         self._db = db
 
     async def get(self, chat_id: int) -> Chat | None:
-        row = await self._db.fetchone("SELECT * FROM chats WHERE id = ?", (chat_id,))
+        row = await self._db.lookup("SELECT * FROM chats WHERE id = ?", (chat_id,))
         return None if row is None else _row_to_chat(row)
 
     async def remember(

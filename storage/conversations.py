@@ -47,9 +47,10 @@ class Drafts:
         self._db = db
 
     async def get(self, user_id: int, flow: str) -> dict[str, Any]:
-        raw = await self._db.scalar(
+        row = await self._db.lookup(
             "SELECT data FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow)
         )
+        raw = None if row is None else row["data"]
         return {} if raw is None else dict(json.loads(raw))
 
     async def replace(self, user_id: int, flow: str, **values: Any) -> None:

@@ -85,7 +85,7 @@ class Follows:
         ]
 
     async def is_following(self, chat_id: int, kind: FollowKind, target: str) -> bool:
-        found = await self._db.scalar(
+        found = await self._db.lookup(
             "SELECT 1 FROM follows WHERE chat_id = ? AND kind = ? AND target = ?",
             (chat_id, kind.value, target),
         )

@@ -65,7 +65,7 @@ class Members:
         self._db = db
 
     async def get(self, user_id: int) -> Member | None:
-        row = await self._db.fetchone(_SELECT + " WHERE m.user_id = ?", (user_id,))
+        row = await self._db.lookup(_SELECT + " WHERE m.user_id = ?", (user_id,))
         return None if row is None else _row_to_member(row)
 
     async def languages(self, user_ids: Sequence[int]) -> dict[int, str]:

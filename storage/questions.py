@@ -75,10 +75,9 @@ class PendingQuestions:
             )
 
     async def get(self, chat_id: int) -> PendingQuestion | None:
-        async with self._db.read() as session:
-            row = await session.fetchone(
-                "SELECT * FROM pending_questions WHERE chat_id = ?", (chat_id,)
-            )
+        row = await self._db.lookup(
+            "SELECT * FROM pending_questions WHERE chat_id = ?", (chat_id,)
+        )
         if row is None:
             return None
         markup = json.loads(row["reply_markup"]) if row["reply_markup"] else None

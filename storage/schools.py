@@ -332,18 +332,18 @@ class Schools:
     # --- lookups ---
 
     async def get(self, cod_mod: str, anexo: str = "0") -> School | None:
-        row = await self._db.fetchone(
+        row = await self._db.lookup(
             "SELECT * FROM schools WHERE cod_mod = ? AND anexo = ?", (cod_mod, anexo)
         )
         return None if row is None else row_to_school(row)
 
     async def get_by_id(self, school_id: int) -> School | None:
-        row = await self._db.fetchone("SELECT * FROM schools WHERE id = ?", (school_id,))
+        row = await self._db.lookup("SELECT * FROM schools WHERE id = ?", (school_id,))
         return None if row is None else row_to_school(row)
 
     async def with_cod_mod(self, cod_mod: str) -> list[School]:
         """Every anexo of one código modular, the main service ('0') first."""
-        rows = await self._db.fetchall(
+        rows = await self._db.lookup_all(
             "SELECT * FROM schools WHERE cod_mod = ? ORDER BY anexo != '0', anexo", (cod_mod,)
         )
         return [row_to_school(row) for row in rows]
@@ -524,7 +524,7 @@ class Schools:
         if not ids:
             return {}
         marks = ", ".join("?" * len(ids))
-        rows = await self._db.fetchall(f"SELECT * FROM schools WHERE id IN ({marks})", ids)
+        rows = await self._db.lookup_all(f"SELECT * FROM schools WHERE id IN ({marks})", ids)
         return {row["id"]: row_to_school(row) for row in rows}
 
 
