@@ -75,6 +75,14 @@ class Drafts:
         return data
 
     async def clear(self, user_id: int, flow: str) -> None:
+        # Flows clear their draft as they start, when there mostly is none: a lookup spares
+        # that write its trips to the database thread. A person's updates run one at a time,
+        # so no draft of theirs can appear between the two.
+        found = await self._db.lookup(
+            "SELECT 1 FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow)
+        )
+        if found is None:
+            return
         async with self._db.transaction() as session:
             await session.execute(
                 "DELETE FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow)

@@ -77,8 +77,8 @@ class Moderation:
     async def activities_by_author_since(self, author_id: int, since: datetime) -> int:
         """Activities the person announced since `since`: the "announcements per day" limit
         counts creations, so cancelling and re-announcing does not get around it."""
-        count = await self._db.scalar(
+        row = await self._db.lookup(  # one person's rows, through activities_author_time
             "SELECT COUNT(*) FROM activities WHERE author_id = ? AND created_at >= ?",
             (author_id, to_db(since)),
         )
-        return int(count)
+        return 0 if row is None else int(row[0])

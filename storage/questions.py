@@ -75,9 +75,7 @@ class PendingQuestions:
             )
 
     async def get(self, chat_id: int) -> PendingQuestion | None:
-        row = await self._db.lookup(
-            "SELECT * FROM pending_questions WHERE chat_id = ?", (chat_id,)
-        )
+        row = await self._db.lookup("SELECT * FROM pending_questions WHERE chat_id = ?", (chat_id,))
         if row is None:
             return None
         markup = json.loads(row["reply_markup"]) if row["reply_markup"] else None
@@ -85,6 +83,14 @@ class PendingQuestions:
 
     async def forget(self, chat_id: int, flow: str | None = None) -> None:
         """The flow ended (or any flow, with `flow` None): nothing is pending any more."""
+        # Mostly nothing is: a lookup spares the write (questions are recorded by the chat's
+        # own updates, which run one at a time, so none can appear between the two).
+        found = await self._db.lookup(
+            "SELECT 1 FROM pending_questions WHERE chat_id = ? AND flow = COALESCE(?, flow)",
+            (chat_id, flow),
+        )
+        if found is None:
+            return
         async with self._db.transaction() as session:
             await session.execute(
                 "DELETE FROM pending_questions WHERE chat_id = ? AND flow = COALESCE(?, flow)",
