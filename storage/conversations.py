@@ -25,19 +25,17 @@ class ConversationStates:
 
     async def save(self, name: str, key: ConversationKey, state: object | None) -> None:
         encoded_key = json.dumps(list(key))
-        async with self._db.transaction() as session:
-            if state is None:
-                await session.execute(
-                    "DELETE FROM conversation_states WHERE name = ? AND key = ?",
-                    (name, encoded_key),
-                )
-                return
-            await session.execute(
-                "INSERT INTO conversation_states (name, key, state, updated_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET"
-                " state = excluded.state, updated_at = excluded.updated_at",
-                (name, encoded_key, json.dumps(state), to_db(utc_now())),
+        if state is None:
+            await self._db.write(
+                "DELETE FROM conversation_states WHERE name = ? AND key = ?", (name, encoded_key)
             )
+            return
+        await self._db.write(
+            "INSERT INTO conversation_states (name, key, state, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET"
+            " state = excluded.state, updated_at = excluded.updated_at",
+            (name, encoded_key, json.dumps(state), to_db(utc_now())),
+        )
 
 
 class Drafts:
@@ -83,7 +81,4 @@ class Drafts:
         )
         if found is None:
             return
-        async with self._db.transaction() as session:
-            await session.execute(
-                "DELETE FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow)
-            )
+        await self._db.write("DELETE FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow))

@@ -52,14 +52,13 @@ class PendingQuestions:
         now: datetime | None = None,
     ) -> None:
         markup = json.dumps(reply_markup) if reply_markup else None
-        async with self._db.transaction() as session:
-            await session.execute(
-                "INSERT INTO pending_questions (chat_id, flow, message_id, text, reply_markup,"
-                " asked_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
-                " flow = excluded.flow, message_id = excluded.message_id, text = excluded.text,"
-                " reply_markup = excluded.reply_markup, asked_at = excluded.asked_at",
-                (chat_id, flow, message_id, text, markup, to_db(now or utc_now())),
-            )
+        await self._db.write(
+            "INSERT INTO pending_questions (chat_id, flow, message_id, text, reply_markup,"
+            " asked_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
+            " flow = excluded.flow, message_id = excluded.message_id, text = excluded.text,"
+            " reply_markup = excluded.reply_markup, asked_at = excluded.asked_at",
+            (chat_id, flow, message_id, text, markup, to_db(now or utc_now())),
+        )
 
     async def update_if_current(
         self, chat_id: int, message_id: int, text: str | None, reply_markup: dict[str, Any] | None
@@ -67,12 +66,11 @@ class PendingQuestions:
         """An edit of the pending question itself (a calendar's next month, buttons removed
         once answered); edits of older messages change nothing. `text` None: unchanged."""
         markup = json.dumps(reply_markup) if reply_markup else None
-        async with self._db.transaction() as session:
-            await session.execute(
-                "UPDATE pending_questions SET text = COALESCE(?, text), reply_markup = ?"
-                " WHERE chat_id = ? AND message_id = ?",
-                (text, markup, chat_id, message_id),
-            )
+        await self._db.write(
+            "UPDATE pending_questions SET text = COALESCE(?, text), reply_markup = ?"
+            " WHERE chat_id = ? AND message_id = ?",
+            (text, markup, chat_id, message_id),
+        )
 
     async def get(self, chat_id: int) -> PendingQuestion | None:
         row = await self._db.lookup("SELECT * FROM pending_questions WHERE chat_id = ?", (chat_id,))
@@ -91,8 +89,7 @@ class PendingQuestions:
         )
         if found is None:
             return
-        async with self._db.transaction() as session:
-            await session.execute(
-                "DELETE FROM pending_questions WHERE chat_id = ? AND flow = COALESCE(?, flow)",
-                (chat_id, flow),
-            )
+        await self._db.write(
+            "DELETE FROM pending_questions WHERE chat_id = ? AND flow = COALESCE(?, flow)",
+            (chat_id, flow),
+        )

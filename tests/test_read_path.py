@@ -17,6 +17,7 @@ from bot.app import MinkaApplication
 from bot.domain.registry_import import load_sample_schools
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage import DatabaseUnavailable, Storage
+from storage.follows import FollowKind, FollowMode
 from tests.helpers import (
     ADMIN_ID,
     register_ngo,
@@ -130,3 +131,33 @@ async def test_a_language_switch_and_olvidarme_hold_from_the_next_update(
     assert "I erased your data" in erased.message.plain_text
     await say(fake, ROSA, "/start")
     assert "Acepto" in (await fake.next_message(ROSA)).button_labels  # a newcomer again
+
+
+async def test_a_lone_write_waits_for_nothing_half_done_and_busy_is_an_outage(
+    tmp_path: Path,
+) -> None:
+    """`Database.write` runs one statement without BEGIN/COMMIT (SQLite makes it atomic)."""
+    storage = Storage(tmp_path / "minka.db", busy_timeout=0.2)
+    await storage.open()
+    other = sqlite3.connect(storage.db.path, timeout=1)
+    try:
+        other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+        with pytest.raises(DatabaseUnavailable):
+            await storage.questions.remember(ROSA, "announce", 7, "¿Dónde?", None)
+        other.rollback()
+        await storage.questions.remember(ROSA, "announce", 7, "¿Dónde?", None)
+        pending = await storage.questions.get(ROSA)
+        assert pending is not None and (pending.message_id, pending.text) == (7, "¿Dónde?")
+    finally:
+        other.close()
+        await storage.close()
+
+
+async def test_a_new_follow_is_added_once_and_takes_the_chats_mode(storage: Storage) -> None:
+    await storage.chats.remember(ROSA, "private")
+    assert await storage.follows.follow(ROSA, FollowKind.SCHOOL, "1")
+    assert not await storage.follows.follow(ROSA, FollowKind.SCHOOL, "1")  # already followed
+    await storage.follows.set_mode(ROSA, FollowMode.DAILY)
+    assert await storage.follows.follow(ROSA, FollowKind.DISTRICT, "150135")
+    modes = {f.target: f.mode for f in await storage.follows.of_chat(ROSA)}
+    assert modes == {"1": FollowMode.DAILY, "150135": FollowMode.DAILY}
