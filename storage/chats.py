@@ -65,7 +65,7 @@ class Chats:
         self._db = db
 
     async def get(self, chat_id: int) -> Chat | None:
-        row = await self._db.fetchone("SELECT * FROM chats WHERE id = ?", (chat_id,))
+        row = await self._db.lookup("SELECT * FROM chats WHERE id = ?", (chat_id,))
         return None if row is None else _row_to_chat(row)
 
     async def remember(
@@ -79,21 +79,19 @@ class Chats:
         `title` and `language` replace the stored ones only when given."""
         chat_type = ChatType(type)
         now = to_db(utc_now())
-        async with self._db.transaction() as session:
-            await session.execute(
-                "INSERT INTO chats (id, type, title, language, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET type = excluded.type,"
-                "  title = COALESCE(excluded.title, title),"
-                "  language = COALESCE(excluded.language, language),"
-                # A migrated group's old id never comes back to life.
-                "  active = (migrated_to IS NULL), blocked_since = NULL, inactive_reason = NULL,"
-                "  updated_at = excluded.updated_at",
-                (chat_id, chat_type.value, title, language, now, now),
-            )
-            row = await session.fetchone("SELECT * FROM chats WHERE id = ?", (chat_id,))
-        assert row is not None  # just written
-        return _row_to_chat(row)
+        rows = await self._db.write(
+            "INSERT INTO chats (id, type, title, language, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET type = excluded.type,"
+            "  title = COALESCE(excluded.title, title),"
+            "  language = COALESCE(excluded.language, language),"
+            # A migrated group's old id never comes back to life.
+            "  active = (migrated_to IS NULL), blocked_since = NULL, inactive_reason = NULL,"
+            "  updated_at = excluded.updated_at"
+            " RETURNING *",  # the row as stored, in the same statement
+            (chat_id, chat_type.value, title, language, now, now),
+        )
+        return _row_to_chat(rows[0])
 
     async def reactivate(self, chat_id: int) -> bool:
         """The bot may write to the chat again (e.g. it was unblocked). False if unknown."""

@@ -25,19 +25,17 @@ class ConversationStates:
 
     async def save(self, name: str, key: ConversationKey, state: object | None) -> None:
         encoded_key = json.dumps(list(key))
-        async with self._db.transaction() as session:
-            if state is None:
-                await session.execute(
-                    "DELETE FROM conversation_states WHERE name = ? AND key = ?",
-                    (name, encoded_key),
-                )
-                return
-            await session.execute(
-                "INSERT INTO conversation_states (name, key, state, updated_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET"
-                " state = excluded.state, updated_at = excluded.updated_at",
-                (name, encoded_key, json.dumps(state), to_db(utc_now())),
+        if state is None:
+            await self._db.write(
+                "DELETE FROM conversation_states WHERE name = ? AND key = ?", (name, encoded_key)
             )
+            return
+        await self._db.write(
+            "INSERT INTO conversation_states (name, key, state, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET"
+            " state = excluded.state, updated_at = excluded.updated_at",
+            (name, encoded_key, json.dumps(state), to_db(utc_now())),
+        )
 
 
 class Drafts:
@@ -47,9 +45,10 @@ class Drafts:
         self._db = db
 
     async def get(self, user_id: int, flow: str) -> dict[str, Any]:
-        raw = await self._db.scalar(
+        row = await self._db.lookup(
             "SELECT data FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow)
         )
+        raw = None if row is None else row["data"]
         return {} if raw is None else dict(json.loads(raw))
 
     async def replace(self, user_id: int, flow: str, **values: Any) -> None:
@@ -74,7 +73,12 @@ class Drafts:
         return data
 
     async def clear(self, user_id: int, flow: str) -> None:
-        async with self._db.transaction() as session:
-            await session.execute(
-                "DELETE FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow)
-            )
+        # Flows clear their draft as they start, when there mostly is none: a lookup spares
+        # that write its trips to the database thread. A person's updates run one at a time,
+        # so no draft of theirs can appear between the two.
+        found = await self._db.lookup(
+            "SELECT 1 FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow)
+        )
+        if found is None:
+            return
+        await self._db.write("DELETE FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow))

@@ -4,6 +4,13 @@ aiosqlite runs every statement on one worker thread, so a single connection is c
 that a `commit()` from one coroutine would commit another coroutine's half-done work. Every access
 therefore goes through `Database.transaction()` (writes: BEGIN IMMEDIATE) or `Database.read()`,
 both serialised by one asyncio lock.
+
+The one exception is `Database.lookup`: the small reads an index answers at once (the ban
+check, the member, a school by its code), which nearly every update makes before it can answer.
+Through aiosqlite each waits for a hand-off to the worker thread and back (~1 ms, more on a
+busy machine) for a read that takes 10-50 µs; `lookup` runs them on the event loop's own
+thread, on a second, read-only connection (WAL lets it read beside the writer). The decision
+and its numbers are in docs/performance.md ("The read path").
 """
 
 from __future__ import annotations
@@ -31,13 +38,17 @@ class DatabaseUnavailable(StorageError):
     """The database file cannot be opened or is locked for longer than the busy timeout."""
 
 
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 @contextmanager
 def _busy_is_unavailable() -> Iterator[None]:
     """Another process holding the write lock past busy_timeout is an outage, not a bug."""
     try:
         yield
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
+        if _is_busy(exc):
             raise DatabaseUnavailable(f"the database is busy: {exc}") from exc
         raise
 
@@ -95,6 +106,21 @@ class Session:
             await cursor.close()
 
 
+def _open_reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection that never waits for a lock (timeout 0): it runs on the event
+    loop's thread, where waiting would stall every update; a busy read goes the slow way."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        # check_same_thread off: the loop's thread uses it, but a test may run several loops.
+        reader = sqlite3.connect(
+            uri, uri=True, isolation_level=None, timeout=0, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(f"cannot read database {path}: {exc}") from exc
+    reader.row_factory = sqlite3.Row
+    return reader
+
+
 class Database:
     """Owns the connection. Open once per process, close on shutdown."""
 
@@ -103,6 +129,7 @@ class Database:
         self.busy_timeout = busy_timeout
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._reader: sqlite3.Connection | None = None  # for `lookup`, opened at first use
 
     @property
     def is_open(self) -> bool:
@@ -132,6 +159,9 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
 
     async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._conn is not None:
             async with self._lock:
                 await self._conn.close()
@@ -158,6 +188,15 @@ class Database:
                 with _busy_is_unavailable():
                     await conn.commit()
 
+    async def write(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """One statement on its own, all or nothing: SQLite makes a lone statement atomic, so it
+        needs no BEGIN and COMMIT around it, and runs in one trip to the database thread instead
+        of four. Returns the rows of its RETURNING clause, if any."""
+        async with self._lock:
+            conn = self._connection()
+            with _busy_is_unavailable():
+                return list(await conn.execute_fetchall(sql, params))
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:
         """Several reads that see one consistent state (and never a half-done transaction)."""
@@ -175,6 +214,36 @@ class Database:
     async def scalar(self, sql: str, params: Params = ()) -> Any:
         async with self.read() as session:
             return await session.scalar(sql, params)
+
+    async def lookup(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """The one row an index finds (a primary or unique key), read at once; see
+        `lookup_all`."""
+        return next(iter(await self.lookup_all(sql, params)), None)
+
+    async def lookup_all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """A few rows an index finds, read on the event loop's thread (no hand-off to
+        aiosqlite's): 10-50 µs instead of ~1 ms. Only for reads an index answers in
+        microseconds: a slow query here would stall every update. It sees every committed write
+        (a transaction still open elsewhere is not seen: the read comes just before it), never
+        waits for a lock, and when SQLite is busy takes the shared connection instead."""
+        reader = self._lookup_connection()
+        if reader is None:
+            return await self.fetchall(sql, params)
+        try:
+            # Read to the end: a statement left unfinished keeps its read transaction open, and
+            # a reader that never lets go holds back WAL checkpoints (the WAL would only grow).
+            return reader.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            return await self.fetchall(sql, params)
+
+    def _lookup_connection(self) -> sqlite3.Connection | None:
+        """The read-only connection (None for an in-memory database, which has no file)."""
+        self._connection()  # the same "not open" error as every other access
+        if self._reader is None and str(self.path) != ":memory:":
+            self._reader = _open_reader(self.path)
+        return self._reader
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Session]:

@@ -49,14 +49,17 @@ class Follows:
 
     async def follow(self, chat_id: int, kind: FollowKind, target: str) -> bool:
         """Follow (idempotent); True if it is new. New follows take the chat's current mode."""
-        async with self._db.transaction() as session:
-            mode = await _chat_mode(session, chat_id)
-            added = await session.execute(
-                "INSERT INTO follows (chat_id, kind, target, mode, created_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, kind, target) DO NOTHING",
-                (chat_id, kind.value, target, mode.value, to_db(utc_now())),
-            )
-        return added > 0
+        # One statement (atomic on its own, one trip to the database thread): the chat's mode is
+        # that of its latest follow, as in `_chat_mode`; a row comes back only if it was added.
+        added = await self._db.write(
+            "INSERT INTO follows (chat_id, kind, target, mode, created_at)"
+            " SELECT ?, ?, ?, coalesce((SELECT mode FROM follows WHERE chat_id = ?"
+            "  ORDER BY created_at DESC LIMIT 1), ?), ?"
+            " WHERE true"  # SQLite needs it to tell the upsert from a join
+            " ON CONFLICT (chat_id, kind, target) DO NOTHING RETURNING 1",
+            (chat_id, kind.value, target, chat_id, FollowMode.INSTANT.value, to_db(utc_now())),
+        )
+        return bool(added)
 
     async def unfollow(self, chat_id: int, kind: FollowKind, target: str) -> bool:
         """True if the chat was following it."""
@@ -85,7 +88,7 @@ class Follows:
         ]
 
     async def is_following(self, chat_id: int, kind: FollowKind, target: str) -> bool:
-        found = await self._db.scalar(
+        found = await self._db.lookup(
             "SELECT 1 FROM follows WHERE chat_id = ? AND kind = ? AND target = ?",
             (chat_id, kind.value, target),
         )

@@ -65,7 +65,7 @@ class Members:
         self._db = db
 
     async def get(self, user_id: int) -> Member | None:
-        row = await self._db.fetchone(_SELECT + " WHERE m.user_id = ?", (user_id,))
+        row = await self._db.lookup(_SELECT + " WHERE m.user_id = ?", (user_id,))
         return None if row is None else _row_to_member(row)
 
     async def languages(self, user_ids: Sequence[int]) -> dict[int, str]:
@@ -161,18 +161,20 @@ class Members:
         )
 
     async def people_at_school(self, school_id: int) -> SchoolPeople:
-        async with self._db.read() as session:
-            teachers = await session.scalar(
-                "SELECT count(*) FROM members WHERE school_id = ? AND role = 'teacher'"
-                " AND registered_at IS NOT NULL",
-                (school_id,),
-            )
-            rows = await session.fetchall(
-                "SELECT name, username FROM members WHERE school_id = ? AND share_contact = 1"
-                " AND username IS NOT NULL AND name IS NOT NULL ORDER BY name",
-                (school_id,),
-            )
-        return SchoolPeople(int(teachers), [Contact(r["name"], r["username"]) for r in rows])
+        # Two reads of the index on school_id (lookups: nothing in this process can commit
+        # between them, as nothing is awaited there).
+        teachers = await self._db.lookup(
+            "SELECT count(*) FROM members WHERE school_id = ? AND role = 'teacher'"
+            " AND registered_at IS NOT NULL",
+            (school_id,),
+        )
+        rows = await self._db.lookup_all(
+            "SELECT name, username FROM members WHERE school_id = ? AND share_contact = 1"
+            " AND username IS NOT NULL AND name IS NOT NULL ORDER BY name",
+            (school_id,),
+        )
+        count = 0 if teachers is None else int(teachers[0])
+        return SchoolPeople(count, [Contact(r["name"], r["username"]) for r in rows])
 
     async def schools_with_members(self, school_ids: Sequence[int]) -> set[int]:
         """Which of these schools some member named as theirs (a superset of those

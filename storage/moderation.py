@@ -1,7 +1,8 @@
 """Moderation: bans (the bot ignores a banned person) and the counts behind the abuse limits.
 
-`is_banned` runs on every update, so it is one primary-key lookup. It is deliberately not cached
-in memory: `python -m bot ban` runs in another process and must take effect at once.
+`is_banned` runs on every update, so it is one primary-key lookup, read on the event loop's
+thread (`Database.lookup`: microseconds, no hand-off to aiosqlite's thread). It is deliberately
+not cached in memory: `python -m bot ban` runs in another process and must take effect at once.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class Moderation:
         return removed > 0
 
     async def is_banned(self, user_id: int) -> bool:
-        found = await self._db.scalar("SELECT 1 FROM bans WHERE user_id = ?", (user_id,))
+        found = await self._db.lookup("SELECT 1 FROM bans WHERE user_id = ?", (user_id,))
         return found is not None
 
     async def banned_ids(self) -> set[int]:
@@ -76,8 +77,8 @@ class Moderation:
     async def activities_by_author_since(self, author_id: int, since: datetime) -> int:
         """Activities the person announced since `since`: the "announcements per day" limit
         counts creations, so cancelling and re-announcing does not get around it."""
-        count = await self._db.scalar(
+        row = await self._db.lookup(  # one person's rows, through activities_author_time
             "SELECT COUNT(*) FROM activities WHERE author_id = ? AND created_at >= ?",
             (author_id, to_db(since)),
         )
-        return int(count)
+        return 0 if row is None else int(row[0])

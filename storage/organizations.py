@@ -63,7 +63,7 @@ class Organizations:
         self._db = db
 
     async def get(self, org_id: int) -> Organization | None:
-        row = await self._db.fetchone("SELECT * FROM organizations WHERE id = ?", (org_id,))
+        row = await self._db.lookup("SELECT * FROM organizations WHERE id = ?", (org_id,))
         return None if row is None else row_to_organization(row)
 
     async def every(self) -> list[Organization]:

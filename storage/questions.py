@@ -52,14 +52,13 @@ class PendingQuestions:
         now: datetime | None = None,
     ) -> None:
         markup = json.dumps(reply_markup) if reply_markup else None
-        async with self._db.transaction() as session:
-            await session.execute(
-                "INSERT INTO pending_questions (chat_id, flow, message_id, text, reply_markup,"
-                " asked_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
-                " flow = excluded.flow, message_id = excluded.message_id, text = excluded.text,"
-                " reply_markup = excluded.reply_markup, asked_at = excluded.asked_at",
-                (chat_id, flow, message_id, text, markup, to_db(now or utc_now())),
-            )
+        await self._db.write(
+            "INSERT INTO pending_questions (chat_id, flow, message_id, text, reply_markup,"
+            " asked_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
+            " flow = excluded.flow, message_id = excluded.message_id, text = excluded.text,"
+            " reply_markup = excluded.reply_markup, asked_at = excluded.asked_at",
+            (chat_id, flow, message_id, text, markup, to_db(now or utc_now())),
+        )
 
     async def update_if_current(
         self, chat_id: int, message_id: int, text: str | None, reply_markup: dict[str, Any] | None
@@ -67,18 +66,14 @@ class PendingQuestions:
         """An edit of the pending question itself (a calendar's next month, buttons removed
         once answered); edits of older messages change nothing. `text` None: unchanged."""
         markup = json.dumps(reply_markup) if reply_markup else None
-        async with self._db.transaction() as session:
-            await session.execute(
-                "UPDATE pending_questions SET text = COALESCE(?, text), reply_markup = ?"
-                " WHERE chat_id = ? AND message_id = ?",
-                (text, markup, chat_id, message_id),
-            )
+        await self._db.write(
+            "UPDATE pending_questions SET text = COALESCE(?, text), reply_markup = ?"
+            " WHERE chat_id = ? AND message_id = ?",
+            (text, markup, chat_id, message_id),
+        )
 
     async def get(self, chat_id: int) -> PendingQuestion | None:
-        async with self._db.read() as session:
-            row = await session.fetchone(
-                "SELECT * FROM pending_questions WHERE chat_id = ?", (chat_id,)
-            )
+        row = await self._db.lookup("SELECT * FROM pending_questions WHERE chat_id = ?", (chat_id,))
         if row is None:
             return None
         markup = json.loads(row["reply_markup"]) if row["reply_markup"] else None
@@ -86,8 +81,15 @@ class PendingQuestions:
 
     async def forget(self, chat_id: int, flow: str | None = None) -> None:
         """The flow ended (or any flow, with `flow` None): nothing is pending any more."""
-        async with self._db.transaction() as session:
-            await session.execute(
-                "DELETE FROM pending_questions WHERE chat_id = ? AND flow = COALESCE(?, flow)",
-                (chat_id, flow),
-            )
+        # Mostly nothing is: a lookup spares the write (questions are recorded by the chat's
+        # own updates, which run one at a time, so none can appear between the two).
+        found = await self._db.lookup(
+            "SELECT 1 FROM pending_questions WHERE chat_id = ? AND flow = COALESCE(?, flow)",
+            (chat_id, flow),
+        )
+        if found is None:
+            return
+        await self._db.write(
+            "DELETE FROM pending_questions WHERE chat_id = ? AND flow = COALESCE(?, flow)",
+            (chat_id, flow),
+        )

@@ -340,18 +340,18 @@ class Schools:
     # --- lookups ---
 
     async def get(self, cod_mod: str, anexo: str = "0") -> School | None:
-        row = await self._db.fetchone(
+        row = await self._db.lookup(
             "SELECT * FROM schools WHERE cod_mod = ? AND anexo = ?", (cod_mod, anexo)
         )
         return None if row is None else row_to_school(row)
 
     async def get_by_id(self, school_id: int) -> School | None:
-        row = await self._db.fetchone("SELECT * FROM schools WHERE id = ?", (school_id,))
+        row = await self._db.lookup("SELECT * FROM schools WHERE id = ?", (school_id,))
         return None if row is None else row_to_school(row)
 
     async def with_cod_mod(self, cod_mod: str) -> list[School]:
         """Every anexo of one código modular, the main service ('0') first."""
-        rows = await self._db.fetchall(
+        rows = await self._db.lookup_all(
             "SELECT * FROM schools WHERE cod_mod = ? ORDER BY anexo != '0', anexo", (cod_mod,)
         )
         return [row_to_school(row) for row in rows]
@@ -436,7 +436,9 @@ class Schools:
         if not variants:
             return []
         marks = ", ".join("?" * len(variants))
-        rows = await self._db.fetchall(
+        # Index probes, one per variant of the few words typed: a lookup (~0.2 ms at Peru
+        # scale, docs/performance.md), where the trip to the database thread costs more.
+        rows = await self._db.lookup_all(
             "SELECT v.variant, t.term, t.docs FROM school_term_variants v"
             f" JOIN school_terms t ON t.term = v.term WHERE v.variant IN ({marks})",
             tuple(variants),
@@ -450,10 +452,13 @@ class Schools:
         reads only the word index."""
         if not groups:
             return 0
-        return int(await self._db.scalar(
-            "SELECT count(*) FROM (SELECT 1 FROM schools_fts WHERE schools_fts MATCH ? LIMIT ?)",
-            (fts_query(groups, in_name=in_name), at_most),
-        ))  # fmt: skip
+        sql = "SELECT count(*) FROM (SELECT 1 FROM schools_fts WHERE schools_fts MATCH ? LIMIT ?)"
+        params = (fts_query(groups, in_name=in_name), at_most)
+        if at_most < 0:  # every match of an ambiguous word: milliseconds, off the loop's thread
+            return int(await self._db.scalar(sql, params))
+        # At most `at_most` (301) entries of the word index: a lookup (~0.3 ms at Peru scale).
+        row = await self._db.lookup(sql, params)
+        return 0 if row is None else int(row[0])
 
     async def candidates(
         self,
@@ -532,7 +537,7 @@ class Schools:
         if not ids:
             return {}
         marks = ", ".join("?" * len(ids))
-        rows = await self._db.fetchall(f"SELECT * FROM schools WHERE id IN ({marks})", ids)
+        rows = await self._db.lookup_all(f"SELECT * FROM schools WHERE id IN ({marks})", ids)
         return {row["id"]: row_to_school(row) for row in rows}
 
 
