@@ -57,20 +57,22 @@ class Drafts:
         await self.update(user_id, flow, **values)
 
     async def update(self, user_id: int, flow: str, **values: Any) -> dict[str, Any]:
-        """Merge `values` into the draft in one transaction and return the result."""
-        async with self._db.transaction() as session:
-            raw = await session.scalar(
-                "SELECT data FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow)
-            )
-            data = {} if raw is None else dict(json.loads(raw))
-            data.update(values)
-            await session.execute(
-                "INSERT INTO drafts (user_id, flow, data, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (user_id, flow) DO UPDATE SET data = excluded.data,"
-                " updated_at = excluded.updated_at",
-                (user_id, flow, json.dumps(data), to_db(utc_now())),
-            )
-        return data
+        """Merge `values` into the draft and return the result, in one statement: every step of
+        a flow touches its draft, and a read then a write in a transaction cost four trips to
+        the database thread where this costs one. json_set keeps dict.update's meaning (each
+        key replaced or added in place, the others kept, None stored as null)."""
+        if not values:
+            return await self.get(user_id, flow)
+        pairs = [part for key, value in values.items() for part in (_path(key), json.dumps(value))]
+        setters = ", ".join("?, json(?)" for _ in values)  # placeholders only, no values
+        rows = await self._db.write(
+            "INSERT INTO drafts (user_id, flow, data, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (user_id, flow) DO UPDATE SET"
+            f" data = json_set(drafts.data, {setters}), updated_at = excluded.updated_at"
+            " RETURNING data",
+            (user_id, flow, json.dumps(values), to_db(utc_now()), *pairs),
+        )
+        return dict(json.loads(rows[0]["data"]))
 
     async def clear(self, user_id: int, flow: str) -> None:
         # Flows clear their draft as they start, when there mostly is none: a lookup spares
@@ -82,3 +84,8 @@ class Drafts:
         if found is None:
             return
         await self._db.write("DELETE FROM drafts WHERE user_id = ? AND flow = ?", (user_id, flow))
+
+
+def _path(key: str) -> str:
+    """The JSON path of one top-level key (quoted: a key may hold any character)."""
+    return "$." + json.dumps(key)

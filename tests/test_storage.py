@@ -188,3 +188,32 @@ async def test_forget_also_drops_follows_and_undelivered_messages(storage: Stora
     assert await storage.personal_data.export(9) is None
     assert await storage.chats.get(9) is None
     assert await storage.db.scalar("SELECT count(*) FROM outbox WHERE chat_id = 9") == 0
+
+
+# Drafts merge in one statement (json_set); each case is a sequence of updates checked against
+# Python's dict.update, the meaning the flows rely on.
+DRAFT_UPDATES = [
+    [{"title": "Taller"}],
+    [{"title": "Taller", "day": None}, {"day": "2026-12-07"}],
+    [{"a": 1, "b": True}, {"b": False, "c": [1, "dos", None]}, {"a": None}],
+    [{"nested": {"x": 1, "y": 2}}, {"nested": {"x": 3}}],  # replaced whole, not merged
+    [{"text": 'comillas " y \\ y <b>ñ</b> 📣'}, {"text": ""}],
+    [{"n": 1.5, "big": 2**53}, {"n": 0}],
+]
+
+
+@pytest.mark.parametrize("updates", DRAFT_UPDATES)
+async def test_draft_update_merges_like_dict_update(storage: Storage, updates: list) -> None:
+    expected: dict[str, object] = {}
+    for values in updates:
+        expected.update(values)
+        assert await storage.drafts.update(5, "announce", **values) == expected
+    assert await storage.drafts.get(5, "announce") == expected
+    assert await storage.drafts.get(5, "other") == {}  # flows keep their own drafts
+
+
+async def test_draft_update_of_nothing_reads_the_draft(storage: Storage) -> None:
+    await storage.drafts.update(5, "announce", title="Taller")
+    assert await storage.drafts.update(5, "announce") == {"title": "Taller"}
+    assert await storage.drafts.update(6, "announce") == {}
+    assert await storage.drafts.get(6, "announce") == {}
