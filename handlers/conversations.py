@@ -290,6 +290,8 @@ async def _tapped_prompt(update: Update, context: MinkaContext, flow: str) -> fo
     pending = await context.storage.questions.get(message.chat.id)
     if pending is None or pending.flow != flow or pending.message_id != message.message_id:
         return None
+    if query.data not in {data for _, data in pending.buttons}:
+        return None  # a button the prompt no longer has (a double tap before the edit landed)
     record = t(await context.language(), "answer_record", choice=choice)
     head = f"{message.text_html}\n\n{record}"
     length = folding.utf16_length(message.text) + 2 + folding.utf16_length(record)

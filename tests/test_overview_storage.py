@@ -343,6 +343,18 @@ async def test_the_version_moves_with_what_the_overview_shows(
     assert await version() > moved
     moved = await version()
     async with storage.db.transaction() as session:
+        # The reminder job's marks (every minute) and authorship change nothing shown: kept.
+        await session.execute(
+            "UPDATE activities SET reminder_sent_at = ?, checkin_sent_at = ?, author_id = NULL"
+            " WHERE id = ?",
+            ("2026-03-02T12:00:00+00:00", "2026-03-02T12:00:00+00:00", activity),
+        )
+    assert await version() == moved
+    async with storage.db.transaction() as session:
+        await session.execute("UPDATE activities SET title = 'Otro' WHERE id = ?", (activity,))
+    assert await version() > moved
+    moved = await version()
+    async with storage.db.transaction() as session:
         await session.execute("DELETE FROM activities WHERE id = ?", (activity,))
     assert await version() > moved
 

@@ -336,7 +336,9 @@ async def test_the_sandbox_demo_in_the_browser_matches_storage_then_signs_out(
     def sign_out() -> tuple[str, str]:
         load(browser, f"{base}/panel/", PHONE)
         browser.find_element(By.ID, "logout").click()
-        WebDriverWait(browser, 30).until(lambda d: d.current_url == f"{base}/panel/logout")
+        WebDriverWait(browser, 30).until(
+            lambda d: d.current_url.startswith(f"{base}/panel/logout?proof=")
+        )
         said = browser.find_element(By.ID, "message").text
         load(browser, f"{base}/panel/matrix", PHONE)  # the old session, had the cookie stayed
         return said, browser.find_element(By.ID, "message").text

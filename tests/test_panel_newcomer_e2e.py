@@ -72,9 +72,16 @@ async def test_signing_out_ends_the_session_and_the_old_cookie_opens_nothing(
     await coordinator_of_ate(bot, fake)
     async with signed_in(await panel_link(fake, COORDINATOR)) as client:
         page = await client.get("/panel/")
-        assert page.status_code == 200 and 'href="/panel/logout"' in page.text
+        link = re.search(r'href="(/panel/logout\?proof=[0-9a-f]+)" id="logout"', page.text)
+        assert page.status_code == 200 and link is not None
         cookie = client.cookies["minka_panel"]
-        out = await client.get("/panel/logout")
+        for forged in ("/panel/logout", "/panel/logout?proof=" + "0" * 32):
+            # Another site's link or image (it cannot know the proof) only asks first.
+            asked = await client.get(forged)
+            assert asked.status_code == 200 and "¿Salir del panorama" in asked.text
+            assert link.group(1) in asked.text and "set-cookie" not in asked.headers
+            assert (await client.get("/panel/")).status_code == 200  # still signed in
+        out = await client.get(link.group(1))
         assert out.status_code == 200 and "Saliste del panorama" in out.text
         assert "/panel" in out.text  # how to get a new link
         cleared = out.headers["set-cookie"].lower()

@@ -274,3 +274,30 @@ async def test_a_first_answer_goes_before_someone_elses_follow_up() -> None:
     later = asyncio.create_task(send(limiter, call, "b: answer", chat_id=2))  # asked later
     await asyncio.gather(first, later)
     assert [tag for _, tag in call.started] == ["a: welcome", "b: answer", "a: menu"]
+
+
+async def test_a_follow_up_that_waited_long_enough_takes_turns_with_first_answers() -> None:
+    """Newcomers arriving faster than the limit do not hold a follow-up back for as long as
+    they keep coming: after its patience it joins the first answers' turns."""
+    limiter = SharedRateLimiter(
+        background_per_second=1, overall_per_second=20, followup_patience=0.3
+    )
+    call = Recorder()
+
+    async def welcome_and_menu() -> None:
+        await asyncio.sleep(0.6)  # the first second's slots are spent: newcomers queue
+        await send(limiter, call, "welcome", chat_id=1)
+        await send(limiter, call, "menu", chat_id=1)
+
+    async def newcomers() -> None:  # 40 a second for 1.5 s, against 20 a second
+        tasks = []
+        for n in range(60):
+            tasks.append(asyncio.create_task(send(limiter, call, f"n{n}", chat_id=100 + n)))
+            await asyncio.sleep(0.025)
+        await asyncio.gather(*tasks)
+
+    await asyncio.gather(welcome_and_menu(), newcomers())
+    tags = [tag for _, tag in call.started]
+    # Without the patience the menu would come after every newcomer (first answers first);
+    # with it, it takes its turn among those that came after it waited 0.3 s.
+    assert tags.index("menu") < tags.index("n57"), tags

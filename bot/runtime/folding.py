@@ -111,10 +111,16 @@ class FoldingLimiter(SharedRateLimiter):
                 await self.process_request(callback, args, kwargs, _MARKUP, data, None)
             except BadRequest as exc:  # already gone (pressed twice, or deleted): nothing to do
                 log.debug("keyboard not removed: %s", exc)
+            except TelegramError as exc:
+                # Only looks: the step's answer is out and its state must still be saved, so
+                # a removal that failed even after its retries must not fail the step.
+                log.warning("the answered prompt kept its buttons: %s", exc)
 
     async def _through_fold(self, fold: Fold, send: _Send) -> Answer:
+        if fold.folded and _is_removal(send) and _same_message(fold, send.data):
+            return True  # the message is the new prompt now: its buttons are not the old ones
         if not fold.closed and _same_message(fold, send.data):
-            if send.endpoint == _MARKUP and send.data.get("reply_markup") is None:
+            if _is_removal(send):
                 fold.held_removal = (send.callback, send.args, send.kwargs, send.data)
                 return True  # PTB returns True for an edit that answers True
             fold.closed = True  # the step edits the prompt itself: that is its answer
@@ -133,6 +139,11 @@ class FoldingLimiter(SharedRateLimiter):
         try:
             answer = await self._forward(_as_prompt_edit(fold, send))
         except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                # A retry of an edit that timed out but had landed: the tapped message shows
+                # the new prompt already, so its buttons stay; the prompt is sent anew below
+                # (PTB needs the sent message back), and the question is recorded on that one.
+                fold.held_removal = None
             log.info("could not edit the prompt into the next one (%s); sent anew", exc)
             await self.release(fold)
             return await self._forward(send)
@@ -179,6 +190,11 @@ def _applies(fold: Fold, priority: Priority | None) -> bool:
 def _chat_id(data: dict[str, Any]) -> int | None:
     value = data.get("chat_id")
     return int(value) if isinstance(value, int | str) and str(value).lstrip("-").isdigit() else None
+
+
+def _is_removal(send: _Send) -> bool:
+    """An edit that only takes a message's buttons away."""
+    return send.endpoint == _MARKUP and send.data.get("reply_markup") is None
 
 
 def _same_message(fold: Fold, data: dict[str, Any]) -> bool:

@@ -19,7 +19,9 @@ So:
   own window lets the others pass. A person's first answer goes before other people's
   follow-ups: the second and later requests of the same update (the same asyncio task: PTB
   runs each update in its own) wait as `Priority.FOLLOWUP` while first answers are ready, so on
-  a crowd day nobody's first answer waits behind someone else's welcome and menu. Replies (first
+  a crowd day nobody's first answer waits behind someone else's welcome and menu; a follow-up
+  that waited `FOLLOWUP_PATIENCE_S` takes turns with the first answers, so a stream of
+  newcomers cannot hold it back for as long as the stream lasts. Replies (first
   answers and follow-ups) are served before `Priority.BACKGROUND` requests (the
   delivery worker passes it as `rate_limit_args`), which also only take a slot while fewer than
   `background_per_second` are in use, less one for every reply still waiting: whatever replies
@@ -51,7 +53,7 @@ import warnings
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -72,6 +74,10 @@ _MAX_IDLE_CHATS = 256
 # 429s for this many different chats within this many seconds mean the bot-wide limit was hit.
 FLOOD_CHATS = 3
 FLOOD_WINDOW_S = 10.0
+# A follow-up waiting this long joins the first answers' turns: while newcomers keep arriving
+# faster than Telegram's 30 a second, follow-ups would otherwise get no slot at all, and hold
+# their person's next step (and an update slot) for as long as the stream lasts.
+FOLLOWUP_PATIENCE_S = 10.0
 _NEW_MESSAGE_METHODS = frozenset(
     {"copyMessage", "copyMessages", "forwardMessage", "forwardMessages"}
 )
@@ -128,6 +134,7 @@ class _Waiter:
     chat: ChatKey
     limits: Limits
     turn: asyncio.Future[None]
+    since: float = field(default_factory=lambda: _now())
 
 
 class _ChatState:
@@ -156,6 +163,7 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         reply_retries: int = 2,
         transient_retries: int = 3,
         transient_backoff: float = TRANSIENT_BACKOFF_S,
+        followup_patience: float = FOLLOWUP_PATIENCE_S,
     ) -> None:
         if not 0 < background_per_second <= overall_per_second:
             raise ValueError("background_per_second must be between 1 and overall_per_second")
@@ -171,6 +179,7 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         self._reply_retries = reply_retries
         self._transient_retries = transient_retries
         self._transient_backoff = transient_backoff
+        self._followup_patience = followup_patience
         self._overall = SlidingWindow(1.0)
         self._chats: dict[ChatKey, _ChatState] = {}
         # Per priority, the chats with waiting requests in turn order, each with its own queue.
@@ -309,11 +318,14 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         }
 
     def _leave_queue(self, waiter: _Waiter, priority: Priority) -> None:
-        queue = self._queues[priority].get(waiter.chat)
-        if queue is not None and waiter in queue:
-            queue.remove(waiter)
-            if not queue:
-                del self._queues[priority][waiter.chat]
+        # A follow-up may have joined the first answers' queue meanwhile (_promote_patient).
+        for queues in (self._queues[priority], self._queues[Priority.REPLY]):
+            queue = queues.get(waiter.chat)
+            if queue is not None and waiter in queue:
+                queue.remove(waiter)
+                if not queue:
+                    del queues[waiter.chat]
+                break
         self._dispatch()  # its place may have held others back
 
     def _give_back(self, limits: Limits) -> None:
@@ -331,6 +343,7 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
         now = _now()
         soonest = self._paused_until - now
         if soonest <= 0:
+            self._promote_patient(now)
             soonest = self._serve(self._queues[Priority.REPLY], now, reserve=0)
             # Follow-ups take what first answers ready now left (none is held back for them:
             # a first answer waiting for its chat's pace must not leave slots unused).
@@ -342,6 +355,17 @@ class SharedRateLimiter(BaseRateLimiter[Priority]):
             soonest = min(soonest, followups, background)
         if soonest != math.inf:
             self._arm_timer(soonest)
+
+    def _promote_patient(self, now: float) -> None:
+        """Follow-ups that waited `followup_patience` take turns with the first answers (in
+        their chat's order: the oldest are at the front)."""
+        followups, replies = self._queues[Priority.FOLLOWUP], self._queues[Priority.REPLY]
+        for key in list(followups):
+            queue = followups[key]
+            while queue and now - queue[0].since >= self._followup_patience:
+                replies.setdefault(key, deque()).append(queue.popleft())
+            if not queue:
+                del followups[key]
 
     def _serve(self, queues: dict[ChatKey, deque[_Waiter]], now: float, reserve: int) -> float:
         """Rounds over `queues` until one lets nobody go; returns the seconds until a request

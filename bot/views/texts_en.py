@@ -769,6 +769,8 @@ EN: dict[str, str] = {
     "panel_sandbox_demo": "This sandbox has a demo overview: type <code>/as Carlos</code>, then "
     "<code>/panel</code>.",
     "web_logout": "Sign out",
+    "web_logout_confirm": "Sign out of the overview in this browser? To come back you will need "
+    "a new link: send /panel in the Minka chat.",
     "web_logged_out": "You signed out of the overview. To come back, send /panel in the Minka "
     "chat and open the new link I send you.",
     "web_period_words": "Period: {days}",

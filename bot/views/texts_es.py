@@ -777,6 +777,8 @@ ES: dict[str, str] = {
     "panel_sandbox_demo": "En este sandbox hay un panorama de demostración: escribe "
     "<code>/as Carlos</code> y luego <code>/panel</code>.",
     "web_logout": "Salir",
+    "web_logout_confirm": "¿Salir del panorama en este navegador? Para volver a entrar "
+    "necesitarás un enlace nuevo: escribe /panel en el chat de Minka.",
     "web_logged_out": "Saliste del panorama. Para volver a entrar, escribe /panel en el chat de "
     "Minka y abre el enlace nuevo que te envío.",
     "web_period_words": "Periodo: {days}",

@@ -11,6 +11,8 @@ export alike. Queries are storage.overview's; pages are rendered by bot.web.pane
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import re
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -63,7 +65,7 @@ from bot.web.security import RateLimiter, SecurityHeaders
 from storage import Storage
 from storage.activities import Category
 from storage.exports import ExportScope, Period, ScopeKind
-from storage.overview import MatrixCell
+from storage.overview import CellActivity, MatrixCell
 from storage.panel_access import SESSION_IDLE, LinkRefused
 
 COOKIE = "minka_panel"
@@ -104,6 +106,7 @@ class Asked:
     scope: ExportScope
     period: Period
     days: tuple[str, str]  # the period's first and last local day, as the form shows them
+    logout: str  # the sign-out link, with the session's proof
 
     def query(self, **extra: str) -> str:
         first, last = self.days
@@ -210,7 +213,8 @@ class PanelSite:
             raise Refusal(403, "web_forbidden", viewer.language)
         period = parse_days(params.get("from"), params.get("to"), self.clock(), self.config.tz)
         first, last = period_days(period, self.config.tz)
-        return Asked(viewer, scope, period, (first.isoformat(), last.isoformat()))
+        days = (first.isoformat(), last.isoformat())
+        return Asked(viewer, scope, period, days, logout_href(request.cookies.get(COOKIE, "")))
 
     async def _frame(self, asked: Asked, section: str) -> dict[str, Any]:
         """What the layout around every page needs."""
@@ -226,6 +230,7 @@ class PanelSite:
             "scope_value": scope_param(asked.scope), "first": asked.days[0],
             "last": asked.days[1], "query": asked.query(),
             "period_words": period_words(asked.days, lang),
+            "logout_href": asked.logout,
             "local": lambda moment: local(moment, self.config.tz),
         }  # fmt: skip
 
@@ -277,12 +282,22 @@ class PanelSite:
 
     async def logout(self, request: Request) -> Response:
         """Sign out (a GET, like every page: the site has no forms that post): the session ends
-        on the server, so a copy of the cookie opens nothing either, and the cookie is cleared."""
+        on the server, so a copy of the cookie opens nothing either, and the cookie is cleared.
+        The pages' link carries a proof made from the session (`logout_proof`), which another
+        site cannot know: a link or image elsewhere pointing here only asks first."""
         token, lang = request.cookies.get(COOKIE, ""), self._browser_language(request)
+        user = None
         if _TOKEN.fullmatch(token):
             user = await self.storage.panel_access.session_user(token, self.clock())
-            member = await self.storage.members.get(user) if user else None
+        if user is not None:
+            member = await self.storage.members.get(user)
             lang = member.language if member else lang  # said in her language, as the pages
+            proof = request.query_params.get("proof", "")
+            if not hmac.compare_digest(proof.encode(), logout_proof(token).encode()):
+                return self._render(
+                    "message.html", lang, 200, key="web_logout_confirm",
+                    logout_href=logout_href(token),
+                )  # fmt: skip
             await self.storage.panel_access.end_session(token)
         response = self._message(lang, "web_logged_out", 200)
         response.delete_cookie(
@@ -361,22 +376,29 @@ class PanelSite:
         found = await self.storage.overview.cell_activities(
             asked.scope, asked.period, org, category, district
         )
-        org_name, key_name = await self._cell_names(asked.viewer.language, org, category, district)
+        names = await self._cell_names(asked.viewer.language, org, found, category, district)
+        org_name, key_name = names
         return self._render(
             "activities.html", asked.viewer.language, **await self._frame(asked, "matrix"),
             found=found, org_name=org_name, key_name=key_name,
         )  # fmt: skip
 
     async def _cell_names(
-        self, lang: str, org: int | None, category: str | None, district: str | None
+        self,
+        lang: str,
+        org: int | None,
+        found: list[CellActivity],
+        category: str | None,
+        district: str | None,
     ) -> tuple[str, str]:
         """What a matrix cell is, said above its activities: whose, and which category or
-        district (a person who followed the link sees where she is)."""
+        district (a person who followed the link sees where she is). An organization's name
+        comes from the cell's own activities, in the viewer's scope: an id typed into the
+        address names no organization outside it."""
         if org is None:
             org_name = label(lang, "web_own_teachers")
         else:
-            found = await self.storage.organizations.get(org)
-            org_name = found.name if found else "?"
+            org_name = next((f.activity.organization_name for f in found), None) or "?"
         if category is not None:
             return org_name, label(lang, f"category_{category}")
         names = await self.storage.overview.district_names([district] if district else [])
@@ -409,7 +431,8 @@ class PanelSite:
         params = request.query_params
         period = parse_days(params.get("from"), params.get("to"), self.clock(), self.config.tz)
         first, last = period_days(period, self.config.tz)
-        return Asked(viewer, scope, period, (first.isoformat(), last.isoformat()))
+        days = (first.isoformat(), last.isoformat())
+        return Asked(viewer, scope, period, days, logout_href(request.cookies.get(COOKIE, "")))
 
     async def export(self, request: Request) -> Response:
         """The exports issue's 3W workbook of what the page shows."""
@@ -456,3 +479,13 @@ def _remove(folder: Path) -> None:
 def leaflet_dir() -> Path:
     """Leaflet's files as the xstatic-leaflet package installed them (never copied here)."""
     return Path(xstatic.pkg.leaflet.BASE_DIR)
+
+
+def logout_proof(session: str) -> str:
+    """What the sign-out link carries: made from the session cookie, which only the signed-in
+    browser holds (HttpOnly), so another site cannot sign her out with a link or an image."""
+    return hashlib.sha256(b"minka-panel-logout:" + session.encode()).hexdigest()[:32]
+
+
+def logout_href(session: str) -> str:
+    return f"{PANEL_PATH}/logout?{urlencode({'proof': logout_proof(session)})}"
