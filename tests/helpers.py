@@ -13,11 +13,15 @@ Every helper waits for the bot's real answer over HTTP; none of them stands in f
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 from telegram.ext import Job
 
 from bot.app import MinkaApplication
@@ -213,3 +217,25 @@ async def announce_guided(fake: FakeTelegram, user: int, when: str, duration: st
     await tap(fake, user, "Sí")
     await tap(fake, user, duration)
     return await tap(fake, user, "Omitir")
+
+
+# --- the web overview (/panel) ---
+
+_PANEL_LINK = re.compile(r"(http://\S+/panel/enter/[A-Za-z0-9_-]{43})")
+
+
+async def panel_link(fake: FakeTelegram, user: int) -> str:
+    """The one-time link `/panel` answers `user` with."""
+    reply = await say(fake, user, "/panel")
+    found = _PANEL_LINK.search(reply.text)
+    assert found, reply.text
+    return found.group(1)
+
+
+@asynccontextmanager
+async def signed_in(link: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser that opened the link: it holds the session cookie."""
+    async with httpx.AsyncClient(base_url=link.split("/panel/")[0]) as client:
+        response = await client.get(link)
+        assert response.status_code == 303 and response.headers["location"] == "/panel/"
+        yield client

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -47,7 +46,14 @@ from storage.activities import ActivityStatus, Category, NewActivity
 from storage.exports import ExportScope, Period, ScopeKind
 from storage.models import OrgKind
 from storage.roles import RoleName
-from tests.helpers import NOW, make_settings, register_teacher, say, set_clock, storage_of
+from tests.helpers import (
+    NOW,
+    make_settings,
+    panel_link,
+    register_teacher,
+    set_clock,
+    storage_of,
+)
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 if not (CHROMIUM and DRIVER) and not os.environ.get("CI"):
@@ -64,7 +70,6 @@ LIMA = ExportScope(ScopeKind.PLACE, "1501")
 # Where the demo's screenshots go: the test's folder, or (MINKA_SCREENSHOTS=docs/screenshots)
 # the README's pictures, refreshed on purpose rather than by every test run.
 SCREENSHOTS_ENV = "MINKA_SCREENSHOTS"
-_LINK = re.compile(r"(http://\S+/panel/enter/[A-Za-z0-9_-]{43})")
 
 
 def tile_png() -> bytes:
@@ -142,12 +147,6 @@ async def seed(bot: MinkaApplication, fake: FakeTelegram) -> None:
         ))  # fmt: skip
 
 
-async def link_for(fake: FakeTelegram, user: int) -> str:
-    found = _LINK.search((await say(fake, user, "/panel")).text)
-    assert found
-    return found.group(1)
-
-
 def load(driver: webdriver.Chrome, url: str, size: tuple[int, int]) -> None:
     driver.set_window_size(*size)
     driver.get(url)
@@ -179,7 +178,7 @@ async def test_link_login_map_pages_and_screenshots(
     bot: MinkaApplication, fake: FakeTelegram, browser: webdriver.Chrome, tmp_path: Path
 ) -> None:
     await seed(bot, fake)
-    link = await link_for(fake, COORDINATOR)
+    link = await panel_link(fake, COORDINATOR)
     base = link.split("/panel/")[0]
     shots = tmp_path / "screenshots"
     shots.mkdir()
@@ -221,7 +220,7 @@ async def test_web_app_login_and_an_expired_link(
     bot: MinkaApplication, fake: FakeTelegram, browser: webdriver.Chrome
 ) -> None:
     await seed(bot, fake)
-    link = await link_for(fake, COORDINATOR)
+    link = await panel_link(fake, COORDINATOR)
     base = link.split("/panel/")[0]
     init_data = sign_init_data(COORDINATOR, fake.token, NOW)
     set_clock(bot, NOW + timedelta(minutes=11))  # the link has expired; initData is 11 min old
@@ -304,7 +303,7 @@ async def test_the_sandbox_demo_in_the_browser_matches_storage_then_signs_out(
     storage = storage_of(bot)
     await seed_demo(storage, NOW, bot.bot_data.settings.tz)
     fake.user(DEMO_COORDINATOR, "Carlos")
-    link = await link_for(fake, DEMO_COORDINATOR)
+    link = await panel_link(fake, DEMO_COORDINATOR)
     base, tz = link.split("/panel/")[0], bot.bot_data.settings.tz
     period = days_period(*default_days(NOW, tz), tz)
     matrix = await expected_matrix(bot, period)

@@ -7,8 +7,6 @@ The real bot over HTTP with the fake Telegram; the pages fetched over real HTTP 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
@@ -21,9 +19,11 @@ from storage.models import OrgKind
 from storage.roles import RoleName
 from tests.helpers import (
     NOW,
+    panel_link,
     register_ngo,
     register_teacher,
     say,
+    signed_in,
     storage_of,
     switch_to_english,
 )
@@ -31,22 +31,6 @@ from tests.helpers import (
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 COORDINATOR, TEACHER, NGO_WORKER = 7101, 7102, 7103
-_LINK = re.compile(r"(http://\S+/panel/enter/[A-Za-z0-9_-]{43})")
-
-
-async def panel_link(fake: FakeTelegram, user: int) -> str:
-    reply = await say(fake, user, "/panel")
-    found = _LINK.search(reply.text)
-    assert found, reply.text
-    return found.group(1)
-
-
-@asynccontextmanager
-async def signed_in(link: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=link.split("/panel/")[0]) as client:
-        response = await client.get(link)
-        assert response.status_code == 303, response.text
-        yield client
 
 
 async def add(bot: MinkaApplication, cod_mod: str, org: int | None, hours: float) -> None:

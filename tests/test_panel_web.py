@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -29,33 +27,25 @@ from storage.activities import Category, NewActivity
 from storage.models import OrgKind
 from storage.overview import ActivityBrief, Overlap, OverlapKind, SchoolMarker
 from storage.roles import RoleName
-from tests.helpers import NOW, register_ngo, register_teacher, say, set_clock, storage_of
+from tests.helpers import (
+    NOW,
+    panel_link,
+    register_ngo,
+    register_teacher,
+    say,
+    set_clock,
+    signed_in,
+    storage_of,
+)
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 COORDINATOR = 5101
-_LINK = re.compile(r"(http://\S+/panel/enter/[A-Za-z0-9_-]{43})")
-
-
-async def panel_link(fake: FakeTelegram, user: int) -> str:
-    reply = await say(fake, user, "/panel")
-    found = _LINK.search(reply.text)
-    assert found, reply.text
-    return found.group(1)
 
 
 async def coordinator_of_ate(bot: MinkaApplication, fake: FakeTelegram) -> None:
     await register_teacher(fake, COORDINATOR)
     await storage_of(bot).roles.grant(COORDINATOR, RoleName.COORDINATOR, scope_ubigeo="150103")
-
-
-@asynccontextmanager
-async def signed_in(link: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser that opened the link: it holds the session cookie."""
-    async with httpx.AsyncClient(base_url=link.split("/panel/")[0]) as client:
-        response = await client.get(link)
-        assert response.status_code == 303 and response.headers["location"] == "/panel/"
-        yield client
 
 
 async def add(bot: MinkaApplication, cod_mod: str, org: int | None, hours_from_now: float,
