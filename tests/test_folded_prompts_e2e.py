@@ -150,3 +150,22 @@ def test_welcome_and_notice_fit_one_message_in_both_languages() -> None:
         notice = t(lang, "privacy_notice", days=3650)
         # The HTML is longer than the text Telegram counts: a safe upper bound.
         assert utf16_length(f"{welcome}\n\n{notice}") < MAX_TEXT_UTF16
+
+
+async def test_a_prompt_that_can_be_neither_edited_nor_cleared_still_moves_the_flow_on(
+    fake: FakeTelegram, bot: MinkaApplication
+) -> None:
+    """The fold's edit refused (the prompt was deleted) and the removal of its buttons failing
+    even after its retries: only looks are lost; the next prompt comes anew and the flow's
+    state is saved, so the next tap is answered as the next step."""
+    fake.user(ROSA, "Rosa")
+    await say(fake, ROSA, "/start")
+    fake.fail_next(
+        "editMessageText", status=400, description="Bad Request: message to edit not found"
+    )
+    fake.fail_next("editMessageReplyMarkup", status=502, times=4)  # a try and its 3 retries
+    await fake.press(ROSA, "Acepto")
+    ask_name = await fake.next_message(ROSA, timeout=15)
+    assert "¿Cómo te llamas?" in ask_name.plain_text
+    ask_role = await tap(fake, ROSA, "Usar «Rosa»")
+    assert "¿Dónde trabajas?" in ask_role.plain_text
