@@ -284,25 +284,20 @@ async def _tapped_prompt(update: Update, context: MinkaContext, flow: str) -> fo
     if query is None or isinstance(query, TypedPress) or not isinstance(query.message, Message):
         return None
     message = query.message
-    choice = _pressed_label(message, query.data)
-    if message.text is None or choice is None:
+    if message.text is None:
         return None
     pending = await context.storage.questions.get(message.chat.id)
     if pending is None or pending.flow != flow or pending.message_id != message.message_id:
         return None
-    if query.data not in {data for _, data in pending.buttons}:
-        return None  # a button the prompt no longer has (a double tap before the edit landed)
+    # The label as the person saw it, from the prompt as recorded: a button it no longer has
+    # (a double tap before the edit landed) folds nothing.
+    choice = next((label for label, data in pending.buttons if data == query.data), None)
+    if choice is None:
+        return None
     record = t(await context.language(), "answer_record", choice=choice)
     head = f"{message.text_html}\n\n{record}"
     length = folding.utf16_length(message.text) + 2 + folding.utf16_length(record)
     return folding.Fold(message.chat.id, message.message_id, head, length)
-
-
-def _pressed_label(message: Message, data: str | None) -> str | None:
-    """The label of the button whose payload is `data`, as the person saw it."""
-    markup = message.reply_markup
-    buttons = [b for row in markup.inline_keyboard for b in row] if markup else []
-    return next((b.text for b in buttons if data is not None and b.callback_data == data), None)
 
 
 async def _touch(update: Update, context: MinkaContext, flow: str) -> None:
