@@ -28,6 +28,10 @@ SEARCH_KEY_VERSION = "1"
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LAT = 111.32
 MAX_NEAREST_RADIUS_KM = 4096.0  # Peru is about 2,000 km long
+# A search's candidates up to this many are read as a lookup, on the loop's thread: ~10-15 µs a
+# row at Peru scale (50 rows: under 0.7 ms), less than the trip to the database thread costs a
+# busy loop (1-2 ms, docs/performance.md "The read path"); more stay on the database thread.
+INLINE_CANDIDATES = 50
 
 # Registry names are full of these; they say what kind of place it is, not which one.
 NOISE_WORDS = frozenset({
@@ -467,20 +471,25 @@ class Schools:
         *,
         in_name: int = 0,
         shortest_names_first: bool = False,
+        counted: int | None = None,
     ) -> list[Candidate]:
         """Schools matching every group, the first `in_name` groups in the name.
 
         `shortest_names_first` is for match sets too big to rank in Python: the matches whose
-        names are shortest (fewest other words), which is the index's own order."""
+        names are shortest (fewest other words), which is the index's own order. `counted`:
+        how many match, when the caller counted them (`count_matches`)."""
         if not groups:
             return []
         order = " ORDER BY f.r" if shortest_names_first else ""
-        rows = await self._db.fetchall(
+        sql = (
             "SELECT " + _CANDIDATE_COLUMNS + " FROM (SELECT rowid AS r FROM schools_fts"
             " WHERE schools_fts MATCH ? ORDER BY rowid LIMIT ?) f"
-            " JOIN schools s ON s.id = (f.r & ?)" + order,
-            (fts_query(groups, in_name=in_name), limit, _ID_MASK),
+            " JOIN schools s ON s.id = (f.r & ?)" + order
         )
+        params = (fts_query(groups, in_name=in_name), limit, _ID_MASK)
+        # A few rows cost less on the loop's thread than the trip to the database thread.
+        few = counted is not None and counted <= INLINE_CANDIDATES
+        rows = await (self._db.lookup_all if few else self._db.fetchall)(sql, params)
         return [row_to_candidate(row) for row in rows]
 
     async def nearest(

@@ -264,7 +264,7 @@ async def _best_candidates(schools: Schools, groups: list[TermGroup]) -> list[Ca
     # Whether there are more than can be ranked; counting all of "san juan"'s 7,000 costs 2 ms.
     total = await schools.count_matches(groups, at_most=CANDIDATE_LIMIT + 1)
     if total <= CANDIDATE_LIMIT:
-        return await schools.candidates(groups, CANDIDATE_LIMIT) if total else []
+        return await schools.candidates(groups, CANDIDATE_LIMIT, counted=total) if total else []
     # Too many to rank in Python: an ambiguous query such as "san jose". Take first the schools
     # with the most typed words in their name (people type the name first and the place last),
     # shortest names first; then fewer words in the name.
