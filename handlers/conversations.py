@@ -227,8 +227,7 @@ def _as_entry(callback: Callback, flow: str, timeout: timedelta | None) -> Callb
     async def enter(update: Update, context: MinkaContext) -> Any:
         end_other_flows(update, context, flow)
         if timeout is not None:  # a fresh start: nothing of an earlier run of this flow remains
-            await _clear(update, context, flow)
-            await _touch(update, context, flow)
+            await _start_afresh(update, context, flow)
         return await _asking(callback, update, context, flow)
 
     return enter
@@ -304,6 +303,14 @@ async def _touch(update: Update, context: MinkaContext, flow: str) -> None:
     if update.effective_user is not None:
         user_id = update.effective_user.id
         await context.storage.drafts.update(user_id, flow, touched=to_db(context.now()))
+
+
+async def _start_afresh(update: Update, context: MinkaContext, flow: str) -> None:
+    """Forget what an earlier run of the flow collected and note when this one started, in
+    one write before the flow's first question."""
+    if update.effective_user is not None:
+        user_id = update.effective_user.id
+        await context.storage.drafts.replace(user_id, flow, touched=to_db(context.now()))
 
 
 async def _clear(update: Update, context: MinkaContext, flow: str) -> None:
