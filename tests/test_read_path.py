@@ -10,14 +10,17 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.app import MinkaApplication
 from bot.domain.registry_import import load_sample_schools
+from bot.domain.school_search import match_words, school_words
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage import DatabaseUnavailable, Storage
 from storage.follows import FollowKind, FollowMode
+from storage.schools import INLINE_CANDIDATES
 from tests.helpers import (
     ADMIN_ID,
     register_ngo,
@@ -161,3 +164,99 @@ async def test_a_new_follow_is_added_once_and_takes_the_chats_mode(storage: Stor
     assert await storage.follows.follow(ROSA, FollowKind.DISTRICT, "150135")
     modes = {f.target: f.mode for f in await storage.follows.of_chat(ROSA)}
     assert modes == {"1": FollowMode.DAILY, "150135": FollowMode.DAILY}
+
+
+class WriteSpy:
+    """Counts `Database.write` calls: each is a trip to the database thread."""
+
+    def __init__(self, storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.statements: list[str] = []
+        write = storage.db.write
+
+        async def counted(sql: str, params: Any = ()) -> Any:
+            self.statements.append(sql.split()[0])
+            return await write(sql, params)
+
+        monkeypatch.setattr(storage.db, "write", counted)
+
+
+GROUP = -1001234
+
+
+@pytest.mark.parametrize(
+    ("change", "writes"),
+    [
+        ("nothing", 0),
+        ("title", 1),
+        ("language", 1),
+        ("blocked", 1),
+    ],
+)
+async def test_remembering_a_known_chat_writes_only_when_something_changed(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch, change: str, writes: int
+) -> None:
+    await storage.chats.remember(GROUP, "supergroup", "Docentes UGEL 02", "es")
+    if change == "blocked":
+        await storage.chats.mark_inactive(GROUP, "Forbidden: bot was kicked")
+    title = "Docentes UGEL 03" if change == "title" else "Docentes UGEL 02"
+    language = "en" if change == "language" else "es"
+    spy = WriteSpy(storage, monkeypatch)
+    chat = await storage.chats.remember(GROUP, "supergroup", title, language)
+    assert len(spy.statements) == writes
+    assert (chat.title, chat.language, chat.active, chat.inactive_reason) == (
+        title,
+        language,
+        True,
+        None,
+    )
+    assert await storage.chats.get(GROUP) == chat  # what it answers is what is stored
+
+
+async def test_a_private_chat_told_no_title_keeps_the_stored_one_without_a_write(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await storage.chats.remember(GROUP, "supergroup", "Docentes UGEL 02", "es")
+    spy = WriteSpy(storage, monkeypatch)
+    chat = await storage.chats.remember(GROUP, "supergroup")  # a message says neither
+    assert spy.statements == []
+    assert (chat.title, chat.language) == ("Docentes UGEL 02", "es")
+
+
+async def test_a_flow_started_again_keeps_nothing_of_its_last_draft_in_one_write(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await storage.drafts.update(ROSA, "announce", school_id=7, title="Campaña", touched="x")
+    spy = WriteSpy(storage, monkeypatch)
+    await storage.drafts.replace(ROSA, "announce", touched="y")
+    assert spy.statements == ["INSERT"]
+    assert await storage.drafts.get(ROSA, "announce") == {"touched": "y"}
+    await storage.drafts.replace(ANA, "announce", touched="z")  # none before: created
+    assert await storage.drafts.get(ANA, "announce") == {"touched": "z"}
+
+
+@pytest.mark.parametrize(
+    ("text", "inline"),
+    [("2045", True), ("santa rosa", True), ("inicial", False), ("cusco", False)],
+)
+async def test_a_search_reads_few_candidates_on_the_loops_thread_and_many_on_the_database_thread(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch, text: str, inline: bool
+) -> None:
+    """The same candidates either way; only where they are read differs (storage.schools
+    INLINE_CANDIDATES: 50)."""
+    await load_sample_schools(storage)
+    words = [m for m in await match_words(storage.schools, school_words(text)) if m.can_match]
+    groups = [match.group() for match in words]
+    counted = await storage.schools.count_matches(groups, at_most=301)
+    assert (counted <= INLINE_CANDIDATES) is inline
+    read_on_thread = await storage.schools.candidates(groups, 300)
+    trips: list[str] = []
+    fetchall = storage.db.fetchall
+
+    async def on_thread(sql: str, params: Any = ()) -> Any:
+        trips.append(sql)
+        return await fetchall(sql, params)
+
+    monkeypatch.setattr(storage.db, "fetchall", on_thread)
+    found = await storage.schools.candidates(groups, 300, counted=counted)
+    assert found == read_on_thread and len(found) == counted
+    assert (trips == []) is inline
