@@ -37,14 +37,13 @@ class Payload:
         if not isinstance(data, str):
             return None
         parts = data.split(SEPARATOR)
-        fields = dataclasses.fields(cls)
+        fields = _field_types(cls)
         if parts[0] != cls.prefix or len(parts) != len(fields) + 1:
             return None
-        hints = get_type_hints(cls)
         try:
             values = {
-                f.name: _decode(raw, hints[f.name])
-                for f, raw in zip(fields, parts[1:], strict=True)
+                name: _decode(raw, kind)
+                for (name, kind), raw in zip(fields, parts[1:], strict=True)
             }
         except ValueError:
             return None
@@ -54,6 +53,21 @@ class Payload:
     def matches(cls) -> Callable[[object], bool]:
         """A `pattern` for CallbackQueryHandler: true for well-formed payloads of this type."""
         return lambda data: cls.unpack(data) is not None
+
+
+# Each payload class's field names and types, worked out once: `get_type_hints` compiles every
+# annotation (they are strings here) on each call, and a button press unpacks its data once for
+# each handler pattern it is tried against.
+_FIELD_TYPES: dict[type[Payload], tuple[tuple[str, Any], ...]] = {}
+
+
+def _field_types(cls: type[Payload]) -> tuple[tuple[str, Any], ...]:
+    known = _FIELD_TYPES.get(cls)
+    if known is None:
+        hints = get_type_hints(cls)
+        known = tuple((field.name, hints[field.name]) for field in dataclasses.fields(cls))
+        _FIELD_TYPES[cls] = known
+    return known
 
 
 def _encode(value: Any) -> str:
