@@ -10,7 +10,9 @@ check, the member, a school by its code), which nearly every update makes before
 Through aiosqlite each waits for a hand-off to the worker thread and back (~1 ms, more on a
 busy machine) for a read that takes 10-50 µs; `lookup` runs them on the event loop's own
 thread, on a second, read-only connection (WAL lets it read beside the writer). The decision
-and its numbers are in docs/performance.md ("The read path").
+and its numbers are in docs/performance.md ("The read path"). For the same reason a lone write
+of one keyed row (`Database.write`: a follow, a draft, a conversation's state) runs on the loop's
+thread too, on a third connection, still under the lock ("Lone writes").
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ def _busy_is_unavailable() -> Iterator[None]:
 
 
 BUSY_TIMEOUT_S = 5.0
+# Lone writes run on the loop's thread, where the WAL is never checkpointed; one in this many
+# goes through aiosqlite's connection, whose commit checkpoints once the WAL holds 1,000 pages
+# (SQLite's default). A lone write adds a few pages: the WAL stays near that size.
+CHECKPOINT_EVERY = 64
 # Rows per step of Session.stream: big enough that the thread hop is noise, small enough that
 # an export of 100,000 activities never holds more than this many in memory.
 STREAM_BATCH = 1000
@@ -121,6 +127,21 @@ def _open_reader(path: Path) -> sqlite3.Connection:
     return reader
 
 
+def _open_writer(path: Path) -> sqlite3.Connection:
+    """The connection for lone writes on the event loop's thread: never waits for a lock (a busy
+    write goes the slow way) and never checkpoints (that copies the WAL into the database file
+    and syncs it: milliseconds the loop must not spend; aiosqlite's connection does it)."""
+    try:
+        writer = sqlite3.connect(path, isolation_level=None, timeout=0, check_same_thread=False)
+        writer.execute("PRAGMA synchronous = NORMAL")
+        writer.execute("PRAGMA foreign_keys = ON")
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(f"cannot open database {path}: {exc}") from exc
+    writer.row_factory = sqlite3.Row
+    return writer
+
+
 class Database:
     """Owns the connection. Open once per process, close on shutdown."""
 
@@ -130,6 +151,8 @@ class Database:
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._reader: sqlite3.Connection | None = None  # for `lookup`, opened at first use
+        self._writer: sqlite3.Connection | None = None  # for `write`, opened at first use
+        self._lone_writes = 0
 
     @property
     def is_open(self) -> bool:
@@ -159,9 +182,10 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
 
     async def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        for quick in (self._reader, self._writer):
+            if quick is not None:
+                quick.close()
+        self._reader = self._writer = None
         if self._conn is not None:
             async with self._lock:
                 await self._conn.close()
@@ -189,13 +213,37 @@ class Database:
                     await conn.commit()
 
     async def write(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        """One statement on its own, all or nothing: SQLite makes a lone statement atomic, so it
-        needs no BEGIN and COMMIT around it, and runs in one trip to the database thread instead
-        of four. Returns the rows of its RETURNING clause, if any."""
+        """One statement on its own that an index answers at once (a row by its key), all or
+        nothing: SQLite makes a lone statement atomic, so it needs no BEGIN and COMMIT around it.
+        Returns the rows of its RETURNING clause, if any.
+
+        It runs on the event loop's thread, on a connection of its own: ~0.1-0.3 ms, where the
+        trip to aiosqlite's thread cost an update 1-1.7 ms while the loop was busy (docs/
+        performance.md, "Lone writes"). Under the lock, so never inside another coroutine's
+        transaction or read block. When SQLite is busy (another process writes) it goes to
+        aiosqlite's thread and waits there; so does every CHECKPOINT_EVERY-th write, whose commit
+        lets SQLite checkpoint the WAL off the loop's thread."""
         async with self._lock:
             conn = self._connection()
+            writer = self._lone_writer()
+            if writer is not None:
+                try:
+                    return writer.execute(sql, params).fetchall()
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
             with _busy_is_unavailable():
                 return list(await conn.execute_fetchall(sql, params))
+
+    def _lone_writer(self) -> sqlite3.Connection | None:
+        """The loop thread's connection for this write, or None for aiosqlite's (an in-memory
+        database has no file to share; every CHECKPOINT_EVERY-th write, see `write`)."""
+        self._lone_writes += 1
+        if str(self.path) == ":memory:" or self._lone_writes % CHECKPOINT_EVERY == 0:
+            return None
+        if self._writer is None:
+            self._writer = _open_writer(self.path)
+        return self._writer
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:

@@ -19,6 +19,7 @@ from bot.domain.registry_import import load_sample_schools
 from bot.domain.school_search import match_words, school_words
 from bot.sandbox.fake_telegram import FakeTelegram
 from storage import DatabaseUnavailable, Storage
+from storage.db import CHECKPOINT_EVERY
 from storage.follows import FollowKind, FollowMode
 from storage.schools import INLINE_CANDIDATES
 from tests.helpers import (
@@ -260,3 +261,82 @@ async def test_a_search_reads_few_candidates_on_the_loops_thread_and_many_on_the
     found = await storage.schools.candidates(groups, 300, counted=counted)
     assert found == read_on_thread and len(found) == counted
     assert (trips == []) is inline
+
+
+class ThreadTrips:
+    """Counts the statements that went through aiosqlite's thread (its `execute_fetchall`)."""
+
+    def __init__(self, storage: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        conn = storage.db._connection()
+        through_thread = conn.execute_fetchall
+
+        async def counted(sql: str, params: Any = ()) -> Any:
+            self.count += 1
+            return await through_thread(sql, params)
+
+        monkeypatch.setattr(conn, "execute_fetchall", counted)
+
+
+async def test_lone_writes_run_on_the_loops_thread_but_one_in_checkpoint_every(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trips = ThreadTrips(storage, monkeypatch)
+    for message_id in range(CHECKPOINT_EVERY * 3):
+        await storage.questions.remember(ROSA, "announce", message_id, "¿Dónde?", None)
+    assert trips.count == 3
+    pending = await storage.questions.get(ROSA)
+    assert pending is not None and pending.message_id == CHECKPOINT_EVERY * 3 - 1
+
+
+async def test_lone_writes_keep_the_wal_from_growing(tmp_path: Path) -> None:
+    """Their own connection never checkpoints; the WAL must still be copied back now and then
+    (SQLite's default: at 1,000 pages), or it would grow with every write for as long as the bot
+    runs. 4,000 writes of ~2 KB would make a WAL of 8 MB and more without it."""
+    storage = Storage(tmp_path / "minka.db")
+    await storage.open()
+    try:
+        text = "x" * 2000
+        for n in range(4000):
+            await storage.questions.remember(ROSA + n % 50, "announce", n, text, None)
+        wal = tmp_path / "minka.db-wal"
+        page_size = await storage.db.scalar("PRAGMA page_size")
+        assert wal.stat().st_size < 1500 * page_size
+    finally:
+        await storage.close()
+
+
+async def test_a_lone_write_waits_for_a_transaction_and_outlives_its_rollback(
+    storage: Storage,
+) -> None:
+    """Under the same lock as a transaction: never inside it, so its rollback cannot undo it."""
+    started, go_on = asyncio.Event(), asyncio.Event()
+
+    async def failing_transaction() -> None:
+        async with storage.db.transaction() as session:
+            await session.execute(
+                "INSERT INTO drafts (user_id, flow, data, updated_at) VALUES (?, ?, '{}', '')",
+                (ANA, "announce"),
+            )
+            started.set()
+            await go_on.wait()
+            raise RuntimeError("the transaction fails")
+
+    transaction = asyncio.create_task(failing_transaction())
+    await started.wait()
+    write = asyncio.create_task(storage.drafts.replace(ROSA, "announce", touched="y"))
+    await asyncio.sleep(0.05)
+    assert not write.done()  # waiting for the transaction, not written beside it
+    go_on.set()
+    with pytest.raises(RuntimeError):
+        await transaction
+    await write
+    assert await storage.drafts.get(ROSA, "announce") == {"touched": "y"}
+    assert await storage.drafts.get(ANA, "announce") == {}
+
+
+async def test_a_lone_write_checks_foreign_keys(storage: Storage) -> None:
+    """Foreign keys are a setting of each connection; the loop's own one turns them on too."""
+    with pytest.raises(sqlite3.IntegrityError):
+        await storage.follows.follow(4242, FollowKind.SCHOOL, "1")  # a chat never remembered
+    assert await storage.follows.of_chat(4242) == []
