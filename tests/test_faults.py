@@ -119,10 +119,11 @@ async def test_a_database_locked_by_another_process_gets_a_busy_answer(
     async with running(settings, Storage(settings.database_path, busy_timeout=0.3)) as app:
         fake.user(ROSA, "Rosa")
         await say(fake, ROSA, "/start")
-        # Patient for the lock itself: on a loaded machine the bot may still be writing what
-        # /start recorded (the question asked) when the other program asks for the lock.
-        other = sqlite3.connect(Path(settings.database_path), timeout=10)
-        other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+        # Patient for the lock itself, and waiting for it off the loop's thread: the bot may
+        # still be in a transaction (what /start recorded, the minute's reminder job) that
+        # needs the loop to finish; waiting on the loop's thread would hold it for the timeout.
+        other = sqlite3.connect(Path(settings.database_path), timeout=10, check_same_thread=False)
+        await asyncio.to_thread(other.execute, "BEGIN EXCLUSIVE")  # another program's lock
         try:
             await fake.press(ROSA, "Acepto")
             busy = await fake.next_message(ROSA, timeout=15)
