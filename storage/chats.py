@@ -60,19 +60,6 @@ def _row_to_chat(row: aiosqlite.Row) -> Chat:
     )
 
 
-def _as_told(chat: Chat, chat_type: ChatType, title: str | None, language: str | None) -> bool:
-    """Whether remembering the chat with these would leave its row as it is (but the time)."""
-    return (
-        chat.active
-        and chat.migrated_to is None
-        and chat.blocked_since is None
-        and chat.inactive_reason is None
-        and chat.type is chat_type
-        and title in (None, chat.title)
-        and language in (None, chat.language)
-    )
-
-
 class Chats:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -91,11 +78,6 @@ class Chats:
         """Record a chat we heard from; a chat that had blocked the bot is active again.
         `title` and `language` replace the stored ones only when given."""
         chat_type = ChatType(type)
-        known = await self.get(chat_id)
-        # Nearly always the chat is known and nothing about it changed: a lookup then spares
-        # the write its trip to the database thread (/suscribir remembers the chat each time).
-        if known is not None and _as_told(known, chat_type, title, language):
-            return known
         now = to_db(utc_now())
         rows = await self._db.write(
             "INSERT INTO chats (id, type, title, language, created_at, updated_at)"
