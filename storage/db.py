@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -57,8 +57,11 @@ def _busy_is_unavailable() -> Iterator[None]:
 
 BUSY_TIMEOUT_S = 5.0
 # Lone writes run on the loop's thread, where the WAL is never checkpointed; one in this many
-# goes through aiosqlite's connection, whose commit checkpoints once the WAL holds 1,000 pages
-# (SQLite's default). A lone write adds a few pages: the WAL stays near that size.
+# (and the one after it, see `Database._lone_writer`) goes through aiosqlite's connection, whose
+# commit checkpoints once the WAL holds 1,000 pages (SQLite's default). A lone write adds a few
+# pages: the WAL stays near that size. A transaction's commit may checkpoint too; the next
+# write then syncs the WAL's new header, on the loop's thread if it is a lone write: once per
+# 1,000 pages at most.
 CHECKPOINT_EVERY = 64
 # Rows per step of Session.stream: big enough that the thread hop is noise, small enough that
 # an export of 100,000 activities never holds more than this many in memory.
@@ -130,7 +133,8 @@ def _open_reader(path: Path) -> sqlite3.Connection:
 def _open_writer(path: Path) -> sqlite3.Connection:
     """The connection for lone writes on the event loop's thread: never waits for a lock (a busy
     write goes the slow way) and never checkpoints (that copies the WAL into the database file
-    and syncs it: milliseconds the loop must not spend; aiosqlite's connection does it)."""
+    and syncs it: milliseconds the loop must not spend; aiosqlite's connection does it, see
+    CHECKPOINT_EVERY)."""
     try:
         writer = sqlite3.connect(path, isolation_level=None, timeout=0, check_same_thread=False)
         writer.execute("PRAGMA synchronous = NORMAL")
@@ -140,6 +144,18 @@ def _open_writer(path: Path) -> sqlite3.Connection:
         raise DatabaseUnavailable(f"cannot open database {path}: {exc}") from exc
     writer.row_factory = sqlite3.Row
     return writer
+
+
+async def _run_to_the_end(statement: Awaitable[Iterable[aiosqlite.Row]]) -> list[aiosqlite.Row]:
+    """A lone write on aiosqlite's thread, waited for to its end even if the caller is cancelled
+    meanwhile: the lock is held until then, so a later write on the loop's thread cannot commit
+    before it (and then be overwritten by it)."""
+    running = asyncio.ensure_future(statement)
+    try:
+        return list(await asyncio.shield(running))
+    except asyncio.CancelledError:
+        await asyncio.wait({running})  # the statement runs on regardless; hold the lock till then
+        raise
 
 
 class Database:
@@ -182,12 +198,15 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
 
     async def close(self) -> None:
-        for quick in (self._reader, self._writer):
-            if quick is not None:
-                quick.close()
-        self._reader = self._writer = None
-        if self._conn is not None:
-            async with self._lock:
+        # Under the lock: a write waiting for it would otherwise open a new loop-thread
+        # connection after this one closed it. aiosqlite's connection closes last, so it is the
+        # one that checkpoints the WAL, on its own thread.
+        async with self._lock:
+            for quick in (self._reader, self._writer):
+                if quick is not None:
+                    quick.close()
+            self._reader = self._writer = None
+            if self._conn is not None:
                 await self._conn.close()
                 self._conn = None
 
@@ -222,7 +241,7 @@ class Database:
         performance.md, "Lone writes"). Under the lock, so never inside another coroutine's
         transaction or read block. When SQLite is busy (another process writes) it goes to
         aiosqlite's thread and waits there; so does every CHECKPOINT_EVERY-th write, whose commit
-        lets SQLite checkpoint the WAL off the loop's thread."""
+        lets SQLite checkpoint the WAL off the loop's thread (and the write after it)."""
         async with self._lock:
             conn = self._connection()
             writer = self._lone_writer()
@@ -233,13 +252,15 @@ class Database:
                     if not _is_busy(exc):
                         raise
             with _busy_is_unavailable():
-                return list(await conn.execute_fetchall(sql, params))
+                return await _run_to_the_end(conn.execute_fetchall(sql, params))
 
     def _lone_writer(self) -> sqlite3.Connection | None:
-        """The loop thread's connection for this write, or None for aiosqlite's (an in-memory
-        database has no file to share; every CHECKPOINT_EVERY-th write, see `write`)."""
+        """The loop thread's connection for this write, or None for aiosqlite's: an in-memory
+        database has no file to share; and one write in CHECKPOINT_EVERY, whose commit may
+        checkpoint the WAL, then the one after it, which would start the WAL over after a
+        checkpoint (and sync its header: a disk's latency the loop must not wait for)."""
         self._lone_writes += 1
-        if str(self.path) == ":memory:" or self._lone_writes % CHECKPOINT_EVERY == 0:
+        if str(self.path) == ":memory:" or self._lone_writes % CHECKPOINT_EVERY in (0, 1):
             return None
         if self._writer is None:
             self._writer = _open_writer(self.path)
