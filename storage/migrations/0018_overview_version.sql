@@ -1,7 +1,6 @@
 -- A counter of every change the coordinator's overview can show (storage.overview keeps its
 -- answers for a scope and period under it), bumped in the same transaction as the change.
--- Activities (the columns the kept answers read: school, organization, category, title, times,
--- daily hours, status; not the reminder job's marks, written every minute, nor authorship) and
+-- Activities (any column: times, status, organization, category, title, school) and
 -- organizations (their names) by triggers, so no write path (a handler, a 3W import, the CLI,
 -- another process) can leave a kept answer looking current. The registry's schools are written
 -- by one function only, in batches of thousands (storage.schools.upsert_batch), which bumps the
@@ -16,9 +15,7 @@ CREATE TRIGGER overview_activity_added AFTER INSERT ON activities
 BEGIN
     UPDATE overview_version SET version = version + 1 WHERE id = 1;
 END;
-CREATE TRIGGER overview_activity_changed AFTER UPDATE OF
-    school_id, organization_id, category, title, starts_at, ends_at, repeats_daily, status
-    ON activities
+CREATE TRIGGER overview_activity_changed AFTER UPDATE ON activities
 BEGIN
     UPDATE overview_version SET version = version + 1 WHERE id = 1;
 END;
