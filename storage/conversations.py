@@ -52,9 +52,9 @@ class Drafts:
         return {} if raw is None else dict(json.loads(raw))
 
     async def replace(self, user_id: int, flow: str, **values: Any) -> None:
-        """Start the flow's draft afresh with `values`, in one statement: a flow that starts
-        again finds its last draft (a cancelled one is kept for nothing but this), and clearing
-        it first cost a second trip to the database thread before the flow's first question."""
+        """Start the flow's draft afresh with `values`, in one statement whether or not an
+        earlier run of the flow left one (a delete then an insert was a second write before the
+        flow's first question)."""
         await self._db.write(
             "INSERT INTO drafts (user_id, flow, data, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (user_id, flow) DO UPDATE SET"

@@ -211,10 +211,7 @@ class PanelSite:
         scope = parse_scope_param(params["scope"]) if "scope" in params else scopes[0]
         if not await self._may_see(viewer, scope):
             raise Refusal(403, "web_forbidden", viewer.language)
-        period = parse_days(params.get("from"), params.get("to"), self.clock(), self.config.tz)
-        first, last = period_days(period, self.config.tz)
-        days = (first.isoformat(), last.isoformat())
-        return Asked(viewer, scope, period, days, logout_href(request.cookies.get(COOKIE, "")))
+        return self._asked_for(request, viewer, scope)
 
     async def _frame(self, asked: Asked, section: str) -> dict[str, Any]:
         """What the layout around every page needs."""
@@ -414,7 +411,7 @@ class PanelSite:
             raise Refusal(403, "web_forbidden", viewer.language)
         school = await self.storage.schools.get_by_id(school_id)
         assert school is not None  # _may_see answered 404 otherwise
-        asked = await self._asked_for(request, viewer, scope)
+        asked = self._asked_for(request, viewer, scope)
         found = await self.storage.overview.school_activities(school_id, asked.period)
         upcoming, past = split_by_now(found, self.clock())
         contacts = []
@@ -427,7 +424,8 @@ class PanelSite:
             organizations=organizations,
         )  # fmt: skip
 
-    async def _asked_for(self, request: Request, viewer: Viewer, scope: ExportScope) -> Asked:
+    def _asked_for(self, request: Request, viewer: Viewer, scope: ExportScope) -> Asked:
+        """The period the address asks for, for a viewer and a scope already allowed."""
         params = request.query_params
         period = parse_days(params.get("from"), params.get("to"), self.clock(), self.config.tz)
         first, last = period_days(period, self.config.tz)
