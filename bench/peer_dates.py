@@ -23,12 +23,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, Literal
 
+from bench.shared_data import REALWORLD
 from bot.domain.dates import LIMA, DateFlag, ParsedWhen, parse_when
 
-REALWORLD = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "realworld"
 Outcome = Literal["right", "flagged", "wrong", "refused"]
 
 # A flag that tells the person the day was guessed, or the time was.

@@ -22,6 +22,7 @@ from bench.generate_3w import (
     write_csv,
     write_xlsx,
 )
+from bench.shared_data import REALWORLD
 from bot.domain.activity_import import (
     PlanContext,
     SheetProblem,
@@ -57,7 +58,6 @@ from storage.roles import RoleName
 LIMA = ZoneInfo("America/Lima")
 NOW = datetime(2026, 5, 4, 15, 0, tzinfo=UTC)
 REGISTRY = Path(__file__).resolve().parents[1] / "bot" / "data" / "sample_schools.csv"
-REAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "realworld"
 MARIATEGUI = "9000001"  # I.E. N° 2045 José Carlos Mariátegui, San Martín de Porres (150135)
 SANTA_ROSA_PUNO = "9000005"
 
@@ -408,7 +408,7 @@ async def test_real_lima_schools_by_code_without_zeros_and_by_name(
     storage: Storage, tmp_path: Path
 ) -> None:
     """Schools nobody on the project named: real Lima services (DRELM's padrón export)."""
-    lines = (REAL / "drelm_pages.psv").read_text(encoding="utf-8").splitlines()
+    lines = (REALWORLD / "drelm_pages.psv").read_text(encoding="utf-8").splitlines()
     registry_csv = tmp_path / "drelm.csv"
     registry_csv.write_text("\n".join(line.replace("|", ";") for line in lines), "utf-8")
     await import_registry(storage, registry_csv, write_report=False)

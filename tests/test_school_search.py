@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from bench.shared_data import REALWORLD
 from bot.domain.registry_import import load_sample_schools
 from bot.domain.school_search import SearchResult, search_schools
 from storage import Storage
@@ -279,9 +280,6 @@ def _record(cod_mod: str, name: str) -> SchoolRecord:
         management=None, address=None, ubigeo="150101", region="Lima", province="Lima",
         district="Lima", ugel=None, latitude=None, longitude=None, active=True,
     )  # fmt: skip
-
-
-REALWORLD = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "realworld"
 
 
 def _drelm_records(count: int) -> list[SchoolRecord]:
